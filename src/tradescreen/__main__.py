@@ -1,0 +1,5 @@
+import sys
+
+from tradescreen.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""tradescreen.audit"""

@@ -1,0 +1,99 @@
+"""Typed errors. Each carries a one-line user-facing message, an HTTP status and an exit code.
+
+The CLI maps any ``TradescreenError`` to ``exit_code`` and prints ``str(err)``; the API maps it
+to ``http_status`` with ``{"error": code, "detail": message}``. Nowhere else decides these.
+"""
+
+from __future__ import annotations
+
+
+class TradescreenError(Exception):
+    """Base class. ``str(err)`` is the one-line message shown to the user."""
+
+    code = "error"
+    http_status = 500
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(TradescreenError):
+    """The caller's input is wrong (empty query, bad date, bad ECCN, unknown field)."""
+
+    code = "invalid_input"
+    http_status = 422
+    exit_code = 2
+
+
+class SourceError(TradescreenError):
+    """A list file cannot be read: missing, unknown format, truncated, broken rows."""
+
+    code = "source_error"
+    http_status = 422
+    exit_code = 3
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(f"{where}{message}")
+        self.path = path
+        self.line = line
+
+
+class DownloadError(SourceError):
+    """An official download failed (network, HTTP status, checksum, truncated body)."""
+
+    code = "download_error"
+    http_status = 502
+    exit_code = 4
+
+
+class QuarantinedError(SourceError):
+    """A list update was refused (fail-closed) and quarantined; the version in force stays."""
+
+    code = "quarantined"
+    http_status = 409
+    exit_code = 5
+
+
+class NotFound(TradescreenError):
+    code = "not_found"
+    http_status = 404
+    exit_code = 6
+
+
+class StaleLists(TradescreenError):
+    """Screening refused: a required list is missing or older than allowed."""
+
+    code = "stale_lists"
+    http_status = 503
+    exit_code = 7
+
+
+class AuthError(TradescreenError):
+    code = "unauthorized"
+    http_status = 401
+    exit_code = 8
+
+
+class Forbidden(TradescreenError):
+    code = "forbidden"
+    http_status = 403
+    exit_code = 8
+
+
+class StoreError(TradescreenError):
+    code = "store_error"
+    http_status = 500
+    exit_code = 9
+
+
+class AuditError(TradescreenError):
+    """The audit chain does not verify."""
+
+    code = "audit_error"
+    http_status = 500
+    exit_code = 10

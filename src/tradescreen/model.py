@@ -1,0 +1,262 @@
+"""The domain model: what a list says about a party, and what a load of a list is.
+
+Everything here is a frozen dataclass with slots: cheap to build by the million, hashable,
+picklable (so a Spark worker receives it unchanged), and free of any import from the rest of the
+package. Serialisation to and from plain JSON-able dicts lives here too (``to_dict`` /
+``entity_from_dict``), so the store, the API and the FollowTheMoney bridge share one shape.
+
+Conventions (see docs/architecture.md):
+- dates are ``datetime.date``; partial dates of birth stay strings ("1973", "1973-03");
+- countries are ISO 3166-1 alpha-2, upper case;
+- list codes are short stable strings (``us_bis_el``, ``us_ofac_sdn``) with the source's own
+  full name kept beside them in ``Listing.list_name``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EntityKind(StrEnum):
+    ORGANIZATION = "organization"
+    PERSON = "person"
+    VESSEL = "vessel"
+    AIRCRAFT = "aircraft"
+    ADDRESS = "address"  # Entity List entries that name only an address (Hong Kong, Turkey)
+    UNKNOWN = "unknown"
+
+
+class NameKind(StrEnum):
+    PRIMARY = "primary"
+    AKA = "aka"  # "also known as": strong alias
+    WEAK_AKA = "weak_aka"  # OFAC "weak a.k.a.": low-quality alias, never alone a strong hit
+    FKA = "fka"  # "formerly known as"
+    NATIVE = "native"  # the name in its own script (Chinese, Cyrillic, Arabic...)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    value: str
+    kind: NameKind = NameKind.PRIMARY
+    lang: str | None = None  # ISO 639 code where the source says (e.g. "zh", "ru")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    full: str | None = None
+    street: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+
+    def text(self) -> str:
+        if self.full:
+            return self.full
+        parts = [self.street, self.city, self.region, self.postal_code, self.country]
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    kind: str  # e.g. "IMO", "ISIN", "Passport", "Registration Number", "SWIFT/BIC"
+    value: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A Federal Register citation such as ``84 FR 54002, 10/9/19``."""
+
+    volume: int
+    page: int
+    date: date | None = None
+
+    def __str__(self) -> str:
+        base = f"{self.volume} FR {self.page}"
+        return f"{base} ({self.date.isoformat()})" if self.date else base
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One entry of one list about one party."""
+
+    list_code: str  # short stable code: us_bis_el, us_ofac_sdn, un_sc ...
+    list_name: str  # the official name as the source spells it
+    programs: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    start_date: date | None = None  # when the listing took effect
+    published_date: date | None = None  # when it was published (may follow start_date)
+    end_date: date | None = None
+    start_date_source: str | None = None  # "source", "citation" (earliest FR cite) or None
+    license_requirement: str | None = None
+    license_policy: str | None = None
+    remarks: str | None = None
+    source_url: str | None = None
+    source_id: str | None = None  # the source's own id for the entry (OFAC ent_num, CSL _id)
+
+    def in_force(self, as_of: date) -> bool | None:
+        """True/False when the dates say; None when the start date is unknown."""
+        if self.end_date is not None and as_of > self.end_date:
+            return False
+        if self.start_date is None:
+            return None
+        return self.start_date <= as_of
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A listed party. ``id`` is stable across versions of the same list."""
+
+    id: str
+    kind: EntityKind
+    names: tuple[Name, ...]
+    listings: tuple[Listing, ...] = ()
+    addresses: tuple[Address, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    birth_dates: tuple[str, ...] = ()  # ISO dates, possibly partial ("1973", "1973-03")
+    birth_places: tuple[str, ...] = ()
+    nationalities: tuple[str, ...] = ()  # ISO alpha-2
+    countries: tuple[str, ...] = ()  # ISO alpha-2: every country the entry names
+    title: str | None = None
+    remarks: str | None = None
+
+    @property
+    def name(self) -> str:
+        for n in self.names:
+            if n.kind is NameKind.PRIMARY:
+                return n.value
+        return self.names[0].value if self.names else ""
+
+    def content_hash(self) -> str:
+        """A digest of everything the entry says; changes when the list entry changes."""
+        import orjson
+
+        payload = orjson.dumps(to_dict(self), option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha256(payload).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ListVersion:
+    """One load of one list: kept forever, activated atomically."""
+
+    id: int
+    list_code: str
+    list_name: str
+    source: str  # URL or path it came from
+    format: str  # reader name: csl_csv, ofac_csv, un_xml, ...
+    sha256: str  # of the input file(s)
+    retrieved_at: datetime  # when the file was obtained / loaded ("known at")
+    record_count: int
+    status: str = "active"  # active | superseded | quarantined
+    data_date: date | None = None  # the date the source says its data is as of
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What a user screens. Only ``name`` is required."""
+
+    name: str
+    kind: EntityKind | None = None
+    country: str | None = None
+    birth_date: str | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    address: str | None = None
+
+
+# ---------------------------------------------------------------------------
+# Plain-dict round trip (store, API, Spark, FollowTheMoney bridge share it)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) not in (None, ())
+        }
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """A JSON-able dict of a model object; empty fields are left out."""
+    out = _plain(obj)
+    assert isinstance(out, dict)
+    return out
+
+
+def _d(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def citation_from_dict(d: Mapping[str, Any]) -> Citation:
+    return Citation(volume=int(d["volume"]), page=int(d["page"]), date=_d(d.get("date")))
+
+
+def listing_from_dict(d: Mapping[str, Any]) -> Listing:
+    return Listing(
+        list_code=d["list_code"],
+        list_name=d["list_name"],
+        programs=tuple(d.get("programs", ())),
+        citations=tuple(citation_from_dict(c) for c in d.get("citations", ())),
+        start_date=_d(d.get("start_date")),
+        published_date=_d(d.get("published_date")),
+        end_date=_d(d.get("end_date")),
+        start_date_source=d.get("start_date_source"),
+        license_requirement=d.get("license_requirement"),
+        license_policy=d.get("license_policy"),
+        remarks=d.get("remarks"),
+        source_url=d.get("source_url"),
+        source_id=d.get("source_id"),
+    )
+
+
+def entity_from_dict(d: Mapping[str, Any]) -> Entity:
+    return Entity(
+        id=d["id"],
+        kind=EntityKind(d.get("kind", "unknown")),
+        names=tuple(
+            Name(n["value"], NameKind(n.get("kind", "primary")), n.get("lang"))
+            for n in d.get("names", ())
+        ),
+        listings=tuple(listing_from_dict(x) for x in d.get("listings", ())),
+        addresses=tuple(Address(**a) for a in d.get("addresses", ())),
+        identifiers=tuple(Identifier(**i) for i in d.get("identifiers", ())),
+        birth_dates=tuple(d.get("birth_dates", ())),
+        birth_places=tuple(d.get("birth_places", ())),
+        nationalities=tuple(d.get("nationalities", ())),
+        countries=tuple(d.get("countries", ())),
+        title=d.get("title"),
+        remarks=d.get("remarks"),
+    )
+
+
+__all__ = [
+    "Address",
+    "Citation",
+    "Entity",
+    "EntityKind",
+    "Identifier",
+    "ListVersion",
+    "Listing",
+    "Name",
+    "NameKind",
+    "Query",
+    "citation_from_dict",
+    "entity_from_dict",
+    "listing_from_dict",
+    "to_dict",
+]

@@ -1,0 +1,53 @@
+"""One settings object, read from ``TRADESCREEN_*`` variables when *constructed*, never at import.
+
+Build it once at the edge (CLI command, API app factory) and pass it in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_db_url() -> str:
+    from platformdirs import user_data_dir
+
+    path = Path(user_data_dir("tradescreen", appauthor=False)) / "tradescreen.db"
+    return f"sqlite:///{path}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRADESCREEN_", extra="ignore")
+
+    db: str = Field(
+        default_factory=default_db_url,
+        description="SQLAlchemy URL or a plain file path of the SQLite store.",
+    )
+    threshold: float = Field(default=0.7, ge=0.0, le=1.0, description="Default hit threshold.")
+    max_hits: int = Field(default=10, ge=1, le=500)
+    stale_after_days: int = Field(default=7, ge=0, description="A list older than this is stale.")
+    stale_policy: str = Field(default="flag", pattern="^(flag|refuse)$")
+    required_lists: tuple[str, ...] = Field(default=())
+    max_shrink: float = Field(
+        default=0.10,
+        ge=0.0,
+        le=1.0,
+        description="A list update smaller than the version in force by more than this is refused.",
+    )
+    audit_key_file: Path | None = Field(
+        default=None, description="File holding the audit MAC key (kept outside the database)."
+    )
+    audit_retention_days: int = Field(default=3653, ge=1)
+    download_timeout: float = Field(default=60.0, gt=0)
+    download_retries: int = Field(default=3, ge=0)
+    webhook_secret: str | None = None
+    api_max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    api_batch_max: int = Field(default=1000, ge=1)
+    api_rate_limit_per_minute: int = Field(default=600, ge=1)
+
+    def db_url(self) -> str:
+        if "://" in self.db:
+            return self.db
+        return f"sqlite:///{Path(self.db).expanduser()}"
