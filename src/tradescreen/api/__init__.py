@@ -1,1 +1,5 @@
-"""tradescreen.api"""
+"""The REST API: a thin FastAPI adapter over the library (parse, call, render)."""
+
+from tradescreen.api.app import create_app
+
+__all__ = ["create_app"]

@@ -17,8 +17,10 @@ from tradescreen.errors import TradescreenError
 COMMAND_MODULES = (
     "tradescreen.cli.lists",
     "tradescreen.cli.screening",
+    "tradescreen.cli.batch",
     "tradescreen.cli.decisions",
     "tradescreen.cli.service",
+    "tradescreen.cli.audit",
     "tradescreen.cli.monitoring",
 )
 

@@ -1,1 +1,98 @@
-"""tradescreen.sources"""
+"""List readers and the registry that picks one.
+
+``read_source(paths)`` detects the format from the content (first bytes, after transparently
+decompressing ``.gz`` / ``.zip``); ``format=`` overrides. Each reader module exposes ``FORMAT``,
+``sniff(head, name)`` and ``read(paths) -> ParsedSource`` (see ``base.py``). A directory is read
+as an OFAC legacy CSV set (``sdn.csv`` + ``add.csv`` + ``alt.csv`` + ``sdn_comments.csv``, or the
+``cons_*`` equivalents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from tradescreen.errors import SourceError
+from tradescreen.sources import (
+    _io,
+    csl,
+    csl_json,
+    dpl,
+    eu,
+    ftm,
+    nsf_json,
+    ofac,
+    ofac_xml,
+    os_journal,
+    uk,
+    un,
+)
+from tradescreen.sources.base import ParsedSource
+
+# Order matters only when two sniffers could both say yes: most specific first.
+FORMATS: dict[str, ModuleType] = {
+    m.FORMAT: m
+    for m in (
+        csl,
+        csl_json,
+        nsf_json,
+        ofac_xml,
+        un,
+        eu,
+        uk,
+        dpl,
+        os_journal,
+        ofac,
+        ftm,
+    )
+}
+# Reader names also accepted by ``format=`` (short forms users type).
+ALIASES = {
+    "csl": "csl_csv",
+    "ofac": "ofac_csv",
+    "sdn": "ofac_csv",
+    "un": "un_xml",
+    "eu": "eu_xml",
+    "uk": "uk_xml",
+    "ecfr": "nsf_json",
+    "nsf": "nsf_json",
+    "dpl": "dpl_txt",
+    "ftm": "ftm_json",
+}
+
+
+def detect(path: Path | str) -> str:
+    """The reader name for ``path`` (a file, possibly compressed, or an OFAC directory)."""
+    p = Path(path)
+    if p.is_dir():
+        return ofac.FORMAT
+    blob = _io.load(p)
+    head = blob.data[: _io.HEAD_BYTES]
+    for fmt, module in FORMATS.items():
+        if module.sniff(head, blob.name):
+            return fmt
+    raise SourceError("unknown list format (no reader recognises the first bytes)", path=str(p))
+
+
+def read_source(paths: Sequence[Path] | Path | str, format: str | None = None) -> ParsedSource:
+    """Read one list file (or an OFAC file set / directory) into a lazy ``ParsedSource``."""
+    if isinstance(paths, str | Path):
+        paths = [Path(paths)]
+    plist = [Path(p) for p in paths]
+    if not plist:
+        raise SourceError("no input file given")
+    for p in plist:
+        if not p.exists():
+            raise SourceError("file not found", path=str(p))
+    if format is not None:
+        fmt = ALIASES.get(format, format)
+        if fmt not in FORMATS:
+            known = ", ".join(sorted(FORMATS))
+            raise SourceError(f"unknown format {format!r} (known: {known})")
+    else:
+        fmt = detect(plist[0])
+    return FORMATS[fmt].read(plist)  # type: ignore[no-any-return]
+
+
+__all__ = ["ALIASES", "FORMATS", "ParsedSource", "detect", "read_source"]

@@ -48,7 +48,9 @@ class Store(Protocol):
     def create_schema(self) -> None:
         """Create or migrate the schema (idempotent)."""
 
-    def add_versions(self, versions: Iterable[NewVersion], *, activate: bool = True) -> list[ListVersion]:
+    def add_versions(
+        self, versions: Iterable[NewVersion], *, activate: bool = True
+    ) -> list[ListVersion]:
         """Store several list versions in one transaction and (by default) make each the active
         version of its list code. All or nothing: on any error none is stored."""
 

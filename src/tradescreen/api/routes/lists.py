@@ -1,0 +1,87 @@
+"""List versions and freshness, list loads (admin), and entity look-up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+
+from tradescreen.api import auth
+from tradescreen.api.context import ApiContext, Ctx, optional_module
+from tradescreen.api.errors import Unavailable
+from tradescreen.api.render import json_response
+from tradescreen.api.routes import AUTHED, errors
+from tradescreen.api.schemas import EntityOut, ListsOut, LoadIn
+from tradescreen.errors import NotFound
+from tradescreen.model import to_dict
+from tradescreen.results import version_to_json
+
+router = APIRouter(prefix="/v1", tags=["lists"])
+
+
+def list_status(ctx: ApiContext) -> dict[str, Any]:
+    """The active versions with their age, and whether the service is ready to screen."""
+    store = ctx.need_store()
+    now = datetime.now(UTC)
+    limit = ctx.settings.stale_after_days
+    rows = []
+    for v in store.active_versions():
+        loaded = v.retrieved_at if v.retrieved_at.tzinfo else v.retrieved_at.replace(tzinfo=UTC)
+        age = (now - loaded).days
+        rows.append({**version_to_json(v), "age_days": age, "stale": age > limit})
+    present = {r["list"] for r in rows}
+    missing = [code for code in ctx.settings.required_lists if code not in present]
+    ready = bool(rows) and not missing and not any(r["stale"] for r in rows)
+    return {"lists": rows, "stale_after_days": limit, "ready": ready, "missing": missing}
+
+
+@router.get(
+    "/lists",
+    response_model=ListsOut,
+    summary="Active list versions and their freshness",
+    responses=errors(*AUTHED),
+)
+def get_lists(key: auth.ScreenerKey, ctx: Ctx) -> Response:
+    return json_response(list_status(ctx))
+
+
+@router.post(
+    "/lists/load",
+    summary="Load list files readable by the server (admin)",
+    responses=errors(*AUTHED, 503),
+)
+def load_lists(body: LoadIn, key: auth.AdminKey, ctx: Ctx) -> Response:
+    loading = optional_module("tradescreen.loading")
+    if loading is None:
+        raise Unavailable("list loading is not available")
+    result = loading.load_files(ctx.need_store(), body.paths, settings=ctx.settings)
+    items = result if isinstance(result, list | tuple) else [result]
+    out = [
+        version_to_json(x)
+        if hasattr(x, "list_code") and hasattr(x, "record_count")
+        else x.to_dict()
+        if hasattr(x, "to_dict")
+        else str(x)
+        for x in items
+    ]
+    ctx.audit_action(key.name, "lists.load", {"paths": body.paths, "loaded": out})
+    return json_response({"loaded": out})
+
+
+@router.get(
+    "/entities/{entity_id}",
+    response_model=EntityOut,
+    summary="One listed entity as the active list versions give it",
+    responses=errors(*AUTHED, 404),
+)
+def get_entity(
+    key: auth.ScreenerKey,
+    ctx: Ctx,
+    entity_id: str = Path(min_length=1, max_length=300),
+) -> Response:
+    entity = ctx.need_store().get_entity(entity_id)
+    if entity is None:
+        raise NotFound(f"no entity {entity_id!r} in the active list versions")
+    return json_response(to_dict(entity))

@@ -1,0 +1,132 @@
+"""What both batch engines share: one input row in, one output line (or one reject) out.
+
+The local engine (processes) and the Spark engine call :func:`process_chunk` on their own
+partitions with the same screener, so their output is byte-identical for the same input.
+Nothing here scores a name: the screener does (``tradescreen.screen``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from tradescreen.batch.io import (
+    InputRow,
+    csv_line,
+    dump_jsonl,
+    flatten_result,
+    name_problem,
+    reject_line,
+)
+from tradescreen.errors import InvalidInput
+from tradescreen.model import Query
+from tradescreen.results import ScreenResult
+
+
+class ScreenerLike(Protocol):
+    """What the engines need of ``tradescreen.screen.Screener``."""
+
+    def screen(
+        self,
+        query: Query,
+        *,
+        as_of: date,
+        known_at: datetime | None = None,
+        threshold: float | None = None,
+    ) -> ScreenResult: ...
+
+
+ScreenerFactory = Callable[[], ScreenerLike]
+
+
+@dataclass(frozen=True, slots=True)
+class RowOptions:
+    """How to turn a row into a query and a result into an output line (picklable)."""
+
+    name_column: str
+    country_column: str | None
+    as_of: date
+    out_format: str  # "jsonl" | "csv"
+    threshold: float | None = None
+    known_at: datetime | None = None
+    csv_columns: tuple[str, ...] = ()  # input columns written to CSV output, in header order
+
+
+@dataclass
+class ChunkOut:
+    first_row: int
+    last_row: int
+    output: bytes = b""
+    rejects: bytes = b""
+    screened: int = 0
+    rejected: int = 0
+    with_hits: int = 0
+    reject_rows: list[int] = field(default_factory=list)
+
+
+def query_for(row: InputRow, opts: RowOptions) -> tuple[Query | None, str | None]:
+    """The query for ``row``, or the reason the row is rejected."""
+    if row.error:
+        return None, row.error
+    if opts.name_column not in row.columns:
+        return None, f"missing name column {opts.name_column!r}"
+    raw = row.columns.get(opts.name_column)
+    problem = name_problem(raw)
+    if problem:
+        return None, problem
+    country: str | None = None
+    if opts.country_column:
+        value = row.columns.get(opts.country_column)
+        if isinstance(value, str) and len(value.strip()) == 2 and value.strip().isalpha():
+            country = value.strip().upper()
+    return Query(name=" ".join(str(raw).split()), country=country), None
+
+
+def output_line(row: InputRow, result: dict[str, Any], opts: RowOptions) -> bytes:
+    if opts.out_format == "jsonl":
+        return dump_jsonl({"row": row.number, "input": row.columns, **result})
+    flat = flatten_result(row.number, result)
+    values = [row.columns.get(c) for c in opts.csv_columns]
+    return csv_line([*values, *flat.values()])
+
+
+def process_chunk(screener: ScreenerLike, rows: Sequence[InputRow], opts: RowOptions) -> ChunkOut:
+    """Screen every good row of ``rows``; bad rows become rejects. Input order is kept."""
+    out = ChunkOut(first_row=rows[0].number if rows else 0, last_row=rows[-1].number if rows else 0)
+    lines: list[bytes] = []
+    rejects: list[bytes] = []
+    for row in rows:
+        query, problem = query_for(row, opts)
+        if query is not None:
+            try:
+                result = screener.screen(
+                    query, as_of=opts.as_of, known_at=opts.known_at, threshold=opts.threshold
+                )
+            except InvalidInput as exc:  # the screener refused this one query
+                query, problem = None, f"invalid query: {exc}"
+            else:
+                d = result.to_dict()
+                lines.append(output_line(row, d, opts))
+                out.screened += 1
+                if d.get("hits"):
+                    out.with_hits += 1
+                continue
+        rejects.append(reject_line(row, problem or "rejected", opts.name_column))
+        out.rejected += 1
+        out.reject_rows.append(row.number)
+    out.output = b"".join(lines)
+    out.rejects = b"".join(rejects)
+    return out
+
+
+__all__ = [
+    "ChunkOut",
+    "RowOptions",
+    "ScreenerFactory",
+    "ScreenerLike",
+    "output_line",
+    "process_chunk",
+    "query_for",
+]

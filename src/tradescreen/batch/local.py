@@ -1,0 +1,320 @@
+"""The local batch engine: stream a file of any size through all cores, resumable.
+
+- Rows are read in chunks and screened in worker processes; each worker builds its screener once
+  (``screener_factory``), so the candidate index is loaded once per worker, not per row.
+- At most ``2 x workers`` chunks are in flight, so memory stays bounded whatever the input size.
+- Chunks are written in input order, flushed and fsynced, then a checkpoint records rows done and
+  the byte size of the outputs. A killed run resumes from the checkpoint (outputs are cut back to
+  the checkpointed size first, so a chunk half-written at the kill is written again exactly once).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import sys
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+from typing import Any
+
+from tradescreen.batch.core import (
+    ChunkOut,
+    RowOptions,
+    ScreenerFactory,
+    ScreenerLike,
+    process_chunk,
+)
+from tradescreen.batch.io import (
+    REJECT_COLUMNS,
+    RESULT_CSV_COLUMNS,
+    AppendFile,
+    Checkpoint,
+    InputRow,
+    chunked,
+    count_rows,
+    csv_line,
+    detect_format,
+    iter_rows,
+)
+from tradescreen.errors import InvalidInput
+from tradescreen.settings import Settings
+
+
+@dataclass
+class BatchReport:
+    input: str
+    output: str
+    rejects: str
+    format: str
+    engine: str
+    workers: int
+    rows: int  # rows read (screened + rejected), including rows done before a resume
+    screened: int
+    rejected: int
+    rows_with_hits: int
+    resumed_from: int  # rows already done when this run started
+    seconds: float
+    rows_per_second: float  # rows processed by this run / its wall time
+    peak_rss_mb: float  # max resident set of this process and of any one worker
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_rejects_path(output: Path) -> Path:
+    return output.with_name(output.name + ".rejects.csv")
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024  # Linux reports KiB
+    return max(own, kids) * scale / 1e6
+
+
+def sql_screener(settings: Settings) -> ScreenerLike:
+    """The real screener over the store named by ``settings`` (a picklable factory target)."""
+    from tradescreen.db import make_engine
+    from tradescreen.screen import Screener
+    from tradescreen.store.sql import SqlStore
+
+    store = SqlStore(make_engine(settings.db_url()))
+    return Screener(store, settings)
+
+
+class _SqlFactory:
+    """Picklable: rebuilds the screener from settings in each worker."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self) -> ScreenerLike:
+        return sql_screener(self.settings)
+
+
+def sql_screener_factory(settings: Settings) -> ScreenerFactory:
+    return _SqlFactory(settings)
+
+
+# ---------------------------------------------------------------------------
+# worker side
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(factory: ScreenerFactory) -> None:
+    _WORKER["screener"] = factory()
+
+
+def _work(rows: list[InputRow], opts: RowOptions) -> ChunkOut:
+    return process_chunk(_WORKER["screener"], rows, opts)
+
+
+# ---------------------------------------------------------------------------
+
+
+def _csv_columns(input_path: Path, fmt: str, name_column: str) -> tuple[str, ...]:
+    """Input columns for CSV output: the header (CSV), the schema (Parquet), the first object."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return tuple(pq.ParquetFile(input_path).schema_arrow.names)
+    for row in iter_rows(input_path, fmt):
+        if row.error is None:
+            return tuple(k for k in row.columns if k != "_extra")
+        if fmt == "csv":
+            return tuple(k for k in row.columns if k != "_extra")
+    return (name_column,)
+
+
+def _progress(total: int | None, done: int, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.speed
+            return Text(f"{speed:,.0f} rows/s" if speed else "- rows/s")
+
+    prog = Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        transient=False,
+    )
+    prog.start()
+    prog.add_task("rows", total=total, completed=done)
+    return prog
+
+
+def screen_file(
+    input: str | Path,
+    output: str | Path,
+    *,
+    settings: Settings | None = None,
+    screener_factory: ScreenerFactory | None = None,
+    name_column: str = "name",
+    country_column: str | None = "country",
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    threshold: float | None = None,
+    out_format: str | None = None,
+    input_format: str | None = None,
+    rejects: str | Path | None = None,
+    workers: int | None = None,
+    resume: bool = True,
+    chunk_size: int = 2000,
+    progress: bool | None = None,
+    max_chunks: int | None = None,
+) -> BatchReport:
+    """Screen every row of ``input`` into ``output`` (JSONL or CSV), bad rows into ``rejects``.
+
+    ``screener_factory`` builds one screener per worker (default: the SQL store of
+    ``settings``). ``as_of`` defaults to today. With ``resume`` (default) a previous interrupted
+    run of the same input into the same output continues where it stopped. ``max_chunks`` stops
+    after that many chunks (tests use it to simulate an interruption).
+    """
+    t0 = time.monotonic()
+    settings = settings or Settings()
+    factory = screener_factory or sql_screener_factory(settings)
+    in_path = Path(input)
+    out_path = Path(output)
+    rej_path = Path(rejects) if rejects else default_rejects_path(out_path)
+    fmt_in = detect_format(in_path, input_format)
+    fmt_out = detect_format(out_path, out_format)
+    if fmt_out == "parquet":
+        raise InvalidInput("batch output is JSONL or CSV; use --format jsonl|csv")
+    n_workers = max(1, workers if workers else (os.cpu_count() or 1))
+    cols = _csv_columns(in_path, fmt_in, name_column) if fmt_out == "csv" else ()
+    opts = RowOptions(
+        name_column=name_column,
+        country_column=country_column,
+        as_of=as_of or date.today(),
+        out_format=fmt_out,
+        threshold=threshold,
+        known_at=known_at,
+        csv_columns=cols,
+    )
+
+    ck_path = Checkpoint.path_for(out_path)
+    ck = Checkpoint.load(ck_path) if resume else None
+    if ck is not None and (not ck.matches(in_path, out_path) or ck.complete):
+        ck = None
+    st = in_path.stat()
+    if ck is None:
+        ck = Checkpoint(str(in_path.resolve()), st.st_size, st.st_mtime_ns, str(out_path.resolve()))
+        header = csv_line([*cols, *RESULT_CSV_COLUMNS]) if fmt_out == "csv" else None
+        out_f = AppendFile(out_path, None, header)
+        rej_f = AppendFile(rej_path, None, csv_line(REJECT_COLUMNS))
+        ck.output_bytes, ck.rejects_bytes = out_f.commit(), rej_f.commit()
+        ck.save(ck_path)
+    else:
+        out_f = AppendFile(out_path, ck.output_bytes)
+        rej_f = AppendFile(rej_path, ck.rejects_bytes)
+    resumed_from = ck.rows_done
+
+    rows: Iterator[InputRow] = (r for r in iter_rows(in_path, fmt_in) if r.number > resumed_from)
+    chunks = chunked(rows, chunk_size)
+    show = sys.stderr.isatty() if progress is None else progress
+    prog = _progress(count_rows(in_path, fmt_in) if show else None, resumed_from, show)
+
+    def commit(res: ChunkOut, n_rows: int) -> None:
+        out_f.write(res.output)
+        rej_f.write(res.rejects)
+        ck.output_bytes, ck.rejects_bytes = out_f.commit(), rej_f.commit()
+        ck.rows_done += n_rows
+        ck.screened += res.screened
+        ck.rejected += res.rejected
+        ck.hits_rows += res.with_hits
+        ck.save(ck_path)
+        if prog is not None:
+            prog.advance(prog.task_ids[0], n_rows)
+
+    processed_chunks = 0
+    try:
+        if n_workers == 1:
+            screener = factory()
+            for chunk in chunks:
+                commit(process_chunk(screener, chunk, opts), len(chunk))
+                processed_chunks += 1
+                if max_chunks is not None and processed_chunks >= max_chunks:
+                    break
+        else:
+            ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+            with ctx.Pool(n_workers, initializer=_init_worker, initargs=(factory,)) as pool:
+                window: deque[tuple[AsyncResult[ChunkOut], int]] = deque()
+                for chunk in chunks:
+                    window.append((pool.apply_async(_work, (chunk, opts)), len(chunk)))
+                    if len(window) >= 2 * n_workers:
+                        fut, n = window.popleft()
+                        commit(fut.get(), n)
+                        processed_chunks += 1
+                        if max_chunks is not None and processed_chunks >= max_chunks:
+                            break
+                if max_chunks is None or processed_chunks < max_chunks:
+                    while window:
+                        fut, n = window.popleft()
+                        commit(fut.get(), n)
+                        processed_chunks += 1
+                        if max_chunks is not None and processed_chunks >= max_chunks:
+                            break
+                pool.terminate()
+        finished = max_chunks is None or processed_chunks < max_chunks
+        if finished:
+            ck.complete = True
+            ck.save(ck_path)
+    finally:
+        out_f.close()
+        rej_f.close()
+        if prog is not None:
+            prog.stop()
+
+    elapsed = time.monotonic() - t0
+    done_now = ck.rows_done - resumed_from
+    return BatchReport(
+        input=str(in_path),
+        output=str(out_path),
+        rejects=str(rej_path),
+        format=fmt_out,
+        engine="local",
+        workers=n_workers,
+        rows=ck.rows_done,
+        screened=ck.screened,
+        rejected=ck.rejected,
+        rows_with_hits=ck.hits_rows,
+        resumed_from=resumed_from,
+        seconds=round(elapsed, 3),
+        rows_per_second=round(done_now / elapsed, 1) if elapsed > 0 else 0.0,
+        peak_rss_mb=round(peak_rss_mb(), 1),
+    )
+
+
+__all__ = [
+    "BatchReport",
+    "default_rejects_path",
+    "peak_rss_mb",
+    "screen_file",
+    "sql_screener",
+    "sql_screener_factory",
+]

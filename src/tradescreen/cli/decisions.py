@@ -1,0 +1,236 @@
+"""Decision commands: ``check``, ``licences add|list``, ``ownership load|list``.
+
+Adapters only: parse options, call ``tradescreen.decide``, render. Bad input raises
+``InvalidInput`` (one line naming the field, exit 2) before anything is written.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from tradescreen.cli._app import app
+from tradescreen.errors import InvalidInput
+from tradescreen.settings import Settings
+
+licences_app = typer.Typer(help="Specific licences you hold.", no_args_is_help=True)
+ownership_app = typer.Typer(help="Ownership edges for the 50% rules.", no_args_is_help=True)
+app.add_typer(licences_app, name="licences")
+app.add_typer(ownership_app, name="ownership")
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL or SQLite file (default: TRADESCREEN_DB).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+def _date(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{field}: {value!r} is not a YYYY-MM-DD date") from None
+
+
+def _settings(db: str | None) -> Settings:
+    return Settings(db=db) if db else Settings()
+
+
+def _engine(settings: Settings) -> Engine:
+    """The store's engine, with the decision tables created if missing."""
+    from tradescreen.db import metadata
+    from tradescreen.decide import tables
+    from tradescreen.store.sql import open_store
+
+    store = open_store(settings)
+    metadata.create_all(
+        store.engine, tables=[tables.licences, tables.ownership_edges, tables.decisions]
+    )
+    return store.engine
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+@app.command("check")
+def check_cmd(
+    party: Annotated[
+        list[str],
+        typer.Option(
+            "--party",
+            help="ROLE=NAME or NAME (repeatable); roles: purchaser, "
+            "intermediate_consignee, ultimate_consignee, end_user.",
+        ),
+    ],
+    item: Annotated[str, typer.Option("--item", help="EAR99 or an ECCN (5A002, 3A090.a).")],
+    destination: Annotated[str, typer.Option("--destination", help="ISO country (or UA-43).")],
+    item_type: Annotated[str, typer.Option("--item-type")] = "commodity",
+    on: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")] = None,
+    activity: Annotated[
+        str | None, typer.Option("--activity", help="What the export is for.")
+    ] = None,
+    food_or_medicine: Annotated[bool, typer.Option("--food-or-medicine")] = False,
+    value: Annotated[float | None, typer.Option("--value", help="Transaction value (USD).")] = None,
+    record: Annotated[
+        bool, typer.Option("--record/--no-record", help="Store the decision.")
+    ] = True,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Decide whether an export needs a licence, is prohibited, or may proceed."""
+    from tradescreen.decide.decision import (
+        DecisionContext,
+        check,
+        screener_from,
+        transaction_to_dict,
+    )
+    from tradescreen.decide.items import Item, Party, Transaction
+    from tradescreen.decide.storage import record_decision
+    from tradescreen.screen import Screener
+
+    day = _date(on, "date") or date.today()
+    tx = Transaction(
+        parties=tuple(Party.parse(p) for p in party),
+        item=Item.parse(item, item_type, food_or_medicine=food_or_medicine, value=value),
+        destination=destination,
+        date=day,
+        activity=activity,
+    )
+    settings = _settings(db)
+    engine = _engine(settings)
+    from tradescreen.store.sql import SqlStore
+
+    screener = Screener(SqlStore(engine), settings)
+    ctx = DecisionContext.from_engine(engine)
+    decision = check(tx, screener=screener_from(screener), context=ctx, as_of=day)
+    result = decision.to_dict()
+    if record:
+        result_id = record_decision(
+            engine,
+            transaction=transaction_to_dict(tx),
+            result=result,
+            data_versions=ctx.data_versions(),
+        )
+    if as_json:
+        _print_json(result)
+        return
+    console = Console(highlight=False, soft_wrap=False)
+    console.print(f"decision: {decision.decision}" + (f"  (record {result_id})" if record else ""))
+    for r in decision.reasons:
+        if r.effect in ("not_applicable",):
+            continue
+        console.print(f"- [{r.effect}] {r.message}", markup=False)
+        for p in r.paths:
+            console.print(f"    path: {p}", markup=False)
+    for a in decision.authorizations:
+        scope = "activity in scope" if a.get("activity_in_scope") else "activity not in scope"
+        console.print(
+            f"authorisation: {a['name']} ({a['citation']}, {a['valid_from']}..{a['valid_to']}): "
+            f"{scope}",
+            markup=False,
+        )
+    for w in decision.warnings:
+        console.print(f"warning: {w}", markup=False)
+
+
+@licences_app.command("add")
+def licences_add(
+    number: Annotated[str, typer.Option("--number")],
+    party: Annotated[list[str], typer.Option("--party", help="Party named (repeatable).")],
+    item: Annotated[list[str], typer.Option("--item", help="EAR99 or ECCN (repeatable).")],
+    expiry: Annotated[str, typer.Option("--expiry", help="YYYY-MM-DD")],
+    destination: Annotated[list[str] | None, typer.Option("--destination")] = None,
+    value: Annotated[float | None, typer.Option("--value", help="Value limit (USD).")] = None,
+    valid_from: Annotated[str | None, typer.Option("--valid-from")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a specific licence you hold."""
+    from tradescreen.decide.licences import SpecificLicence, add_licence
+
+    end = _date(expiry, "expiry")
+    assert end is not None
+    lic = SpecificLicence.create(
+        number,
+        party,
+        item,
+        end,
+        destinations=destination or (),
+        value_limit=value,
+        valid_from=_date(valid_from, "valid_from"),
+        note=note,
+    )
+    add_licence(_engine(_settings(db)), lic)
+    typer.echo(f"licence {lic.number} added")
+
+
+@licences_app.command("list")
+def licences_list(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Show the specific licences on record."""
+    from tradescreen.decide.licences import list_licences
+
+    rows = list_licences(_engine(_settings(db)))
+    if as_json:
+        _print_json([r.to_dict() for r in rows])
+        return
+    table = Table(title="Specific licences")
+    for col in ("number", "parties", "items", "destinations", "value", "expiry"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r.number,
+            "; ".join(r.parties),
+            ", ".join(r.items),
+            ", ".join(r.destinations) or "any",
+            f"{r.value_limit:g}" if r.value_limit is not None else "-",
+            r.expiry.isoformat(),
+        )
+    Console(highlight=False).print(table)
+
+
+@ownership_app.command("load")
+def ownership_load(
+    file: Annotated[Path, typer.Argument(help="CSV, JSON or FollowTheMoney entities.")],
+    db: DbOption = None,
+) -> None:
+    """Load ownership edges (owner, owned, percentage, as_of, source)."""
+    from tradescreen.decide.ownership_io import read_ownership_file
+    from tradescreen.decide.storage import add_edges
+
+    edges = read_ownership_file(file)  # validates everything before writing
+    add_edges(_engine(_settings(db)), edges, source=str(file))
+    typer.echo(f"{len(edges)} ownership edges loaded from {file}")
+
+
+@ownership_app.command("list")
+def ownership_list(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Show the ownership edges on record."""
+    from tradescreen.decide.storage import load_edges
+
+    edges = load_edges(_engine(_settings(db)))
+    rows = [
+        {
+            "owner": e.owner,
+            "owned": e.owned,
+            "percentage": e.percentage,
+            "as_of": e.as_of.isoformat() if e.as_of else None,
+            "source": e.source,
+        }
+        for e in edges
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        pct = "?" if r["percentage"] is None else f"{r['percentage']:g}%"
+        typer.echo(f"{r['owner']} -{pct}-> {r['owned']}  (as of {r['as_of'] or '-'})")

@@ -1,0 +1,239 @@
+"""List commands: ``load``, ``update``, ``lists``, ``versions``.
+
+Adapters only: parse options, build ``Settings``, call ``tradescreen.loading`` /
+``tradescreen.sources.download`` / the store, render a Rich table or ``--json``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tradescreen.cli._app import app
+from tradescreen.loading import LoadReport, load_files
+from tradescreen.model import ListVersion
+from tradescreen.settings import Settings
+from tradescreen.store.sql import SqlStore, open_store
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL or SQLite file (default: TRADESCREEN_DB).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+MAX_WARNINGS_SHOWN = 12
+
+
+def _settings(db: str | None) -> Settings:
+    return Settings(db=db) if db else Settings()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def version_json(v: ListVersion, now: datetime, stale_after_days: int) -> dict[str, Any]:
+    age = (now - v.retrieved_at).total_seconds() / 86400
+    return {
+        "id": v.id,
+        "list": v.list_code,
+        "list_name": v.list_name,
+        "status": v.status,
+        "records": v.record_count,
+        "retrieved_at": v.retrieved_at.isoformat(),
+        "data_date": v.data_date.isoformat() if v.data_date else None,
+        "age_days": round(age, 2),
+        "stale": v.status == "active" and age > stale_after_days,
+        "format": v.format,
+        "source": v.source,
+        "sha256": v.sha256,
+        "warnings": list(v.warnings),
+    }
+
+
+def _report_tables(report: LoadReport, console: Console) -> None:
+    table = Table(title=f"Loaded {', '.join(report.paths)} ({report.format})")
+    for col in ("list", "version", "records", "result"):
+        table.add_column(col, justify="right" if col in ("version", "records") else "left")
+    created = {v.list_code: v for v in report.created}
+    for code, count in sorted(report.counts.items()):
+        if code in created:
+            table.add_row(code, str(created[code].id), str(count), "new version, active")
+        elif code in report.unchanged:
+            table.add_row(code, "-", str(count), "unchanged (same SHA-256)")
+    console.print(table)
+    shown = report.warnings[:MAX_WARNINGS_SHOWN]
+    for w in shown:
+        console.print(f"warning: {w}", markup=False)
+    if len(report.warnings) > len(shown):
+        console.print(f"... and {len(report.warnings) - len(shown)} more warnings")
+    if report.rejected:
+        console.print(f"{len(report.rejected)} rows rejected, e.g. {report.rejected[0]}")
+
+
+@app.command("load")
+def load_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="List file(s) of one source.")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Reader name (default: detected).")
+    ] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Load list file(s) as new list versions (fail-closed: a broken file changes nothing)."""
+    settings = _settings(db)
+    store = open_store(settings)
+    try:
+        report = load_files(store, paths, format=source, settings=settings)
+    finally:
+        store.close()
+    if json_out:
+        _print_json(report.to_dict())
+    else:
+        _report_tables(report, _console())
+
+
+@app.command("update")
+def update_cmd(
+    list_codes: Annotated[
+        list[str] | None,
+        typer.Option("--list", help="Feed to update (us_csl, us_ofac_sdn, us_ofac_cons, un_sc)."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Fetch the files from this URL instead.")
+    ] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Download the official lists (conditional, retried, checked) and load what changed."""
+    from tradescreen.sources.download import update
+
+    settings = _settings(db)
+    store = open_store(settings)
+    try:
+        results = update(store, settings, lists=list_codes or None, base_url=base_url)
+    finally:
+        store.close()
+    if json_out:
+        _print_json(
+            [
+                {
+                    "feed": fetched.feed,
+                    "files": [
+                        {"url": f.url, "status": f.status, "sha256": f.sha256, "bytes": f.size}
+                        for f in fetched.files
+                    ],
+                    "load": report.to_dict() if report else None,
+                }
+                for fetched, report in results
+            ]
+        )
+        return
+    console = _console()
+    for fetched, report in results:
+        if report is None:
+            console.print(f"{fetched.feed}: not modified")
+        else:
+            _report_tables(report, console)
+
+
+def _open_existing(db: str | None) -> SqlStore:
+    return open_store(_settings(db))
+
+
+@app.command("lists")
+def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """The list versions in force, their age, and refused (quarantined) updates."""
+    settings = _settings(db)
+    store = _open_existing(db)
+    try:
+        active = store.active_versions()
+        newest_by_code = {v.list_code: v for v in reversed(store.versions())}
+    finally:
+        store.close()
+    now = datetime.now(UTC)
+    active_ids = {v.id for v in active}
+    pending = [
+        v for v in newest_by_code.values() if v.status == "quarantined" and v.id not in active_ids
+    ]
+    rows = [version_json(v, now, settings.stale_after_days) for v in active]
+    quarantined = [version_json(v, now, settings.stale_after_days) for v in pending]
+    if json_out:
+        _print_json({"lists": rows, "quarantined": quarantined})
+        return
+    console = _console()
+    if not rows and not quarantined:
+        console.print("no lists loaded: run `tradescreen load FILE` or `tradescreen update`")
+        return
+    table = Table(title="Lists in force")
+    for col in ("list", "version", "records", "retrieved (UTC)", "data date", "age (d)", "flag"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["list"],
+            str(r["id"]),
+            str(r["records"]),
+            r["retrieved_at"][:19].replace("T", " "),
+            r["data_date"] or "-",
+            f"{r['age_days']:.1f}",
+            "STALE" if r["stale"] else "",
+        )
+    console.print(table)
+    for q in quarantined:
+        console.print(
+            f"quarantined: {q['list']} version {q['id']} ({q['records']} records, "
+            f"retrieved {q['retrieved_at'][:19]}) was refused",
+            markup=False,
+        )
+
+
+@app.command("versions")
+def versions_cmd(
+    list_code: Annotated[str, typer.Argument(help="List code, e.g. us_bis_el.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Every stored version of one list, newest first."""
+    settings = _settings(db)
+    store = _open_existing(db)
+    try:
+        versions = store.versions(list_code)
+        reasons = {
+            v.id: store.quarantine_reason(v.id) for v in versions if v.status == "quarantined"
+        }
+    finally:
+        store.close()
+    if not versions:
+        from tradescreen.errors import NotFound
+
+        raise NotFound(f"no versions of list {list_code!r}")
+    now = datetime.now(UTC)
+    rows = [version_json(v, now, settings.stale_after_days) for v in versions]
+    for r in rows:
+        r["quarantine_reason"] = reasons.get(r["id"])
+    if json_out:
+        _print_json(rows)
+        return
+    table = Table(title=f"Versions of {list_code}")
+    for col in ("version", "status", "records", "retrieved (UTC)", "data date", "sha256", "note"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["status"],
+            str(r["records"]),
+            r["retrieved_at"][:19].replace("T", " "),
+            r["data_date"] or "-",
+            r["sha256"][:12],
+            r["quarantine_reason"] or "",
+        )
+    _console().print(table)

@@ -1,0 +1,89 @@
+"""``tradescreen serve`` (the REST API under uvicorn) and ``tradescreen keys`` (API keys)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from tradescreen.cli._app import app
+from tradescreen.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+def _engine(settings: Settings) -> Engine:
+    from tradescreen.api.keys import create_tables
+    from tradescreen.db import make_engine
+
+    engine = make_engine(settings.db_url())
+    create_tables(engine)
+    return engine
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind (default: loopback only)."),
+    port: int = typer.Option(8000, min=1, max=65535),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
+    log_level: str = typer.Option("info", help="uvicorn log level."),
+) -> None:
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    import uvicorn
+
+    Settings()  # fail early on bad TRADESCREEN_* values
+    uvicorn.run(
+        "tradescreen.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    name: str = typer.Argument(..., help="A label for the key's holder."),
+    role: str = typer.Option("screener", help="screener | reviewer | admin"),
+) -> None:
+    """Create a key. The key itself is printed alone on the last line, once."""
+    from tradescreen.api.keys import create_key
+
+    record, token = create_key(_engine(Settings()), name, role)
+    typer.echo(f"created key {record.id} '{record.name}' role={record.role.value}", err=True)
+    typer.echo("store it now; it cannot be shown again:", err=True)
+    typer.echo(token)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name_or_id: str = typer.Argument(..., metavar="NAME_OR_ID")) -> None:
+    """Revoke the active key with this id or name."""
+    from tradescreen.api.keys import revoke_key
+
+    record = revoke_key(_engine(Settings()), name_or_id)
+    typer.echo(f"revoked key {record.id} '{record.name}'")
+
+
+@keys_app.command("list")
+def keys_list(
+    all_keys: bool = typer.Option(False, "--all", help="Include revoked keys."),
+) -> None:
+    """List keys (never the keys themselves)."""
+    from tradescreen.api.keys import list_keys
+
+    rows = list_keys(_engine(Settings()), include_revoked=all_keys)
+    if not rows:
+        typer.echo("no API keys")
+        return
+    typer.echo(f"{'ID':<12}  {'ROLE':<8}  {'CREATED (UTC)':<19}  {'STATUS':<7}  NAME")
+    for k in rows:
+        status = "active" if k.active else "revoked"
+        created = k.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        typer.echo(f"{k.id:<12}  {k.role.value:<8}  {created:<19}  {status:<7}  {k.name}")

@@ -1,0 +1,527 @@
+"""The decision: parties + item + destination + date -> prohibited | license_required |
+authorized | no_restriction | needs_review, with every reason.
+
+``check`` is deterministic: the same screening results (list versions), data files and date give
+the same answer. Screening is injected (``PartyScreener``) so rules are testable without a store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from tradescreen.decide.authorizations import (
+    Authorization,
+    AuthorizationData,
+    default_authorization_data,
+)
+from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
+from tradescreen.decide.items import Transaction
+from tradescreen.decide.licences import SpecificLicence
+from tradescreen.decide.listing_rules import (
+    SEVERITY,
+    Effect,
+    ListKind,
+    classify,
+    interpret,
+    is_ear_sdn,
+)
+from tradescreen.decide.ownership import OwnershipEdge, OwnerStatus, analyse
+from tradescreen.model import Entity, Listing, Query
+from tradescreen.results import ScreenResult, version_to_json
+
+PartyScreener = Callable[[Query, date], ScreenResult]
+
+CCC_WARNING = (
+    "Commerce Country Chart not evaluated: an ECCN-based licence requirement may apply "
+    "regardless of parties"
+)
+DECISIONS = ("prohibited", "license_required", "authorized", "no_restriction", "needs_review")
+_RESTRICTIVE = (Effect.PROHIBITED, Effect.LICENSE_REQUIRED, Effect.NEEDS_REVIEW)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionConfig:
+    certain_score: float = 0.9  # hits at or above are treated as the party; below: possible
+
+
+@dataclass
+class DecisionContext:
+    ownership: tuple[OwnershipEdge, ...] = ()
+    licences: tuple[SpecificLicence, ...] = ()
+    authorizations: AuthorizationData = field(default_factory=default_authorization_data)
+    embargoes: EmbargoData = field(default_factory=default_embargo_data)
+    config: DecisionConfig = field(default_factory=DecisionConfig)
+
+    @staticmethod
+    def from_engine(engine: Engine, **kwargs: Any) -> DecisionContext:
+        from tradescreen.decide.licences import list_licences
+        from tradescreen.decide.storage import load_edges
+
+        return DecisionContext(
+            ownership=tuple(load_edges(engine)),
+            licences=tuple(list_licences(engine)),
+            **kwargs,
+        )
+
+    def data_versions(self) -> dict[str, str]:
+        return {"authorizations": self.authorizations.version, "embargoes": self.embargoes.version}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    kind: str  # listing | embargo | ownership
+    effect: str  # an Effect value
+    message: str
+    party: str | None = None
+    role: str | None = None
+    matched_entity: str | None = None
+    entity_id: str | None = None
+    score: float | None = None
+    list: str | None = None
+    list_name: str | None = None
+    citations: tuple[str, ...] = ()
+    requirement: dict[str, Any] | None = None
+    policy: str | None = None
+    policy_text: str | None = None
+    list_version: int | None = None
+    paths: tuple[str, ...] = ()
+    details: dict[str, Any] | None = None
+    covered_by: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "effect": self.effect, "message": self.message}
+        for key in (
+            "party",
+            "role",
+            "matched_entity",
+            "entity_id",
+            "score",
+            "list",
+            "list_name",
+            "requirement",
+            "policy",
+            "policy_text",
+            "list_version",
+            "details",
+        ):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = round(value, 4) if key == "score" else value
+        if self.citations:
+            out["citations"] = list(self.citations)
+        if self.paths:
+            out["ownership_paths"] = list(self.paths)
+        if self.covered_by:
+            out["covered_by"] = list(self.covered_by)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    decision: str
+    reasons: tuple[Reason, ...]
+    authorizations: tuple[dict[str, Any], ...]
+    list_versions: tuple[dict[str, Any], ...]
+    warnings: tuple[str, ...]
+    as_of: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "authorizations": list(self.authorizations),
+            "list_versions": list(self.list_versions),
+            "warnings": list(self.warnings),
+        }
+
+
+def transaction_to_dict(tx: Transaction) -> dict[str, Any]:
+    return {
+        "parties": [{"name": p.name, "role": p.role.value} for p in tx.parties],
+        "item": tx.item.classification,
+        "item_type": tx.item.item_type.value,
+        "food_or_medicine": tx.item.food_or_medicine,
+        "value": tx.item.value,
+        "destination": tx.destination,
+        "date": tx.date.isoformat(),
+        "activity": tx.activity,
+    }
+
+
+class _Run:
+    """State of one ``check`` call: screening cache, versions, warnings."""
+
+    def __init__(
+        self, tx: Transaction, screener: PartyScreener, ctx: DecisionContext, as_of: date
+    ) -> None:
+        self.tx, self.screener, self.ctx, self.as_of = tx, screener, ctx, as_of
+        self.cache: dict[str, ScreenResult] = {}
+        self.versions: dict[int, dict[str, Any]] = {}
+        self.warnings: list[str] = []
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def screen(self, name: str) -> ScreenResult:
+        if name not in self.cache:
+            res = self.screener(Query(name=name), self.as_of)
+            self.cache[name] = res
+            for v in res.list_versions:
+                self.versions.setdefault(v.id, version_to_json(v))
+            for w in res.warnings:
+                self.warn(w)
+        return self.cache[name]
+
+    def listings(self, name: str) -> list[tuple[Entity, Listing, float, int | None]]:
+        """(entity, listing, score, version id) in force on the date, best first."""
+        res = self.screen(name)
+        out = []
+        for hit in res.hits:
+            for listing in hit.listings:
+                state = listing.in_force(self.as_of)
+                if state is False:
+                    continue
+                if state is None:
+                    self.warn(
+                        f"{hit.entity.name} ({listing.list_code}): listing start date "
+                        "unknown; treated as in force"
+                    )
+                vid = hit.version_id
+                if vid is None:
+                    vid = next(
+                        (v.id for v in res.list_versions if v.list_code == listing.list_code), None
+                    )
+                out.append((hit.entity, listing, hit.score, vid))
+        return out
+
+    def owner_status(self, name: str) -> OwnerStatus:
+        certain = self.ctx.config.certain_score
+        ofac = bis = restricted = possible = False
+        labels: list[str] = []
+        for _ent, listing, score, _vid in self.listings(name):
+            kind = classify(listing)
+            if kind in (ListKind.NS_CMIC, ListKind.INFORMATIONAL):
+                continue
+            if score < certain:
+                possible = True
+                labels.append(f"{listing.list_code}?")
+                continue
+            restricted = True
+            labels.append(listing.list_code)
+            if kind is ListKind.SDN:
+                ofac = True
+            if kind in (ListKind.ENTITY_LIST, ListKind.MEU) or is_ear_sdn(listing):
+                bis = True
+        return OwnerStatus(ofac, bis, restricted, possible, tuple(dict.fromkeys(labels)))
+
+
+def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
+    tx, certain = run.tx, run.ctx.config.certain_score
+    out = []
+    seen: set[tuple[str, str, str]] = set()
+    for party in tx.parties:
+        for ent, listing, score, vid in run.listings(party.name):
+            key = (party.name, ent.id, listing.list_code)
+            if key in seen:
+                continue
+            seen.add(key)
+            eff = interpret(
+                listing, tx.item, as_of=run.as_of, destination=tx.destination, activity=tx.activity
+            )
+            effect, message = eff.effect, eff.message
+            if score < certain and effect in _RESTRICTIVE:
+                effect = Effect.NEEDS_REVIEW
+                message = (
+                    f"possible match (score {score:.2f}) to {ent.name}; if it is the "
+                    f"party: {eff.message}"
+                )
+            out.append(
+                (
+                    Reason(
+                        kind="listing",
+                        effect=effect.value,
+                        message=message,
+                        party=party.name,
+                        role=party.role.value,
+                        matched_entity=ent.name,
+                        entity_id=ent.id,
+                        score=score,
+                        list=listing.list_code,
+                        list_name=listing.list_name,
+                        citations=tuple(str(c) for c in listing.citations),
+                        requirement=eff.requirement.to_dict() if eff.requirement else None,
+                        policy=eff.policy_for_item,
+                        policy_text=eff.policy.text if eff.policy else None,
+                        list_version=vid,
+                    ),
+                    ent,
+                    listing,
+                )
+            )
+    return out
+
+
+def _embargo_reasons(run: _Run) -> list[Reason]:
+    tx = run.tx
+    windows, hints = destination_controls(tx.destination, run.as_of, run.ctx.embargoes)
+    for h in hints:
+        run.warn(h)
+    out = []
+    for w in windows:
+        decision = w.decision_for(tx.item.is_ear99)
+        effect = {"no_restriction": Effect.NOT_APPLICABLE}.get(decision, Effect(decision))
+        if w.status == "unknown":
+            run.warn(
+                f"{w.name}: the state of the controls on {run.as_of.isoformat()} is not "
+                f"known to this data ({w.citation}); review"
+            )
+        elif w.uncertain:
+            run.warn(f"{w.name}: fields not verified in the embargo data: {', '.join(w.uncertain)}")
+        out.append(
+            Reason(
+                kind="embargo",
+                effect=effect.value,
+                message=(
+                    f"{w.name} ({w.status}): {w.ear_section}; OFAC {w.ofac_program}: {w.policy}"
+                ),
+                citations=(w.citation,),
+                details=w.to_dict(),
+            )
+        )
+    return out
+
+
+def _ownership_reasons(run: _Run) -> list[Reason]:
+    ctx, tx = run.ctx, run.tx
+    if not ctx.ownership:
+        return []
+    rule = ctx.authorizations.rules.get("bis_affiliates_rule")
+    window = rule.state_on(run.as_of) if rule else None
+    state = window.state if window else None
+    if window and window.uncertain:
+        run.warn(
+            f"BIS affiliates rule on {run.as_of.isoformat()}: {window.citation} "
+            f"(not verified: {', '.join(window.uncertain)})"
+        )
+    out = []
+    for party in tx.parties:
+        findings, warnings = analyse(
+            party.name,
+            ctx.ownership,
+            run.owner_status,
+            as_of=run.as_of,
+            bis_rule_state=state,
+            bis_rule_citation=window.citation if window else "",
+        )
+        for w in warnings:
+            run.warn(w)
+        for f in findings:
+            effect, message, details = f.effect, f.message, f.to_dict()
+            if f.rule == "bis_affiliates" and effect == "license_required":
+                effect, message = _inherit(run, f.owners, message)
+            out.append(
+                Reason(
+                    kind="ownership",
+                    effect=effect,
+                    message=message,
+                    party=party.name,
+                    role=party.role.value,
+                    citations=(f.citation,) if f.citation else (),
+                    paths=f.paths,
+                    details=details,
+                )
+            )
+    return out
+
+
+def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[str, str]:
+    """The most restrictive requirement among the listed owners, for this item."""
+    best: tuple[int, str, str] = (0, Effect.NOT_APPLICABLE.value, "")
+    for owner in owners:
+        for _ent, listing, score, _vid in run.listings(owner):
+            if score < run.ctx.config.certain_score:
+                continue
+            kind = classify(listing)
+            if kind not in (ListKind.ENTITY_LIST, ListKind.MEU) and not is_ear_sdn(listing):
+                continue
+            eff = interpret(
+                listing,
+                run.tx.item,
+                as_of=run.as_of,
+                destination=run.tx.destination,
+                activity=run.tx.activity,
+            )
+            effect = Effect.LICENSE_REQUIRED if eff.effect is Effect.PROHIBITED else eff.effect
+            if SEVERITY[effect] > best[0]:
+                best = (SEVERITY[effect], effect.value, f"{owner}: {eff.message}")
+    if best[0] == 0:
+        return (
+            Effect.NOT_APPLICABLE.value,
+            message + "; the owners' requirements do not catch this item",
+        )
+    return best[1], f"{message}; inherited from {best[2]}"
+
+
+def _authorizations(
+    run: _Run, listing_reasons: list[tuple[Reason, Entity, Listing]], reasons: list[Reason]
+) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
+    """Authorisations that could cover a reason, and reason index -> ids that do cover it."""
+    tx, as_of = run.tx, run.as_of
+    covered: dict[int, list[str]] = {}
+    shown: dict[str, dict[str, Any]] = {}
+    for auth in run.ctx.authorizations.in_force(as_of):
+        for i, reason in enumerate(reasons):
+            relevant = _relevant(auth, reason, listing_reasons)
+            if not relevant:
+                continue
+            view = shown.setdefault(auth.id, auth.to_dict(tx.activity))
+            view.setdefault("relevant_to", []).append(reason.party)
+            warning = auth.boundary_warning(as_of)
+            if warning:
+                run.warn(warning)
+            if reason.effect == Effect.LICENSE_REQUIRED.value and view["activity_in_scope"]:
+                covered.setdefault(i, []).append(auth.id)
+                if "scope" in auth.uncertain:
+                    run.warn(
+                        f"{auth.name} ({auth.citation}): scope not verified "
+                        f"({auth.scope_note or 'see data file'})"
+                    )
+    for lic in run.ctx.licences:
+        if not lic.valid_on(as_of):
+            continue
+        for i, reason in enumerate(reasons):
+            if reason.effect != Effect.LICENSE_REQUIRED.value:
+                continue
+            names = [reason.party] if reason.party else []
+            if reason.kind == "embargo" and not lic.destinations:
+                continue
+            ok, why = lic.covers(
+                names, tx.item.classification, tx.destination, as_of, tx.item.value
+            )
+            view = shown.setdefault(
+                f"licence:{lic.number}",
+                {
+                    "id": f"licence:{lic.number}",
+                    "name": f"Specific licence {lic.number}",
+                    "kind": "specific_licence",
+                    "citation": lic.number,
+                    "valid_from": lic.valid_from.isoformat() if lic.valid_from else None,
+                    "valid_to": lic.expiry.isoformat(),
+                    "scope": lic.to_dict(),
+                    "activity": tx.activity,
+                    "activity_in_scope": True,
+                    "not_covering": [],
+                },
+            )
+            if ok:
+                covered.setdefault(i, []).append(f"licence:{lic.number}")
+            else:
+                view["not_covering"].append(why)
+    for view in shown.values():
+        if "relevant_to" in view:
+            view["relevant_to"] = sorted({p for p in view["relevant_to"] if p})
+    return sorted(shown.values(), key=lambda v: (v["valid_from"] or "", v["id"])), covered
+
+
+def _relevant(
+    auth: Authorization, reason: Reason, listing_reasons: list[tuple[Reason, Entity, Listing]]
+) -> bool:
+    if reason.effect not in (Effect.LICENSE_REQUIRED.value, Effect.NEEDS_REVIEW.value):
+        return False
+    if reason.kind == "ownership":
+        return auth.derived_by == "bis_affiliates_rule" and bool(
+            reason.details and reason.details.get("rule") == "bis_affiliates"
+        )
+    if reason.kind != "listing" or reason.list is None:
+        return False
+    kinds = {classify(Listing(list_code=c, list_name=c)) for c in auth.covers_requirements}
+    for r, ent, listing in listing_reasons:
+        if r is reason or (r.entity_id == reason.entity_id and r.list == reason.list):
+            return classify(listing) in kinds and auth.covers_listing(ent, listing)
+    return False
+
+
+def _final(reasons: list[Reason]) -> str:
+    effects = {r.effect for r in reasons}
+    if Effect.PROHIBITED.value in effects:
+        return "prohibited"
+    needed = [r for r in reasons if r.effect == Effect.LICENSE_REQUIRED.value]
+    review = Effect.NEEDS_REVIEW.value in effects
+    if needed:
+        if any(not r.covered_by for r in needed):
+            return "license_required"
+        return "needs_review" if review else "authorized"
+    return "needs_review" if review else "no_restriction"
+
+
+def check(
+    transaction: Transaction,
+    *,
+    screener: PartyScreener,
+    context: DecisionContext | Engine | None = None,
+    as_of: date | None = None,
+) -> Decision:
+    """Decide one transaction on ``as_of`` (default: the transaction's date)."""
+    if isinstance(context, Engine):
+        ctx = DecisionContext.from_engine(context)
+    else:
+        ctx = context or DecisionContext()
+    day = as_of or transaction.date
+    run = _Run(transaction, screener, ctx, day)
+    if not transaction.item.is_ear99:
+        run.warn(CCC_WARNING)
+    listing_reasons = _listing_reasons(run)
+    reasons = [r for r, _e, _l in listing_reasons]
+    reasons += _embargo_reasons(run)
+    reasons += _ownership_reasons(run)
+    auths, covered = _authorizations(run, listing_reasons, reasons)
+    reasons = [replace(r, covered_by=tuple(covered.get(i, ()))) for i, r in enumerate(reasons)]
+    reasons.sort(
+        key=lambda r: (
+            -SEVERITY[Effect(r.effect)],
+            r.kind,
+            r.party or "",
+            r.list or "",
+            r.entity_id or "",
+            r.message,
+        )
+    )
+    return Decision(
+        decision=_final(reasons),
+        reasons=tuple(reasons),
+        authorizations=tuple(auths),
+        list_versions=tuple(run.versions[k] for k in sorted(run.versions)),
+        warnings=tuple(run.warnings),
+        as_of=day,
+    )
+
+
+def screener_from(screener: Any, *, known_at: Any = None) -> PartyScreener:
+    """Adapt an object with ``screen(query, as_of=..., known_at=...)`` (``tradescreen.screen.
+    Screener``) to the ``PartyScreener`` call."""
+
+    def call(query: Query, as_of: date) -> ScreenResult:
+        result: ScreenResult = screener.screen(query, as_of=as_of, known_at=known_at)
+        return result
+
+    return call
+
+
+__all__ = [
+    "CCC_WARNING",
+    "DECISIONS",
+    "Decision",
+    "DecisionConfig",
+    "DecisionContext",
+    "PartyScreener",
+    "Reason",
+    "check",
+    "screener_from",
+    "transaction_to_dict",
+]

@@ -1,0 +1,137 @@
+"""Comprehensive embargoes and broad destination controls as dated data (``data/embargoes.json``).
+
+``destination_controls(destination, as_of)`` gives the windows in force for an ISO country or
+region code on a date; an ``unknown`` window is returned too so the decision can warn.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from tradescreen.errors import InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class EmbargoWindow:
+    destination_id: str
+    name: str
+    status: str  # comprehensive | partial | broad_controls | unknown
+    valid_from: date | None
+    valid_to: date | None
+    decision_ear99: str
+    decision_eccn: str
+    ear_section: str
+    ofac_program: str
+    policy: str
+    citation: str
+    uncertain: tuple[str, ...]
+
+    def in_force(self, as_of: date) -> bool:
+        return (self.valid_from is None or as_of >= self.valid_from) and (
+            self.valid_to is None or as_of <= self.valid_to
+        )
+
+    def decision_for(self, ear99: bool) -> str:
+        return self.decision_ear99 if ear99 else self.decision_eccn
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "destination": self.destination_id,
+            "name": self.name,
+            "status": self.status,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "ear_section": self.ear_section,
+            "ofac_program": self.ofac_program,
+            "policy": self.policy,
+            "citation": self.citation,
+            "uncertain": list(self.uncertain),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EmbargoData:
+    version: str
+    windows: tuple[tuple[frozenset[str], EmbargoWindow], ...]  # (codes, window)
+    hints: dict[str, str]
+
+
+_DECISIONS = {"prohibited", "license_required", "needs_review", "no_restriction"}
+
+
+def _d(value: Any, where: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(f"{where}: {value!r} is not a YYYY-MM-DD date") from None
+
+
+def parse_embargo_data(raw: dict[str, Any]) -> EmbargoData:
+    out: list[tuple[frozenset[str], EmbargoWindow]] = []
+    for dest in raw.get("destinations", []):
+        codes = frozenset(
+            [c.upper() for c in dest.get("countries", [])]
+            + [r.upper() for r in dest.get("regions", [])]
+        )
+        for i, w in enumerate(dest["windows"]):
+            where = f"embargoes.{dest['id']}.windows[{i}]"
+            for key in ("decision_ear99", "decision_eccn"):
+                if w[key] not in _DECISIONS:
+                    raise InvalidInput(f"{where}.{key}: unknown decision {w[key]!r}")
+            out.append(
+                (
+                    codes,
+                    EmbargoWindow(
+                        destination_id=dest["id"],
+                        name=dest["name"],
+                        status=w["status"],
+                        valid_from=_d(w.get("from"), where + ".from"),
+                        valid_to=_d(w.get("to"), where + ".to"),
+                        decision_ear99=w["decision_ear99"],
+                        decision_eccn=w["decision_eccn"],
+                        ear_section=w["ear_section"],
+                        ofac_program=w["ofac_program"],
+                        policy=w["policy"],
+                        citation=w["citation"],
+                        uncertain=tuple(w.get("uncertain", ())),
+                    ),
+                )
+            )
+    hints = {h["country"].upper(): h["message"] for h in raw.get("region_hints", [])}
+    return EmbargoData(str(raw.get("version", "")), tuple(out), hints)
+
+
+@lru_cache(maxsize=1)
+def default_embargo_data() -> EmbargoData:
+    text = resources.files("tradescreen.decide").joinpath("data/embargoes.json").read_text("utf-8")
+    return parse_embargo_data(json.loads(text))
+
+
+def destination_controls(
+    destination: str, as_of: date, data: EmbargoData | None = None
+) -> tuple[list[EmbargoWindow], list[str]]:
+    """Windows in force on ``as_of`` for the destination (a country also matches its own
+    region codes' country-level entries), and hint warnings (e.g. plain ``UA``)."""
+    data = data or default_embargo_data()
+    dest = destination.upper()
+    country = dest[:2]
+    found = [w for codes, w in data.windows if (dest in codes or country in codes)]
+    found = [w for w in found if w.in_force(as_of)]
+    hints = [data.hints[country]] if dest == country and country in data.hints else []
+    return found, hints
+
+
+__all__ = [
+    "EmbargoData",
+    "EmbargoWindow",
+    "default_embargo_data",
+    "destination_controls",
+    "parse_embargo_data",
+]

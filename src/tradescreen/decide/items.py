@@ -1,0 +1,157 @@
+"""Transaction inputs: item classification (EAR99 or an ECCN), item type, destination, parties.
+
+Validation lives here so the CLI, the API and the library reject the same inputs with the same
+one-line messages naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from tradescreen.errors import InvalidInput
+
+# 5A002, 3A090.a, 9A610.y.1, 0A521 and the "0Y521" series name; product groups A-E.
+_ECCN = re.compile(r"^(?P<cat>\d)(?P<grp>[A-E]|Y(?=521))(?P<num>\d{3})(?P<sub>(\.[a-z0-9]+)*)$")
+_DEST = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
+class ItemType(StrEnum):
+    COMMODITY = "commodity"
+    SOFTWARE = "software"
+    TECHNOLOGY = "technology"
+
+
+class Role(StrEnum):
+    PURCHASER = "purchaser"
+    INTERMEDIATE_CONSIGNEE = "intermediate_consignee"
+    ULTIMATE_CONSIGNEE = "ultimate_consignee"
+    END_USER = "end_user"
+
+
+def normalize_eccn(value: str, *, field_name: str = "item") -> str:
+    """``"ear99"`` -> ``"EAR99"``, ``"5a002"`` -> ``"5A002"``, ``"3A090.A"`` -> ``"3A090.a"``.
+
+    Raises InvalidInput naming ``field_name`` for anything that is not EAR99 or ECCN syntax.
+    """
+    raw = (value or "").strip()
+    if raw.upper() == "EAR99":
+        return "EAR99"
+    head, _, tail = raw.partition(".")
+    candidate = head.upper() + ("." + tail.lower() if tail else "")
+    if not _ECCN.match(candidate):
+        raise InvalidInput(
+            f"{field_name}: {value!r} is not EAR99 or an ECCN (e.g. 5A002, 3A090.a, 0Y521)"
+        )
+    return candidate
+
+
+def eccn_matches(pattern: str, eccn: str) -> bool:
+    """True when ``eccn`` falls under ``pattern`` (``3A090`` covers ``3A090.a``; ``1A004.c``
+    covers ``1A004.c.1`` but not ``1A004.d``)."""
+    return eccn == pattern or eccn.startswith(pattern + ".")
+
+
+def is_at_only_family(eccn: str) -> bool:
+    """ECCNs numbered x9xx (5A992, 1A995, 3A991...) are mostly controlled for anti-terrorism
+    reasons only. An approximation: the Commerce Control List itself is not evaluated."""
+    m = _ECCN.match(eccn)
+    return bool(m and m.group("num").startswith("9") and m.group("grp") != "Y")
+
+
+def normalize_destination(value: str, *, field_name: str = "destination") -> str:
+    code = (value or "").strip().upper()
+    if not _DEST.match(code):
+        raise InvalidInput(
+            f"{field_name}: {value!r} is not an ISO 3166 country code (e.g. CN) or region (UA-43)"
+        )
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    classification: str  # "EAR99" or an ECCN, normalised
+    item_type: ItemType = ItemType.COMMODITY
+    food_or_medicine: bool = False  # EAR99 food or medicine (carve-outs of several listings)
+    value: float | None = None  # transaction value (USD), checked against specific licences
+
+    @property
+    def is_ear99(self) -> bool:
+        return self.classification == "EAR99"
+
+    @staticmethod
+    def parse(
+        classification: str,
+        item_type: str = "commodity",
+        *,
+        food_or_medicine: bool = False,
+        value: float | None = None,
+    ) -> Item:
+        try:
+            kind = ItemType(item_type.strip().lower())
+        except ValueError:
+            raise InvalidInput(
+                f"item_type: {item_type!r} is not one of commodity, software, technology"
+            ) from None
+        if value is not None and value < 0:
+            raise InvalidInput(f"value: {value} must not be negative")
+        return Item(normalize_eccn(classification), kind, food_or_medicine, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    name: str
+    role: Role = Role.ULTIMATE_CONSIGNEE
+    country: str | None = None
+
+    @staticmethod
+    def parse(spec: str, *, default_role: Role = Role.ULTIMATE_CONSIGNEE) -> Party:
+        """``"end_user=Huawei Technologies Co., Ltd."`` or a bare name (``default_role``)."""
+        role = default_role
+        name = spec
+        head, sep, tail = spec.partition("=")
+        if sep and head.strip().lower().replace("-", "_") in {r.value for r in Role}:
+            role = Role(head.strip().lower().replace("-", "_"))
+            name = tail
+        name = name.strip()
+        if not name:
+            raise InvalidInput(f"party: {spec!r} has no name")
+        return Party(name=name, role=role)
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    parties: tuple[Party, ...]
+    item: Item
+    destination: str  # ISO 3166-1 alpha-2, or an ISO 3166-2 region such as UA-43 (Crimea)
+    date: date
+    activity: str | None = None
+    reference: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.parties:
+            raise InvalidInput("parties: at least one party is required")
+        for p in self.parties:
+            if not p.name.strip():
+                raise InvalidInput("parties: a party has an empty name")
+        object.__setattr__(self, "destination", normalize_destination(self.destination))
+
+    @property
+    def country(self) -> str:
+        return self.destination[:2]
+
+
+__all__ = [
+    "Item",
+    "ItemType",
+    "Party",
+    "Role",
+    "Transaction",
+    "eccn_matches",
+    "is_at_only_family",
+    "normalize_destination",
+    "normalize_eccn",
+]

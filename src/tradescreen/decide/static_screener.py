@@ -1,0 +1,55 @@
+"""A ``PartyScreener`` over a fixed set of entities: for tests, examples and offline checks.
+
+Matching is deliberately simple and predictable: a normalised name equal to one of the entity's
+names scores 1.0; a name whose words all appear in (or contain all words of) an entity name
+scores 0.75 (a *possible* match, below the decision's certainty). Listings are filtered to those
+in force on the date, as the real screener does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from tradescreen.decide.ownership import party_key
+from tradescreen.model import Entity, ListVersion, Query
+from tradescreen.results import Hit, ScreenResult
+
+POSSIBLE_SCORE = 0.75
+
+
+class StaticScreener:
+    def __init__(self, entities: Sequence[Entity], versions: Sequence[ListVersion] = ()) -> None:
+        self.entities = tuple(entities)
+        self.versions = tuple(versions)
+        self._by_code = {v.list_code: v.id for v in self.versions}
+
+    def _score(self, query: str, entity: Entity) -> tuple[float, str]:
+        q = party_key(query)
+        qt = set(q.split())
+        best = (0.0, "")
+        for n in entity.names:
+            k = party_key(n.value)
+            if k == q:
+                return 1.0, n.value
+            nt = set(k.split())
+            if len(qt) >= 2 and len(nt) >= 2 and (qt <= nt or nt <= qt):
+                best = max(best, (POSSIBLE_SCORE, n.value))
+        return best
+
+    def __call__(self, query: Query, as_of: date) -> ScreenResult:
+        hits = []
+        for ent in self.entities:
+            score, matched = self._score(query.name, ent)
+            if score <= 0:
+                continue
+            listings = tuple(x for x in ent.listings if x.in_force(as_of) is not False)
+            if not listings:
+                continue
+            vid = self._by_code.get(listings[0].list_code)
+            hits.append(Hit(ent, matched, score, {"rule": "static"}, listings, vid))
+        hits.sort(key=lambda h: (-h.score, h.entity.id))
+        return ScreenResult(query, as_of, self.versions, tuple(hits))
+
+
+__all__ = ["POSSIBLE_SCORE", "StaticScreener"]

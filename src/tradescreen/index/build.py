@@ -1,0 +1,243 @@
+"""Candidate index over every name and alias of every entity of one or more list versions.
+
+Keys: canonical tokens (exact), single-deletion keys of each token (edit distance 1, SymSpell
+style), consonant skeletons (transliteration variants) and joined adjacent tokens ("zhong xing"
+→ "zhongxing"). Identifiers are indexed too. ``to_bytes()/from_bytes()`` use pickle (protocol 5);
+``merge()`` combines the indexes of several list versions and re-weights every token with the
+document frequencies of all of them (so a 15-entry list does not make "technology" look rare).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from tradescreen.match.config import MatchConfig
+from tradescreen.match.prepared import (
+    EntityFacts,
+    PreparedName,
+    PreparedQuery,
+    norm_identifier,
+    prepare_name,
+    skeleton,
+)
+from tradescreen.model import Entity, EntityKind, NameKind
+from tradescreen.names.normalize import Tag
+from tradescreen.names.tokens import TokenWeights
+
+FORMAT = "tradescreen-index/1"
+
+
+def deletion_keys(token: str) -> set[str]:
+    if len(token) < 4 or token.isdigit():
+        return set()
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+@dataclass
+class NameIndex:
+    version_ids: tuple[int, ...] = ()
+    names: list[PreparedName] = field(default_factory=list)
+    facts: list[EntityFacts] = field(default_factory=list)
+    name_entity: list[int] = field(default_factory=list)  # name id → entity position
+    weights: TokenWeights = field(default_factory=TokenWeights)
+    postings: dict[str, list[int]] = field(default_factory=dict)  # token → name ids
+    joined: dict[str, list[int]] = field(default_factory=dict)  # "ab" of tokens a b → name ids
+    deletes: dict[str, list[str]] = field(default_factory=dict)  # deletion key → tokens
+    skeletons: dict[str, list[str]] = field(default_factory=dict)  # skeleton → tokens
+    identifiers: dict[str, list[int]] = field(default_factory=dict)  # id value → entity pos
+
+    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def build(cls, entities: Iterable[Entity], version_id: int | None = None) -> NameIndex:
+        facts: list[EntityFacts] = []
+        raw: list[tuple[int, PreparedName]] = []
+        for entity in entities:
+            f = EntityFacts.of(entity, len(facts))
+            facts.append(f)
+            seen: set[tuple[str, ...]] = set()
+            for n in entity.names:
+                p = prepare_name(n.value, kind=n.kind, facts=f)
+                if not p.tokens or p.tokens in seen:
+                    continue
+                seen.add(p.tokens)
+                raw.append((f.pos, p))
+        weights = TokenWeights.from_token_lists(p.tokens for _, p in raw)
+        idx = cls(
+            version_ids=(version_id,) if version_id is not None else (),
+            facts=facts,
+            name_entity=[pos for pos, _ in raw],
+            names=[p for _, p in raw],
+            weights=weights,
+        )
+        idx._reweight()
+        idx._index_keys()
+        return idx
+
+    def _reweight(self) -> None:
+        w = self.weights
+        cache: dict[str, float] = {}
+        names = []
+        for p in self.names:
+            ws = []
+            for t, g in zip(p.tokens, p.tags, strict=True):
+                v = cache.get(t)
+                if v is None:
+                    v = cache[t] = w.weight(t, Tag(g))
+                ws.append(v)
+            names.append(
+                PreparedName(
+                    p.text, p.kind, p.tokens, p.tags, tuple(ws), p.skeletons, p.non_latin, p.facts
+                )
+            )
+        self.names = names
+
+    def _index_keys(self) -> None:
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        joined: defaultdict[str, list[int]] = defaultdict(list)
+        for nid, p in enumerate(self.names):
+            for t in set(p.tokens):
+                postings[t].append(nid)
+            for a, b in zip(p.tokens, p.tokens[1:], strict=False):
+                joined[a + b].append(nid)
+        deletes: defaultdict[str, list[str]] = defaultdict(list)
+        skels: defaultdict[str, list[str]] = defaultdict(list)
+        for t in postings:
+            for k in deletion_keys(t):
+                deletes[k].append(t)
+            sk = skeleton(t)
+            if sk and len(t) >= 4:
+                skels[sk].append(t)
+        ids: defaultdict[str, list[int]] = defaultdict(list)
+        for f in self.facts:
+            for v in f.identifiers:
+                ids[v].append(f.pos)
+        self.postings, self.joined = dict(postings), dict(joined)
+        self.deletes, self.skeletons, self.identifiers = dict(deletes), dict(skels), dict(ids)
+
+    @classmethod
+    def merge(cls, indexes: Sequence[NameIndex]) -> NameIndex:
+        """One index over several (one per list version), re-weighted on all of them."""
+        if len(indexes) == 1:
+            return indexes[0]
+        out = cls()
+        out.weights = TokenWeights()
+        weights = out.weights
+        for idx in indexes:
+            offset = len(out.facts)
+            out.facts.extend(replace(f, pos=f.pos + offset) for f in idx.facts)
+            remap = {id(f): out.facts[offset + i] for i, f in enumerate(idx.facts)}
+            out.names.extend(
+                replace(p, facts=remap[id(p.facts)]) if p.facts is not None else p
+                for p in idx.names
+            )
+            out.name_entity.extend(pos + offset for pos in idx.name_entity)
+            weights = weights.merged(idx.weights)
+            out.version_ids += idx.version_ids
+        out.weights = weights
+        out._reweight()
+        out._index_keys()
+        return out
+
+    # -- persistence ----------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        """Plain tuples only (fast to unpickle); keys and weights are rebuilt on load."""
+        facts = [
+            (
+                f.entity_id,
+                f.kind.value,
+                tuple(f.countries),
+                tuple(f.birth_years),
+                tuple(f.identifiers),
+            )
+            for f in self.facts
+        ]
+        names = [
+            (p.text, p.kind.value, p.tokens, bytes(p.tags), p.skeletons, p.non_latin, pos)
+            for p, pos in zip(self.names, self.name_entity, strict=True)
+        ]
+        state = (self.version_ids, facts, names, self.weights.n_docs, dict(self.weights.df))
+        return pickle.dumps((FORMAT, state), protocol=5)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, with_keys: bool = True) -> NameIndex:
+        fmt, state = pickle.loads(data)  # noqa: S301 - our own blob, written by to_bytes
+        if fmt != FORMAT:
+            raise ValueError(f"unknown index format {fmt!r}")
+        version_ids, raw_facts, raw_names, n_docs, df = state
+        facts = [
+            EntityFacts(i, eid, EntityKind(k), frozenset(c), frozenset(y), frozenset(ids))
+            for i, (eid, k, c, y, ids) in enumerate(raw_facts)
+        ]
+        kinds = {k.value: k for k in NameKind}
+        names = [
+            PreparedName(text, kinds[k], toks, tuple(tags), (), sk, nl, facts[pos])
+            for text, k, toks, tags, sk, nl, pos in raw_names
+        ]
+        idx = cls(
+            version_ids=tuple(version_ids),
+            names=names,
+            facts=facts,
+            name_entity=[r[6] for r in raw_names],
+            weights=TokenWeights(n_docs, df),
+        )
+        if with_keys:
+            idx._reweight()
+            idx._index_keys()
+        return idx
+
+    # -- candidates -----------------------------------------------------------------------
+    def similar_tokens(self, token: str) -> list[tuple[str, float]]:
+        """Vocabulary tokens equal, one edit away, or with the same skeleton."""
+        out: dict[str, float] = {}
+        if token in self.postings:
+            out[token] = 1.0
+        if len(token) >= 4 and not token.isdigit():
+            for key in deletion_keys(token) | {token}:
+                for t in self.deletes.get(key, ()):
+                    out.setdefault(t, 0.8)
+                if key in self.postings and key != token and len(key) >= 4:
+                    out.setdefault(key, 0.8)
+            sk = skeleton(token)
+            for t in self.skeletons.get(sk, ()) if sk else ():
+                out.setdefault(t, 0.7)
+        return list(out.items())
+
+    def candidates(self, name: PreparedName, config: MatchConfig) -> list[int]:
+        """Name ids most likely to match ``name``, best first (at most max_candidates)."""
+        acc: dict[int, float] = defaultdict(float)
+        toks = name.tokens
+        order = sorted(range(len(toks)), key=lambda i: -name.weights[i])
+        for rank, i in enumerate(order):
+            tok = toks[i]
+            if name.tags[i] in (Tag.LEGAL, Tag.STOP):
+                continue
+            w = name.weights[i]
+            local: dict[int, float] = {}
+            for t, sim in self.similar_tokens(tok):
+                posting = self.postings[t]
+                if len(posting) > config.max_posting and (rank > 0 or acc):
+                    continue
+                gain = w * sim
+                for nid in posting:
+                    if local.get(nid, 0.0) < gain:
+                        local[nid] = gain
+            for nid in self.joined.get(tok, ()):
+                local[nid] = max(local.get(nid, 0.0), w * 0.9)
+            for nid, g in local.items():
+                acc[nid] += g
+        for a, b in zip(toks, toks[1:], strict=False):
+            for nid in self.postings.get(a + b, ()):
+                acc[nid] += 0.9
+        names = self.names
+        best = sorted(acc.items(), key=lambda kv: (-kv[1], len(names[kv[0]].tokens)))
+        best = best[: config.max_candidates]
+        return [nid for nid, _ in best]
+
+    def identifier_entities(self, query: PreparedQuery) -> list[int]:
+        out: list[int] = []
+        for v in query.identifiers:
+            out.extend(self.identifiers.get(norm_identifier(v), ()))
+        return out

@@ -1,0 +1,279 @@
+"""``compare(query, candidate, config) -> MatchResult``: pure, stateless, explained.
+
+Tokens of the query and of the candidate name are aligned one to one (greedy on weighted
+similarity; two adjacent tokens may align with one joined token). The score is a weighted Dice
+coefficient in which an unmatched query token costs ``query_unmatched`` times its weight and an
+unmatched candidate token ``candidate_unmatched`` times its weight; features of the whole name
+(numbers, distinctive evidence, kind, country, birth date, identifiers, weak alias) then scale it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Levenshtein
+
+from tradescreen.match.config import MatchConfig
+from tradescreen.match.prepared import (
+    PreparedName,
+    PreparedQuery,
+    prepare_entity,
+)
+from tradescreen.model import Entity, EntityKind, NameKind
+from tradescreen.names.normalize import Tag, fold
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _script(text: str) -> str:
+    for ch in text:
+        if ch.isalpha() and not ch.isascii():
+            return unicodedata.name(ch, "?").split(" ")[0]
+    return "LATIN"
+
+
+def squash(text: str) -> str:
+    """Folded text without spaces or punctuation ("Siemens AG" → "siemensag")."""
+    return _NON_WORD.sub("", fold(text))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    score: float
+    explanation: dict[str, Any]
+    matched_name: str = ""
+
+
+def max_edits(length: int) -> int:
+    if length <= 3:
+        return 0
+    if length <= 5:
+        return 1
+    if length <= 9:
+        return 2
+    return 3
+
+
+def token_similarity(
+    a: str, b: str, sa: str, sb: str, ta: int, tb: int, config: MatchConfig
+) -> tuple[float, str, int]:
+    """(similarity, how, distance) of two canonical tokens."""
+    if a == b:
+        return 1.0, "exact", 0
+    if ta == Tag.NUMBER or tb == Tag.NUMBER:
+        return 0.0, "", 0
+    if ta == Tag.LEGAL and tb == Tag.LEGAL:
+        return config.legal_variant, "legal_form", 0
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        if a[0] == b[0]:
+            return config.initial, "initial", 0
+        return 0.0, "", 0
+    longest = max(la, lb)
+    k = max_edits(min(la, lb))
+    best = 0.0
+    how = ""
+    dist = 0
+    if k and abs(la - lb) <= k:
+        d = OSA.distance(a, b, score_cutoff=k)
+        if d <= k:
+            best = 1.0 - config.fuzzy_scale * d / longest
+            how, dist = "fuzzy", d
+    if sa and sa == sb and config.phonetic > best:
+        best, how, dist = config.phonetic, "phonetic", 0
+    if best < config.min_token_sim:
+        return 0.0, "", 0
+    return best, how, dist
+
+
+def _align(
+    q: PreparedName, c: PreparedName, config: MatchConfig
+) -> list[tuple[float, tuple[int, ...], tuple[int, ...], str, int]]:
+    """Greedy one-to-one alignment: (similarity, query idx, candidate idx, how, distance)."""
+    pairs: list[tuple[float, float, tuple[int, ...], tuple[int, ...], str, int]] = []
+    qt, ct = q.tokens, c.tokens
+    for i, a in enumerate(qt):
+        for j, b in enumerate(ct):
+            s, how, d = token_similarity(
+                a, b, q.skeletons[i], c.skeletons[j], q.tags[i], c.tags[j], config
+            )
+            if s > 0:
+                pairs.append((s * (q.weights[i] + c.weights[j]), s, (i,), (j,), how, d))
+    # joined forms: "zhong xing" ~ "zhongxing" (either side split)
+    for i in range(len(qt) - 1):
+        joined = qt[i] + qt[i + 1]
+        for j, b in enumerate(ct):
+            if b == joined:
+                w = max(q.weights[i], q.weights[i + 1]) + c.weights[j]
+                pairs.append((config.joined * w, config.joined, (i, i + 1), (j,), "joined", 0))
+    for j in range(len(ct) - 1):
+        joined = ct[j] + ct[j + 1]
+        for i, a in enumerate(qt):
+            if a == joined:
+                w = q.weights[i] + max(c.weights[j], c.weights[j + 1])
+                pairs.append((config.joined * w, config.joined, (i,), (j, j + 1), "joined", 0))
+    pairs.sort(key=lambda p: -p[0])
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    out = []
+    for _, s, qi, cj, how, d in pairs:
+        if used_q.intersection(qi) or used_c.intersection(cj):
+            continue
+        used_q.update(qi)
+        used_c.update(cj)
+        out.append((s, qi, cj, how, d))
+    return out
+
+
+def _unmatched_cost(name: PreparedName, idx: int, factor: float, config: MatchConfig) -> float:
+    w = name.weights[idx] * factor
+    if name.tags[idx] == Tag.PLACE:
+        w *= config.place_unmatched
+    return w
+
+
+def compare_names(
+    q: PreparedName, c: PreparedName, config: MatchConfig
+) -> tuple[float, dict[str, Any]]:
+    """Score of two prepared names alone (no entity features)."""
+    if not q.tokens or not c.tokens:
+        return 0.0, {"aligned": [], "reason": "empty name"}
+    aligned = _align(q, c, config)
+    num = den = 0.0
+    distinctive = 0.0
+    generic_total = 0.0
+    rows: list[dict[str, Any]] = []
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    for s, qi, cj, how, d in aligned:
+        wq = max(q.weights[i] for i in qi)
+        wc = max(c.weights[j] for j in cj)
+        num += s * (wq + wc)
+        den += wq + wc
+        used_q.update(qi)
+        used_c.update(cj)
+        if how == "exact" and c.non_latin:
+            how = "transliteration"
+        if s >= 0.75 and all(q.tags[i] in (Tag.NORMAL, Tag.NUMBER) for i in qi):
+            distinctive = max(distinctive, min(wq, wc))
+        if s >= 0.75 and all(q.tags[i] in (Tag.NORMAL, Tag.NUMBER, Tag.PLACE) for i in qi):
+            generic_total += min(wq, wc)
+        row: dict[str, Any] = {
+            "query": " ".join(q.tokens[i] for i in qi),
+            "candidate": " ".join(c.tokens[j] for j in cj),
+            "how": how,
+            "similarity": round(s, 3),
+            "weight": round((wq + wc) / 2, 3),
+        }
+        if how == "fuzzy":
+            row["distance"] = d
+        rows.append(row)
+    miss_q = [i for i in range(len(q.tokens)) if i not in used_q]
+    miss_c = [j for j in range(len(c.tokens)) if j not in used_c]
+    den += sum(_unmatched_cost(q, i, config.query_unmatched, config) for i in miss_q)
+    den += sum(_unmatched_cost(c, j, config.candidate_unmatched, config) for j in miss_c)
+    score = num / den if den > 0 else 0.0
+    penalties: list[dict[str, Any]] = []
+    expl_extra: dict[str, Any] = {}
+    if (miss_q or miss_c) and score < config.squashed_min:
+        sq, sc = squash(q.text), squash(c.text)
+        if min(len(sq), len(sc)) >= 6:
+            r = Levenshtein.normalized_similarity(sq, sc)
+            if r >= config.squashed_min and r - 0.05 > score:
+                score = r - 0.05
+                expl_extra["squashed"] = round(r, 3)
+    if config.native_script and q.non_latin and c.non_latin and _script(q.text) == _script(c.text):
+        if squash(q.text) != squash(c.text):
+            r = fuzz.token_sort_ratio(fold(q.text), fold(c.text)) / 100.0
+            if r < score:
+                score = r
+                penalties.append({"reason": "native script differs", "factor": round(r, 3)})
+    dq = [i for i in miss_q if q.tags[i] == Tag.NORMAL and q.weights[i] >= config.distinctive_weight]
+    dc = [j for j in miss_c if c.tags[j] == Tag.NORMAL and c.weights[j] >= config.distinctive_weight]
+    if dq and dc:
+        score *= config.conflict
+        penalties.append({"reason": "conflicting distinctive words", "factor": config.conflict})
+    qnums = {t for t, g in zip(q.tokens, q.tags, strict=True) if g == Tag.NUMBER}
+    cnums = {t for t, g in zip(c.tokens, c.tags, strict=True) if g == Tag.NUMBER}
+    if qnums and cnums and qnums != cnums:
+        score *= config.number_mismatch
+        penalties.append({"reason": "number mismatch", "factor": config.number_mismatch})
+    if distinctive < config.distinctive_weight and generic_total < config.distinctive_total:
+        score *= config.no_distinctive
+        penalties.append({"reason": "no distinctive word aligned", "factor": config.no_distinctive})
+    expl: dict[str, Any] = {
+        "aligned": rows,
+        "unmatched_query": [q.tokens[i] for i in miss_q],
+        "unmatched_candidate": [c.tokens[j] for j in miss_c],
+        "weak": sorted({t for t, g in zip(c.tokens, c.tags, strict=True) if g == Tag.LEGAL}),
+        "penalties": penalties,
+        **expl_extra,
+    }
+    return score, expl
+
+
+def _entity_features(
+    query: PreparedQuery, c: PreparedName, score: float, expl: dict[str, Any], config: MatchConfig
+) -> float:
+    penalties: list[dict[str, Any]] = expl["penalties"]
+    facts = c.facts
+    if c.kind is NameKind.WEAK_AKA:
+        score *= config.weak_alias
+        penalties.append({"reason": "weak alias", "factor": config.weak_alias})
+    if facts is None:
+        return score
+    qk = query.query.kind
+    if qk is not None and facts.kind not in (EntityKind.UNKNOWN, qk):
+        score *= config.kind_mismatch
+        penalties.append(
+            {"reason": f"kind mismatch ({facts.kind.value})", "factor": config.kind_mismatch}
+        )
+    qc = (query.query.country or "").upper()
+    if qc and facts.countries:
+        if qc in facts.countries:
+            expl["country"] = "match"
+        else:
+            score *= config.country_mismatch
+            penalties.append({"reason": "country mismatch", "factor": config.country_mismatch})
+    if query.birth_year is not None and facts.birth_years:
+        if any(abs(query.birth_year - y) <= 1 for y in facts.birth_years):
+            score += config.dob_match_boost * (1.0 - score)
+            expl["birth_date"] = "match"
+        else:
+            score *= config.dob_mismatch
+            penalties.append({"reason": "birth date mismatch", "factor": config.dob_mismatch})
+    if query.identifiers and facts.identifiers:
+        common = query.identifiers & facts.identifiers
+        if common:
+            score = max(score, config.identifier_match)
+            expl["identifiers"] = sorted(common)
+    return score
+
+
+def compare(
+    query: PreparedQuery, candidate: PreparedName | Entity, config: MatchConfig
+) -> MatchResult:
+    """Score one candidate (a prepared name, or every name of an entity: best one wins)."""
+    if isinstance(candidate, Entity):
+        best = MatchResult(0.0, {"aligned": [], "reason": "no names"})
+        for name in prepare_entity(candidate):
+            res = compare(query, name, config)
+            if res.score > best.score:
+                best = res
+        return best
+    score, expl = compare_names(query.name, candidate, config)
+    facts = candidate.facts
+    if query.address is not None and facts is not None and facts.kind is EntityKind.ADDRESS:
+        a_score, a_expl = compare_names(query.address, candidate, config)
+        if a_score > score:
+            score, expl = a_score, a_expl
+            expl["matched_on"] = "address"
+    score = _entity_features(query, candidate, score, expl, config)
+    score = min(1.0, max(0.0, score))
+    expl["score"] = round(score, 4)
+    return MatchResult(score, expl, candidate.text)

@@ -1,0 +1,211 @@
+"""The library's main call: screen a party against the list versions in force.
+
+``Screener(store, settings)`` picks versions with ``store.active_versions(known_at)``, loads each
+version's candidate index from its blob ("index/v1") or builds and persists it, merges the
+versions' indexes (token weights over all of them) and caches everything per set of version ids,
+so a long-running process pays once. ``match_query`` is the pure core a Spark worker runs on a
+broadcast ``IndexBundle``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from tradescreen.errors import InvalidInput
+from tradescreen.index.build import NameIndex
+from tradescreen.match.compare import MatchResult, compare
+from tradescreen.match.config import MatchConfig
+from tradescreen.match.prepared import prepare_query
+from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Query
+from tradescreen.results import Hit, ScreenResult
+from tradescreen.settings import Settings
+from tradescreen.store.base import Store
+
+BLOB_KEY = "index/v1"
+START_UNKNOWN = "start date unknown"
+
+
+@dataclass
+class IndexBundle:
+    """A merged index plus the entities it points at (picklable: broadcast it to workers)."""
+
+    index: NameIndex
+    entities: list[Entity]  # aligned with index.facts
+    entity_version: list[int | None] = field(default_factory=list)
+    _entity_names: dict[int, list[int]] | None = None
+
+    @classmethod
+    def build(cls, entities: Sequence[Entity], version_id: int | None = None) -> IndexBundle:
+        ents = list(entities)
+        return cls(NameIndex.build(ents, version_id), ents, [version_id] * len(ents))
+
+    @classmethod
+    def merge(cls, parts: Sequence[IndexBundle]) -> IndexBundle:
+        if len(parts) == 1:
+            return parts[0]
+        index = NameIndex.merge([p.index for p in parts])
+        ents = [e for p in parts for e in p.entities]
+        vers = [v for p in parts for v in p.entity_version]
+        return cls(index, ents, vers)
+
+    def names_of(self, pos: int) -> list[int]:
+        if self._entity_names is None:
+            m: dict[int, list[int]] = {}
+            for nid, p in enumerate(self.index.name_entity):
+                m.setdefault(p, []).append(nid)
+            self._entity_names = m
+        return self._entity_names.get(pos, [])
+
+
+def listings_in_force(
+    entity: Entity, as_of: date, lists: Sequence[str] | None = None
+) -> tuple[tuple[Listing, ...], tuple[str, ...]]:
+    kept: list[Listing] = []
+    warnings: list[str] = []
+    for x in entity.listings:
+        if lists and x.list_code not in lists:
+            continue
+        state = x.in_force(as_of)
+        if state is None:
+            kept.append(x)
+            if START_UNKNOWN not in warnings:
+                warnings.append(START_UNKNOWN)
+        elif state:
+            kept.append(x)
+    return tuple(kept), tuple(warnings)
+
+
+def match_query(
+    bundle: IndexBundle,
+    query: Query,
+    config: MatchConfig,
+    as_of: date,
+    *,
+    threshold: float | None = None,
+    limit: int | None = None,
+    lists: Sequence[str] | None = None,
+) -> list[Hit]:
+    """Pure: the hits of one query in one bundle, best first (no I/O, nothing mutated)."""
+    if not query.name or not query.name.strip():
+        raise InvalidInput("the name to screen is empty")
+    cut = config.threshold if threshold is None else threshold
+    index = bundle.index
+    pq = prepare_query(query, index.weights)
+    nids = list(index.candidates(pq.name, config))
+    if pq.address is not None:
+        nids += [
+            n
+            for n in index.candidates(pq.address, config)
+            if index.facts[index.name_entity[n]].kind is EntityKind.ADDRESS
+        ]
+    for pos in index.identifier_entities(pq):
+        nids += bundle.names_of(pos)
+    best: dict[int, MatchResult] = {}
+    for nid in dict.fromkeys(nids):
+        res = compare(pq, index.names[nid], config)
+        if res.score < cut:
+            continue
+        pos = index.name_entity[nid]
+        if pos not in best or res.score > best[pos].score:
+            best[pos] = res
+    hits: list[Hit] = []
+    for pos, res in best.items():
+        entity = bundle.entities[pos]
+        listings, warnings = listings_in_force(entity, as_of, lists)
+        if not listings:
+            continue
+        version = bundle.entity_version[pos] if bundle.entity_version else None
+        hits.append(
+            Hit(entity, res.matched_name, res.score, res.explanation, listings, version, warnings)
+        )
+    hits.sort(key=lambda h: (-h.score, h.entity.name))
+    return hits[:limit] if limit else hits
+
+
+class Screener:
+    """Screens queries against a store; caches one merged index per set of active versions."""
+
+    def __init__(
+        self, store: Store, settings: Settings | None = None, config: MatchConfig | None = None
+    ) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self.config = config or MatchConfig(threshold=self.settings.threshold)
+        self._parts: dict[int, IndexBundle] = {}
+        self._merged: dict[tuple[int, ...], IndexBundle] = {}
+        self._lock = threading.Lock()
+
+    def _part(self, version: ListVersion) -> IndexBundle:
+        part = self._parts.get(version.id)
+        if part is not None:
+            return part
+        entities = list(self.store.iter_entities([version.id]))
+        blob = self.store.get_blob(version.id, BLOB_KEY)
+        index: NameIndex | None = None
+        if blob is not None:
+            try:
+                index = NameIndex.from_bytes(blob)
+            except Exception:  # an unreadable or old blob is rebuilt, never trusted
+                index = None
+            if index is not None and [f.entity_id for f in index.facts] != [e.id for e in entities]:
+                index = None
+        if index is None:
+            index = NameIndex.build(entities, version.id)
+            self.store.put_blob(version.id, BLOB_KEY, index.to_bytes())
+        part = IndexBundle(index, entities, [version.id] * len(entities))
+        self._parts[version.id] = part
+        return part
+
+    def bundle(self, known_at: datetime | None = None) -> tuple[list[ListVersion], IndexBundle]:
+        versions = sorted(self.store.active_versions(known_at), key=lambda v: v.id)
+        key = tuple(v.id for v in versions)
+        with self._lock:
+            merged = self._merged.get(key)
+            if merged is None:
+                parts = [self._part(v) for v in versions]
+                merged = IndexBundle.merge(parts) if parts else IndexBundle(NameIndex(), [], [])
+                self._merged[key] = merged
+        return versions, merged
+
+    def warm(self, known_at: datetime | None = None) -> None:
+        """Build (or load) and cache the indexes of the versions in force now."""
+        self.bundle(known_at)
+
+    def screen(
+        self,
+        query: Query,
+        *,
+        as_of: date,
+        known_at: datetime | None = None,
+        threshold: float | None = None,
+        limit: int | None = None,
+        lists: Sequence[str] | None = None,
+    ) -> ScreenResult:
+        if not query.name or not query.name.strip():
+            raise InvalidInput("the name to screen is empty")
+        versions, bundle = self.bundle(known_at)
+        warnings: list[str] = []
+        if not versions:
+            warnings.append("no list loaded")
+        hits = match_query(
+            bundle,
+            query,
+            self.config,
+            as_of,
+            threshold=threshold,
+            limit=limit or self.settings.max_hits,
+            lists=lists,
+        )
+        return ScreenResult(query, as_of, tuple(versions), tuple(hits), known_at, tuple(warnings))
+
+    def screen_many(
+        self, queries: Iterable[Query], *, as_of: date, **kwargs: Any
+    ) -> list[ScreenResult]:
+        return [self.screen(q, as_of=as_of, **kwargs) for q in queries]
+
+
+__all__ = ["BLOB_KEY", "IndexBundle", "Screener", "listings_in_force", "match_query"]

@@ -1,0 +1,171 @@
+"""Bytes in, rows out: decompression, hashing, sniffing and the row-rejection budget.
+
+Every reader goes through :func:`load` so ``.gz`` and ``.zip`` are handled in one place. A list
+file is at most tens of megabytes, so the decompressed bytes are held in memory (this is what lets
+a truncated archive fail *before* any entity is yielded); entities themselves are built lazily.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from tradescreen.errors import SourceError
+from tradescreen.model import Entity
+from tradescreen.sources.base import ParsedSource
+
+T = TypeVar("T")
+
+HEAD_BYTES = 4096
+# Row-level failures tolerated before the whole file is rejected: max(5, 1% of rows).
+MIN_REJECTS = 5
+REJECT_SHARE = 0.01
+# What a row builder may raise on a malformed row; anything else is a bug and propagates.
+ROW_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, ArithmeticError)
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    """One input file, decompressed."""
+
+    path: str  # the file on disk
+    name: str  # inner name: zip member or the file name without .gz
+    data: bytes
+    raw_sha256: str  # of the bytes on disk
+
+
+def _gunzip(raw: bytes, path: str) -> bytes:
+    try:
+        return gzip.decompress(raw)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise SourceError(f"truncated or corrupt gzip ({exc})", path=path) from exc
+
+
+def _unzip(raw: bytes, path: str) -> tuple[str, bytes]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir()]
+            if not members:
+                raise SourceError("zip archive is empty", path=path)
+            # One list per archive: take the largest member (OFAC ships exactly one).
+            info = max(members, key=lambda i: i.file_size)
+            return info.filename, zf.read(info)
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError) as exc:
+        raise SourceError(f"truncated or corrupt zip ({exc})", path=path) from exc
+
+
+def load(path: Path) -> Blob:
+    """Read ``path``, transparently decompressing gzip and zip (by content, not by name)."""
+    p = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise SourceError("file not found", path=p) from exc
+    except IsADirectoryError as exc:
+        raise SourceError("is a directory, expected a file", path=p) from exc
+    except OSError as exc:
+        raise SourceError(f"cannot read file ({exc.strerror})", path=p) from exc
+    digest = hashlib.sha256(raw).hexdigest()
+    name = Path(path).name
+    if raw[:2] == b"\x1f\x8b":
+        data = _gunzip(raw, p)
+        name = name[:-3] if name.lower().endswith(".gz") else name
+        return Blob(p, name, data, digest)
+    if raw[:4] == b"PK\x03\x04" or name.lower().endswith(".zip"):
+        inner, data = _unzip(raw, p)
+        return Blob(p, inner, data, digest)
+    return Blob(p, name, raw, digest)
+
+
+def combined_sha256(blobs: Sequence[Blob]) -> str:
+    """sha256 of the files' bytes on disk, concatenated in path order."""
+    h = hashlib.sha256()
+    for b in sorted(blobs, key=lambda b: b.path):
+        h.update(Path(b.path).read_bytes())
+    return h.hexdigest()
+
+
+def decode(blob: Blob, encodings: Sequence[str] = ("utf-8-sig",)) -> str:
+    """Decode with the first encoding that works; the last one is applied strictly."""
+    for enc in encodings:
+        try:
+            return blob.data.decode(enc)
+        except UnicodeDecodeError as exc:
+            last = exc
+    line = blob.data[: last.start].count(b"\n") + 1
+    raise SourceError(f"not valid {encodings[-1]} text ({last.reason})", path=blob.path, line=line)
+
+
+def single(paths: Sequence[Path], fmt: str) -> Path:
+    if len(paths) != 1:
+        raise SourceError(f"{fmt} reads exactly one file, got {len(paths)}")
+    return paths[0]
+
+
+class RowGuard:
+    """Counts rows, records row failures in ``parsed.rejected`` and enforces the budget."""
+
+    def __init__(self, parsed: ParsedSource) -> None:
+        self.parsed = parsed
+        self.rows = 0
+
+    def reject(self, path: str, line: int | None, why: str) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        self.parsed.rejected.append(f"{where}: {why}")
+
+    def build(self, path: str, line: int | None, fn: Callable[[], T]) -> T | None:
+        self.rows += 1
+        try:
+            return fn()
+        except ROW_ERRORS as exc:
+            self.reject(path, line, f"{type(exc).__name__}: {exc}")
+            return None
+
+    def finish(self, path: str) -> None:
+        budget = max(MIN_REJECTS, int(self.rows * REJECT_SHARE))
+        if len(self.parsed.rejected) > budget:
+            first = self.parsed.rejected[0]
+            raise SourceError(
+                f"{len(self.parsed.rejected)} of {self.rows} rows rejected (budget {budget});"
+                f" first: {first}",
+                path=path,
+            )
+
+
+def guarded(
+    parsed: ParsedSource,
+    path: str,
+    rows: Iterable[tuple[int | None, Callable[[], Entity | None]]],
+) -> Iterator[Entity]:
+    """Yield the entities the row builders make; failures go to ``rejected``; budget at the end."""
+    guard = RowGuard(parsed)
+    for line, fn in rows:
+        ent = guard.build(path, line, fn)
+        if ent is not None:
+            yield ent
+    guard.finish(path)
+
+
+def clean(value: str | None) -> str | None:
+    """Strip whitespace; empty (and OFAC's ``-0-``) become None."""
+    if value is None:
+        return None
+    v = " ".join(value.split())
+    return None if v in ("", "-0-") else v
+
+
+def split_multi(value: str | None, sep: str = ";") -> list[str]:
+    if not value:
+        return []
+    return [c for c in (clean(p) for p in value.split(sep)) if c]
+
+
+def dedupe(items: Iterable[T]) -> tuple[T, ...]:
+    return tuple(dict.fromkeys(items))

@@ -1,0 +1,333 @@
+"""Download the official list files and load them (``tradescreen update``).
+
+Each feed is a set of files fetched from one base URL. For every file:
+
+- a conditional request (``If-None-Match`` / ``If-Modified-Since``) from what the last download
+  answered, remembered in ``state.json`` in the download directory;
+- a timeout (``settings.download_timeout``) and retries with exponential backoff
+  (``settings.download_retries``) on network errors and 5xx answers; 4xx fails at once;
+- the body is streamed to a temporary file and checked against ``Content-Length`` (a truncated
+  body is refused) and, when given, an expected SHA-256.
+
+A feed's files replace the previous ones (atomic ``rename``) only when ALL of them downloaded
+intact, so a failed download never mixes old and new files and loads nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from tradescreen.errors import DownloadError
+from tradescreen.loading import LoadReport, load_files
+from tradescreen.settings import Settings
+from tradescreen.store.base import Store
+
+OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+STATE_FILE = "state.json"
+USER_AGENT = "tradescreen (+https://github.com/tradescreen/tradescreen)"
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One official download: files fetched from ``base_url`` and read together."""
+
+    code: str
+    title: str
+    base_url: str
+    files: tuple[str, ...]
+    format: str | None = None  # reader name; None lets the registry detect it
+
+    def url(self, name: str, base_url: str | None = None) -> str:
+        return (base_url or self.base_url).rstrip("/") + "/" + name
+
+
+FEEDS: dict[str, Feed] = {
+    f.code: f
+    for f in (
+        Feed(
+            "us_csl",
+            "trade.gov Consolidated Screening List (CSV)",
+            "https://data.trade.gov/downloadable_consolidated_screening_list/v1/",
+            ("consolidated.csv",),
+        ),
+        Feed(
+            "us_ofac_sdn",
+            "OFAC SDN list (legacy CSV)",
+            OFAC_EXPORTS,
+            ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"),
+        ),
+        Feed(
+            "us_ofac_cons",
+            "OFAC Consolidated non-SDN list (legacy CSV)",
+            OFAC_EXPORTS,
+            ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv"),
+        ),
+        Feed(
+            "un_sc",
+            "UN Security Council Consolidated List (XML)",
+            "https://scsanctions.un.org/resources/xml/en/",
+            ("consolidated.xml",),
+        ),
+    )
+}
+
+
+@dataclass
+class FileResult:
+    url: str
+    path: Path
+    status: str  # "downloaded" | "not_modified"
+    sha256: str | None = None
+    size: int | None = None
+    attempts: int = 1
+
+
+@dataclass
+class FeedResult:
+    feed: str
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(f.status == "downloaded" for f in self.files)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [f.path for f in self.files]
+
+
+def default_download_dir(settings: Settings) -> Path:
+    """``settings.download_dir`` when set, else ``downloads/`` beside a SQLite file store, else
+    the user data directory."""
+    configured = getattr(settings, "download_dir", None)
+    if configured:
+        return Path(configured).expanduser()
+    url = settings.db_url()
+    if url.startswith("sqlite:///") and url not in ("sqlite:///:memory:",):
+        return Path(url.split("///", 1)[1]).expanduser().parent / "downloads"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("tradescreen", appauthor=False)) / "downloads"
+
+
+def _read_state(directory: Path) -> dict[str, dict[str, Any]]:
+    path = directory / STATE_FILE
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_state(directory: Path, state: Mapping[str, Any]) -> None:
+    tmp = directory / f".{STATE_FILE}.tmp"
+    tmp.write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    os.replace(tmp, directory / STATE_FILE)
+
+
+class Downloader:
+    """Fetches files with conditional requests, retries and integrity checks."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        timeout: float = 60.0,
+        retries: int = 3,
+        backoff: float = 1.0,
+        client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.directory = directory
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.sleep = sleep
+        self._client = client
+
+    @classmethod
+    def from_settings(cls, settings: Settings, directory: Path | None = None) -> Downloader:
+        return cls(
+            directory or default_download_dir(settings),
+            timeout=settings.download_timeout,
+            retries=settings.download_retries,
+        )
+
+    def fetch_feed(
+        self,
+        feed: Feed,
+        *,
+        base_url: str | None = None,
+        expected_sha256: Mapping[str, str] | None = None,
+    ) -> FeedResult:
+        """Download every file of ``feed``; replace the stored files only if all succeeded."""
+        target = self.directory / feed.code
+        target.mkdir(parents=True, exist_ok=True)
+        state = _read_state(self.directory)
+        result = FeedResult(feed.code)
+        temps: list[tuple[Path, FileResult, dict[str, Any]]] = []
+        client = self._client or httpx.Client(
+            timeout=self.timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+        )
+        try:
+            for name in feed.files:
+                url = feed.url(name, base_url)
+                dest = target / name
+                known = state.get(url, {}) if dest.exists() else {}
+                want = (expected_sha256 or {}).get(name)
+                fr, tmp, info = self._fetch(client, url, dest, known, want)
+                result.files.append(fr)
+                if tmp is not None:
+                    temps.append((tmp, fr, info))
+            for tmp, fr, info in temps:
+                os.replace(tmp, fr.path)
+                state[fr.url] = info
+            if temps:
+                _write_state(self.directory, state)
+        finally:
+            for tmp, _, _ in temps:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+            if self._client is None:
+                client.close()
+        return result
+
+    def _fetch(
+        self,
+        client: httpx.Client,
+        url: str,
+        dest: Path,
+        known: Mapping[str, Any],
+        expected_sha256: str | None,
+    ) -> tuple[FileResult, Path | None, dict[str, Any]]:
+        headers: dict[str, str] = {}
+        if known.get("etag"):
+            headers["If-None-Match"] = str(known["etag"])
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = str(known["last_modified"])
+        last_error = "no attempt made"
+        for attempt in range(1, self.retries + 2):
+            if attempt > 1:
+                self.sleep(self.backoff * 2 ** (attempt - 2))
+            try:
+                with client.stream("GET", url, headers=headers, timeout=self.timeout) as resp:
+                    if resp.status_code == 304:
+                        return FileResult(url, dest, "not_modified", attempts=attempt), None, {}
+                    if resp.status_code >= 500 or resp.status_code == 429:
+                        last_error = f"HTTP {resp.status_code}"
+                        continue
+                    if resp.status_code != 200:
+                        raise DownloadError(f"{url}: HTTP {resp.status_code}")
+                    tmp, digest, size = self._receive(resp, dest)
+            except httpx.TimeoutException:
+                last_error = f"timed out after {self.timeout:g} s"
+                continue
+            except httpx.TransportError as exc:
+                last_error = f"{type(exc).__name__}: {exc}"
+                continue
+            except _Truncated as exc:
+                last_error = str(exc)
+                continue
+            if expected_sha256 and digest != expected_sha256.lower():
+                tmp.unlink()
+                raise DownloadError(f"{url}: SHA-256 {digest} differs from the expected one")
+            info = {
+                "etag": resp.headers.get("etag"),
+                "last_modified": resp.headers.get("last-modified"),
+                "sha256": digest,
+                "size": size,
+                "fetched_at": datetime.now(UTC).isoformat(),
+            }
+            return FileResult(url, dest, "downloaded", digest, size, attempt), tmp, info
+        raise DownloadError(f"{url}: {last_error} (after {self.retries + 1} attempts)")
+
+    def _receive(self, resp: httpx.Response, dest: Path) -> tuple[Path, str, int]:
+        declared = resp.headers.get("content-length")
+        encoded = resp.headers.get("content-encoding", "identity") not in ("", "identity")
+        h = hashlib.sha256()
+        size = 0
+        raw = 0
+        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in resp.iter_bytes(1 << 16):
+                    out.write(chunk)
+                    h.update(chunk)
+                    size += len(chunk)
+                raw = resp.num_bytes_downloaded
+                out.flush()
+                os.fsync(out.fileno())
+            if declared is not None and declared.isdigit():
+                got = raw if encoded else size
+                if got != int(declared):
+                    raise _Truncated(f"body truncated: {got} of {declared} bytes")
+            if size == 0:
+                raise _Truncated("empty body")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return tmp, h.hexdigest(), size
+
+
+class _Truncated(Exception):
+    pass
+
+
+def update(
+    store: Store,
+    settings: Settings,
+    lists: Sequence[str] | None = None,
+    base_url: str | None = None,
+    *,
+    download_dir: Path | None = None,
+    downloader: Downloader | None = None,
+    force: bool = False,
+) -> list[tuple[FeedResult, LoadReport | None]]:
+    """Download the feeds (all, or the codes in ``lists``) and load those that changed.
+
+    Returns ``(FeedResult, LoadReport | None)`` per feed; ``None`` when nothing was modified
+    (and ``force`` is off). Raises ``DownloadError`` (nothing loaded for that feed) or what
+    :func:`tradescreen.loading.load_files` raises.
+    """
+    codes = list(lists) if lists else list(FEEDS)
+    unknown = [c for c in codes if c not in FEEDS]
+    if unknown:
+        raise DownloadError(f"unknown feed {unknown[0]!r}; known: {', '.join(FEEDS)}")
+    dl = downloader or Downloader.from_settings(settings, download_dir)
+    out: list[tuple[FeedResult, LoadReport | None]] = []
+    for code in codes:
+        feed = FEEDS[code]
+        fetched = dl.fetch_feed(feed, base_url=base_url)
+        if not fetched.changed and not force:
+            out.append((fetched, None))
+            continue
+        source = " ".join(f.url for f in fetched.files)
+        report = load_files(
+            store, fetched.paths, format=feed.format, settings=settings, source=source
+        )
+        out.append((fetched, report))
+    return out
+
+
+__all__ = [
+    "FEEDS",
+    "Downloader",
+    "Feed",
+    "FeedResult",
+    "FileResult",
+    "default_download_dir",
+    "update",
+]

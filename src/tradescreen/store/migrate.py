@@ -1,0 +1,63 @@
+"""Run the Alembic migrations from code (no ``alembic.ini``; works from an installed package).
+
+The script directory is parsed once per process, and migrations run on the caller's connection
+without executing ``env.py``, so creating a fresh in-memory test database stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+
+from tradescreen.db import metadata
+from tradescreen.store import tables as _tables  # noqa: F401  (registers the store tables)
+
+SCRIPT_LOCATION = "tradescreen.store:migrations"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic ``Config`` built in code (for ``alembic.command`` calls)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+@functools.cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head() -> str:
+    rev = _script().get_current_head()
+    assert rev is not None
+    return rev
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Upgrade the database to ``target`` (idempotent) in one transaction."""
+    script = _script()
+
+    def fn(rev: Any, _context: Any) -> Any:
+        return script._upgrade_revs(target, rev)
+
+    with engine.begin() as conn:
+        env = EnvironmentContext(alembic_config(), script, fn=fn, destination_rev=target)
+        with env:
+            env.configure(connection=conn, target_metadata=metadata)
+            with env.begin_transaction():
+                env.run_migrations()
+
+
+__all__ = ["SCRIPT_LOCATION", "alembic_config", "current_revision", "head", "upgrade"]

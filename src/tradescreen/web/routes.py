@@ -1,0 +1,440 @@
+"""The analysts' web UI, served under ``/ui`` by the API app: parse, call the library, render.
+
+Pages: search (screen a name, explanation highlighted), entity detail, the review queue and an
+alert with its actions, list status and freshness, and (admins) the audit trail. Sign-in is
+with an API key (see :mod:`tradescreen.web.session`); screeners search, reviewers review,
+admins also see the audit trail.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
+
+from tradescreen import __version__
+from tradescreen.errors import InvalidInput, NotFound, TradescreenError
+from tradescreen.model import EntityKind, Query
+from tradescreen.settings import Settings
+from tradescreen.web import session
+from tradescreen.web.views import (
+    STATUS_LABEL,
+    explanation_view,
+    fmt_time,
+    list_rows,
+    score_class,
+)
+
+log = logging.getLogger("tradescreen.web")
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters["time"] = fmt_time
+templates.env.globals.update(
+    STATUS_LABEL=STATUS_LABEL, score_class=score_class, version=__version__
+)
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+
+MESSAGES = {
+    "decided": "Verdict recorded.",
+    "pending": "Clearing proposed. A second reviewer must approve it.",
+    "approved": "Clearing approved. The hit is suppressed for this counterparty.",
+    "rejected": "Clearing rejected. The alert is open again.",
+    "signed_out": "You are signed out.",
+}
+QUEUES = ("open", "pending_approval", "true_match", "false_positive", "closed")
+Text = Annotated[str, Form()]
+
+
+@dataclass
+class Web:
+    """What a page needs, taken from ``app.state`` (set by ``tradescreen.api.app.create_app``)."""
+
+    request: Request
+    settings: Settings
+    engine: Engine
+    store: Any
+    screener: Any
+    key: bytes
+
+    @property
+    def secret(self) -> bytes:
+        return session.session_secret(self.key)
+
+    @property
+    def cookie(self) -> str | None:
+        return self.request.cookies.get(session.COOKIE)
+
+    def user(self) -> session.WebUser | None:
+        key_id = session.read_cookie(self.secret, self.cookie)
+        return session.user_of(self.engine, key_id) if key_id else None
+
+    def csrf_ok(self, token: str) -> bool:
+        return session.check_csrf(self.secret, self.cookie, token)
+
+    def render(
+        self, name: str, user: session.WebUser | None, status: int = 200, **ctx: Any
+    ) -> Response:
+        msg = MESSAGES.get(self.request.query_params.get("msg", ""))
+        base = {
+            "user": user,
+            "csrf": session.csrf_token(self.secret, self.cookie) if self.cookie else "",
+            "message": msg,
+            "path": self.request.url.path,
+        }
+        return templates.TemplateResponse(self.request, name, {**base, **ctx}, status_code=status)
+
+    def need_store(self) -> Any:
+        if self.store is None:
+            raise TradescreenError("the list store is not available")
+        return self.store
+
+
+def web(request: Request) -> Web:
+    state = request.app.state
+    settings: Settings = state.settings
+    ctx = getattr(state, "ctx", None)
+    key = getattr(ctx, "audit_key", None) or getattr(state, "audit_key", None)
+    if key is None:
+        from tradescreen.audit.chain import load_or_create_key
+
+        key = load_or_create_key(settings)
+        state.audit_key = key
+    return Web(
+        request=request,
+        settings=settings,
+        engine=state.engine,
+        store=getattr(state, "store", None),
+        screener=getattr(state, "screener", None),
+        key=key,
+    )
+
+
+def _login_redirect(request: Request) -> Response:
+    nxt = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return RedirectResponse(f"/ui/login?next={nxt}", status_code=303)
+
+
+def _guard(w: Web, role: str) -> session.WebUser | Response:
+    user = w.user()
+    if user is None:
+        return _login_redirect(w.request)
+    if not user.allows(role):
+        return w.render(
+            "error.html", user, 403, title="Not allowed",
+            detail=f"This page needs the {role} role; your key has the {user.role} role.",
+        )  # fmt: skip
+    return user
+
+
+def _error(w: Web, user: session.WebUser | None, err: TradescreenError) -> Response:
+    status = err.http_status if err.http_status >= 400 else 500
+    return w.render("error.html", user, status, title="Something went wrong", detail=err.message)
+
+
+def approval_score(settings: Settings) -> float | None:
+    """Scores at or above this need a second reviewer to clear (``review_approval_score``)."""
+    value = getattr(settings, "review_approval_score", None)
+    return float(value) if value is not None else None
+
+
+# ---------------------------------------------------------------------------
+# Sign-in, static files
+
+
+@router.get("")
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/ui/search", status_code=303)
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    path = STATIC / name
+    if "/" in name or name.startswith(".") or not path.is_file():
+        return Response("not found", status_code=404, media_type="text/plain")
+    media = STATIC_TYPES.get(path.suffix, "application/octet-stream")
+    return FileResponse(path, media_type=media, headers={"Cache-Control": "max-age=3600"})
+
+
+def _safe_next(nxt: str | None) -> str:
+    return nxt if nxt and nxt.startswith("/ui") and "//" not in nxt else "/ui/search"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    w = web(request)
+    return w.render("login.html", w.user(), next=_safe_next(next), error=None)
+
+
+@router.post("/login")
+def login(request: Request, api_key: Text = "", next: Text = "/ui/search") -> Response:
+    w = web(request)
+    user = session.login(w.engine, api_key) if api_key.strip() else None
+    if user is None:
+        return w.render(
+            "login.html", None, 401, next=_safe_next(next),
+            error="That API key is not valid (unknown or revoked).",
+        )  # fmt: skip
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    resp.set_cookie(
+        session.COOKIE, session.make_cookie(w.secret, user.key_id), max_age=session.TTL_SECONDS,
+        httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/ui",
+    )  # fmt: skip
+    return resp
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Text = "") -> Response:
+    w = web(request)
+    resp = RedirectResponse("/ui/login?msg=signed_out", status_code=303)
+    if w.csrf_ok(csrf):
+        resp.delete_cookie(session.COOKIE, path="/ui")
+    return resp
+
+
+# ---------------------------------------------------------------------------
+# Search
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _parse_query(name: str, country: str, kind: str, as_of: str) -> tuple[Query, date]:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("Enter a name to screen.")
+    if len(name) > 500:
+        raise InvalidInput("The name is too long (500 characters at most).")
+    cc = country.strip().upper() or None
+    if cc is not None and (len(cc) != 2 or not cc.isalpha()):
+        raise InvalidInput("Country must be a two-letter ISO code, such as CN or RU.")
+    try:
+        k = EntityKind(kind) if kind else None
+    except ValueError:
+        raise InvalidInput(f"Unknown kind {kind!r}.") from None
+    try:
+        day = date.fromisoformat(as_of) if as_of.strip() else _today()
+    except ValueError:
+        raise InvalidInput("The 'as of' date must look like 2026-01-31.") from None
+    return Query(name=name, country=cc, kind=k), day
+
+
+@router.get("/search")
+def search_page(request: Request) -> Response:
+    w = web(request)
+    user = _guard(w, "screener")
+    if isinstance(user, Response):
+        return user
+    form = {"name": "", "country": "", "kind": "", "as_of": _today().isoformat(), "cp": ""}
+    return w.render("search.html", user, form=form, outcome=None, error=None)
+
+
+@router.post("/search")
+def search(
+    request: Request,
+    name: Text = "",
+    country: Text = "",
+    kind: Text = "",
+    as_of: Text = "",
+    counterparty: Text = "",
+    csrf: Text = "",
+) -> Response:
+    from tradescreen.review.workflow import screen_and_review
+
+    w = web(request)
+    user = _guard(w, "screener")
+    if isinstance(user, Response):
+        return user
+    form = {"name": name, "country": country, "kind": kind, "as_of": as_of, "cp": counterparty}
+    if not w.csrf_ok(csrf):
+        return w.render("search.html", user, 400, form=form, outcome=None,
+                        error="Your session expired; please submit the form again.")  # fmt: skip
+    try:
+        query, day = _parse_query(name, country, kind, as_of)
+        if w.screener is None:
+            raise TradescreenError("The screening engine is not available.")
+        with w.engine.begin() as conn:
+            outcome = screen_and_review(
+                conn, w.screener, query, as_of=day, actor=user.name, key=w.key,
+                counterparty_key=counterparty, source="web", channel="web",
+            )  # fmt: skip
+    except TradescreenError as err:
+        status = err.http_status if 400 <= err.http_status < 500 else 500
+        return w.render("search.html", user, status, form=form, outcome=None, error=err.message)
+    views = {h.entity.id: explanation_view(h.explanation) for h in outcome.result.hits}
+    return w.render("search.html", user, form=form, outcome=outcome, expl=views, error=None)
+
+
+# ---------------------------------------------------------------------------
+# Entities and lists
+
+
+@router.get("/entities/{entity_id:path}")
+def entity_page(request: Request, entity_id: str) -> Response:
+    w = web(request)
+    user = _guard(w, "screener")
+    if isinstance(user, Response):
+        return user
+    try:
+        entity = w.need_store().get_entity(entity_id)
+        if entity is None:
+            raise NotFound(f"No list entry {entity_id!r} in the lists in force.")
+    except TradescreenError as err:
+        return _error(w, user, err)
+    alerts: list[Any] = []
+    if user.allows("reviewer"):
+        from tradescreen.review.alerts import alerts_for_entity
+
+        with w.engine.connect() as conn:
+            alerts = alerts_for_entity(conn, entity.id)
+    return w.render("entity.html", user, entity=entity, alerts=alerts, ownership=None)
+
+
+@router.get("/lists")
+def lists_page(request: Request) -> Response:
+    w = web(request)
+    user = _guard(w, "screener")
+    if isinstance(user, Response):
+        return user
+    try:
+        versions = list(w.need_store().active_versions())
+    except TradescreenError as err:
+        return _error(w, user, err)
+    rows = list_rows(versions, w.settings.stale_after_days)
+    present = {r.version.list_code for r in rows}
+    missing = [c for c in w.settings.required_lists if c not in present]
+    return w.render(
+        "lists.html", user, rows=rows, missing=missing,
+        stale_after=w.settings.stale_after_days, now=datetime.now(UTC),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# Review
+
+
+@router.get("/alerts")
+def alerts_page(request: Request, status: str = "open", counterparty: str = "") -> Response:
+    from tradescreen.review.alerts import counts, list_alerts
+
+    w = web(request)
+    user = _guard(w, "reviewer")
+    if isinstance(user, Response):
+        return user
+    if status not in QUEUES:
+        status = "open"
+    with w.engine.connect() as conn:
+        alerts = list_alerts(conn, status=status, counterparty_key=counterparty.strip() or None)
+        tally = counts(conn)
+    return w.render(
+        "alerts.html", user, alerts=alerts, queue=status, counts=tally, queues=QUEUES,
+        counterparty=counterparty,
+    )  # fmt: skip
+
+
+def _alert_page(
+    w: Web, user: session.WebUser, alert_id: int, status: int = 200, error: str | None = None
+) -> Response:
+    from tradescreen.review.alerts import events, get_alert
+    from tradescreen.review.allowlist import find_clearing
+    from tradescreen.review.decisions import pending_proposal
+
+    try:
+        with w.engine.connect() as conn:
+            alert = get_alert(conn, alert_id)
+            history = events(conn, alert_id)
+            proposal = pending_proposal(conn, alert_id)
+            clearing = find_clearing(conn, alert.counterparty_key, alert.entity_id)
+    except TradescreenError as err:
+        return _error(w, user, err)
+    entity = w.store.get_entity(alert.entity_id) if w.store is not None else None
+    changed = entity is not None and entity.content_hash() != alert.entity_hash
+    return w.render(
+        "alert.html", user, status, alert=alert, history=history, proposal=proposal,
+        clearing=clearing, entity=entity, changed=changed, error=error,
+        approval_score=approval_score(w.settings),
+    )  # fmt: skip
+
+
+@router.get("/alerts/{alert_id}")
+def alert_page(request: Request, alert_id: int) -> Response:
+    w = web(request)
+    user = _guard(w, "reviewer")
+    if isinstance(user, Response):
+        return user
+    return _alert_page(w, user, alert_id)
+
+
+@router.post("/alerts/{alert_id}/{action}")
+def alert_action(
+    request: Request,
+    alert_id: int,
+    action: str,
+    verdict: Text = "",
+    reason: Text = "",
+    csrf: Text = "",
+) -> Response:
+    from tradescreen.review import decisions
+
+    w = web(request)
+    user = _guard(w, "reviewer")
+    if isinstance(user, Response):
+        return user
+    if not w.csrf_ok(csrf):
+        return _alert_page(w, user, alert_id, 400, "Your session expired; please try again.")
+    try:
+        with w.engine.begin() as conn:
+            if action == "decide":
+                alert = decisions.decide(
+                    conn, alert_id, reviewer=user.name, verdict=verdict, reason=reason,
+                    key=w.key, approval_score=approval_score(w.settings),
+                )  # fmt: skip
+                msg = "pending" if alert.status == "pending_approval" else "decided"
+            elif action == "approve":
+                decisions.approve(conn, alert_id, approver=user.name, key=w.key, reason=reason)
+                msg = "approved"
+            elif action == "reject":
+                decisions.reject(conn, alert_id, approver=user.name, reason=reason, key=w.key)
+                msg = "rejected"
+            else:
+                raise NotFound(f"unknown action {action!r}")
+    except TradescreenError as err:
+        status = err.http_status if 400 <= err.http_status < 500 else 500
+        return _alert_page(w, user, alert_id, status, err.message)
+    return RedirectResponse(f"/ui/alerts/{alert_id}?msg={msg}", status_code=303)
+
+
+# ---------------------------------------------------------------------------
+# Audit trail (admins)
+
+
+@router.get("/audit")
+def audit_page(request: Request) -> Response:
+    from tradescreen.audit.chain import recent, verify
+    from tradescreen.audit.export import summary
+
+    w = web(request)
+    user = _guard(w, "admin")
+    if isinstance(user, Response):
+        return user
+    with w.engine.connect() as conn:
+        report = verify(conn, w.key)
+        records = recent(conn, limit=100)
+    rows = [(r, summary(r)) for r in records]
+    return w.render("audit.html", user, report=report, rows=rows)
+
+
+__all__ = ["approval_score", "router", "templates"]

@@ -1,0 +1,137 @@
+"""View models for the templates: presentation only, no rules.
+
+:func:`explanation_view` turns a hit's explanation (``tradescreen.match``: aligned token pairs,
+unmatched tokens, penalties) into tokens the search page highlights: words that match, words
+that are close (fuzzy, initial, legal form, transliteration) and words that differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tradescreen.model import ListVersion
+
+HOW_LABEL = {
+    "exact": "same word",
+    "fuzzy": "spelling differs slightly",
+    "initial": "initial",
+    "legal_form": "legal form variant",
+    "transliteration": "same word in another script",
+    "joined": "joined words",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    cls: str  # match | near | differ
+    note: str  # accessible description
+
+
+@dataclass(frozen=True, slots=True)
+class ExplView:
+    query: tuple[Token, ...]
+    candidate: tuple[Token, ...]
+    penalties: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str, str], ...] = field(default=())  # (query, candidate, how)
+
+
+def _cls(how: str) -> str:
+    return "match" if how == "exact" else "near"
+
+
+def explanation_view(expl: dict[str, Any] | None) -> ExplView:
+    expl = expl or {}
+    q: list[Token] = []
+    c: list[Token] = []
+    pairs: list[tuple[str, str, str]] = []
+    for row in expl.get("aligned") or ():
+        if not isinstance(row, dict):
+            continue
+        how = str(row.get("how") or "exact")
+        label = HOW_LABEL.get(how, how.replace("_", " "))
+        qt, ct = str(row.get("query", "")), str(row.get("candidate", ""))
+        if "distance" in row:
+            label = f"{label} ({row['distance']} edit{'s' if row['distance'] != 1 else ''})"
+        q.append(Token(qt, _cls(how), f"matches “{ct}”: {label}"))
+        c.append(Token(ct, _cls(how), f"matches “{qt}”: {label}"))
+        pairs.append((qt, ct, label))
+    for t in expl.get("unmatched_query") or ():
+        q.append(Token(str(t), "differ", "not in the listed name"))
+    for t in expl.get("unmatched_candidate") or ():
+        c.append(Token(str(t), "differ", "not in the screened name"))
+    penalties = tuple(
+        f"{p.get('reason', '?')} (×{p.get('factor')})" if isinstance(p, dict) else str(p)
+        for p in expl.get("penalties") or ()
+    )
+    facts: list[str] = []
+    if expl.get("country") == "match":
+        facts.append("country matches")
+    if expl.get("birth_date") == "match":
+        facts.append("birth date matches")
+    if expl.get("identifiers"):
+        facts.append("identifier matches: " + ", ".join(map(str, expl["identifiers"])))
+    if expl.get("matched_on") == "address":
+        facts.append("matched on the listed address")
+    if expl.get("weak"):
+        facts.append("weak words (legal forms): " + ", ".join(map(str, expl["weak"])))
+    return ExplView(tuple(q), tuple(c), penalties, tuple(facts), tuple(pairs))
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    version: ListVersion
+    age_days: int
+    stale: bool
+
+
+def list_rows(
+    versions: list[ListVersion], stale_after_days: int, now: datetime | None = None
+) -> list[ListRow]:
+    t = now or datetime.now(UTC)
+    out = []
+    for v in sorted(versions, key=lambda x: x.list_code):
+        loaded = v.retrieved_at if v.retrieved_at.tzinfo else v.retrieved_at.replace(tzinfo=UTC)
+        age = max(0, (t - loaded).days)
+        out.append(ListRow(v, age, age > stale_after_days))
+    return out
+
+
+def score_class(score: float) -> str:
+    return "high" if score >= 0.9 else "mid" if score >= 0.8 else "low"
+
+
+def fmt_time(value: datetime | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+STATUS_LABEL = {
+    "open": "Open",
+    "pending_approval": "Awaiting approval",
+    "true_match": "True match",
+    "false_positive": "False positive",
+    "closed": "Closed",
+}
+
+__all__ = [
+    "STATUS_LABEL",
+    "ExplView",
+    "ListRow",
+    "Token",
+    "explanation_view",
+    "fmt_time",
+    "list_rows",
+    "score_class",
+]

@@ -1,0 +1,98 @@
+"""A stand-in screener over the real BIS Denied Persons List, until ``tradescreen.screen`` lands.
+
+It returns real ``ScreenResult`` objects (hits with entities and listings), scored with rapidfuzz
+``token_sort_ratio``; the batch engines only need ``.screen(query, as_of=..., ...)``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Name, Query
+from tradescreen.results import Hit, ScreenResult
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DPL = DATA / "lists" / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
+
+
+def dpl_entities() -> list[Entity]:
+    raw = json.loads(DPL.read_text(encoding="utf-8"))["entities"]
+    out = []
+    for i, e in enumerate(raw):
+        out.append(
+            Entity(
+                id=f"us_bis_dpl-{i}",
+                kind=EntityKind.UNKNOWN,
+                names=(Name(e["name"]),),
+                listings=(
+                    Listing(
+                        "us_bis_dpl",
+                        "Denied Persons List",
+                        start_date=date.fromisoformat(e["effective_date"])
+                        if e.get("effective_date")
+                        else None,
+                    ),
+                ),
+            )
+        )
+    return out
+
+
+VERSION = ListVersion(
+    id=1,
+    list_code="us_bis_dpl",
+    list_name="Denied Persons List",
+    source=str(DPL),
+    format="nsf_json",
+    sha256="0" * 64,
+    retrieved_at=datetime(2026, 4, 14),
+    record_count=564,
+)
+
+
+class DplScreener:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.entities = dpl_entities()
+        self.choices = [e.name.upper() for e in self.entities]
+        self.delay = delay
+
+    def screen(
+        self,
+        query: Query,
+        *,
+        as_of: date,
+        known_at: datetime | None = None,
+        threshold: float | None = None,
+    ) -> ScreenResult:
+        if self.delay:
+            time.sleep(self.delay)
+        cutoff = 100 * (0.85 if threshold is None else threshold)
+        found = process.extract(
+            query.name.upper(), self.choices, scorer=fuzz.token_sort_ratio,
+            score_cutoff=cutoff, limit=5,
+        )
+        hits = tuple(
+            Hit(
+                entity=self.entities[i],
+                matched_name=self.entities[i].name,
+                score=score / 100,
+                explanation={"scorer": "token_sort_ratio"},
+                listings=self.entities[i].listings,
+                version_id=1,
+            )
+            for _, score, i in found
+        )
+        return ScreenResult(query=query, as_of=as_of, list_versions=(VERSION,), hits=hits)
+
+
+class DplFactory:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+
+    def __call__(self) -> DplScreener:
+        return DplScreener(self.delay)
