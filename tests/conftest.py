@@ -2,7 +2,8 @@
 
 - ``engine``: an in-memory SQLite engine (one per test), no tables;
 - ``store``: a :class:`SqlStore` on in-memory SQLite with the store schema;
-- ``pg_url``: the URL of a fresh, empty PostgreSQL schema (search_path) on a real server (see ``tests/pg.py``).
+- ``pg_url``: the URL of a fresh, empty PostgreSQL schema (first on its search_path) on a real
+  server (see ``tests/pg.py``).
   Without a server it skips locally and FAILS when ``CI`` is set, so CI never loses it silently;
 - ``shared_data``: ``<repo>/../shared/data``.
 """

@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from tradescreen.errors import InvalidInput, TradescreenError
 from tradescreen.model import Query
@@ -114,19 +115,20 @@ def run(out: Path, as_of: date, console: Console) -> int:
     # Explicit settings: the demo's own store, and no staleness refusal from the environment.
     settings = Settings(db=str(db), stale_policy="flag", required_lists=())
 
-    console.print(f"[bold]tradescreen demo[/bold]: fresh store [cyan]{db}[/cyan]")
+    console.print(f"[bold]tradescreen demo[/bold]: fresh store [cyan]{escape(str(db))}[/cyan]")
     store = open_store(settings)
     try:
         load_files(store, files, settings=settings)
         versions = store.active_versions()
         for v in versions:
             console.print(
-                f"  loaded [cyan]{v.list_code}[/cyan] ({v.list_name}): {v.record_count} records, "
+                f"  loaded [cyan]{escape(v.list_code)}[/cyan] ({escape(v.list_name)}): "
+                f"{v.record_count} records, "
                 f"version {v.id}, sha256 {v.sha256[:12]}"
             )
         console.print(
             f"  screening {len(counterparties)} counterparties from "
-            f"{examples / 'counterparties.csv'} as of {as_of.isoformat()}\n"
+            f"{escape(str(examples / 'counterparties.csv'))} as of {as_of.isoformat()}\n"
         )
         screener = Screener(store, settings)
         results: list[tuple[dict[str, str], ScreenResult]] = []
@@ -140,7 +142,9 @@ def run(out: Path, as_of: date, console: Console) -> int:
     jsonl, csv_path = out_dir / "report.jsonl", out_dir / "report.csv"
     write_jsonl(results, jsonl)
     write_csv(results, csv_path)
-    console.print(f"wrote [cyan]{jsonl}[/cyan] and [cyan]{csv_path}[/cyan]")
+    console.print(
+        f"wrote [cyan]{escape(str(jsonl))}[/cyan] and [cyan]{escape(str(csv_path))}[/cyan]"
+    )
 
     truth = [row.get(TRUTH_COLUMN, "") for row in counterparties]
     if all(t in ("listed", "clear") for t in truth):

@@ -120,6 +120,40 @@ def _list_warnings(code: str, ents: Sequence[Entity]) -> list[str]:
     return [f"{code}: {undated} listings have no start date"] if undated else []
 
 
+def _refuse(
+    store: Store,
+    refused: Sequence[tuple[NewVersion, ListVersion]],
+    report: LoadReport,
+    settings: Settings,
+    parsed: ParsedSource,
+) -> QuarantinedError:
+    """Quarantine the shrunk versions; the error that says which, from what to what."""
+    share = f"more than {settings.max_shrink:.0%}"
+    for version, current in refused:
+        reason = (
+            f"{version.list_code} would shrink from {current.record_count} to "
+            f"{len(version.entities)} entries ({share})"
+        )
+        report.quarantined.append(store.quarantine(version, reason))
+    ids = ", ".join(str(q.id) for q in report.quarantined)
+    if len(refused) == 1:
+        (version, current), q = refused[0], report.quarantined[0]
+        message = (
+            f"update refused: {version.list_code} would shrink from {current.record_count} to "
+            f"{len(version.entities)} entries ({share}); quarantined as version {q.id}; "
+            f"version {current.id} stays in force"
+        )
+    else:
+        changes = ", ".join(
+            f"{v.list_code} {c.record_count} -> {len(v.entities)}" for v, c in refused
+        )
+        message = (
+            f"update refused: {len(refused)} lists would shrink by {share} ({changes}); "
+            f"quarantined as versions {ids}; the versions in force stay"
+        )
+    return QuarantinedError(message, path=", ".join(parsed.paths))
+
+
 def load_parsed(
     store: Store,
     parsed: ParsedSource,
@@ -167,21 +201,31 @@ def load_parsed(
         else:
             new.append(version)
     if refused:
-        messages = []
-        for version, current in refused:
-            reason = (
-                f"{version.list_code} would shrink from {current.record_count} to "
-                f"{len(version.entities)} entries (more than {settings.max_shrink:.0%})"
-            )
-            q = store.quarantine(version, reason)
-            report.quarantined.append(q)
-            messages.append(f"{reason}; quarantined as version {q.id}, version {current.id} stays")
-        raise QuarantinedError(
-            "update refused: " + "; ".join(messages), path=", ".join(parsed.paths)
-        )
+        raise _refuse(store, refused, report, settings, parsed)
     if new:
         report.created = store.add_versions(new)
     return report
+
+
+def _unchanged_without_parsing(
+    store: Store, files: Sequence[Path], format: str | None
+) -> LoadReport | None:
+    """The report of a load whose files are byte for byte those of versions in force (the
+    daily case of ``update`` against an unchanged list): no need to parse them again."""
+    if not all(f.is_file() for f in files):
+        return None
+    sha = sha256_files(files)
+    same = [v for v in store.active_versions() if v.sha256 == sha]
+    if not same or (format is not None and any(v.format != format for v in same)):
+        return None
+    return LoadReport(
+        format=same[0].format,
+        sha256=sha,
+        paths=tuple(str(f) for f in files),
+        data_date=same[0].data_date,
+        unchanged=[v.list_code for v in same],
+        counts={v.list_code: v.record_count for v in same},
+    )
 
 
 def load_files(
@@ -202,6 +246,9 @@ def load_files(
     files = [Path(p) for p in paths]
     if not files:
         raise SourceError("no file given")
+    quick = _unchanged_without_parsing(store, files, format)
+    if quick is not None:
+        return quick
     parsed, ents = read_all(files, format)
     if not parsed.sha256:
         parsed.sha256 = sha256_files(files)

@@ -82,16 +82,55 @@ def _scalar(value: Any) -> str:
 def explain(explanation: Mapping[str, Any], limit: int = 160) -> str:
     """One line saying why a hit matched, from the scorer's explanation dict.
 
-    A ready sentence (``summary``, ``reason`` or ``text``) is used as is; otherwise the
-    scalar entries and the entries of a ``features`` mapping are listed as ``key=value``.
+    Understands the scorer's shape (``aligned`` word pairs, ``unmatched_query``,
+    ``unmatched_candidate``, ``penalties``, ``country``/``birth_date`` agreement,
+    ``identifiers``); a ready sentence (``summary``/``reason``/``text``) is used as is; any
+    other scalar entry is listed as ``key=value``.
     """
-    for key in ("summary", "reason", "text", "why"):
+    for key in ("summary", "text", "why"):
         value = explanation.get(key)
         if isinstance(value, str) and value.strip():
             return _clip(value.strip(), limit)
     parts: list[str] = []
+    aligned = explanation.get("aligned")
+    if isinstance(aligned, list) and aligned:
+        words = []
+        for a in aligned:
+            if not isinstance(a, Mapping):
+                continue
+            q, c, how = a.get("query"), a.get("candidate"), a.get("how")
+            word = str(q) if q == c else f"{q}~{c}"
+            if how and how != "exact":
+                word += f" ({how})"
+            words.append(word)
+        parts.append("words " + ", ".join(words))
+    handled = {"aligned", "score", "weak", "summary", "text", "why"}
+    weak = explanation.get("weak")
+    noise = {str(w) for w in weak} if isinstance(weak, list) else set()  # legal forms etc.
+    for key, label in (
+        ("unmatched_query", "extra in query"),
+        ("unmatched_candidate", "not in query"),
+    ):
+        handled.add(key)
+        value = explanation.get(key)
+        if isinstance(value, list):
+            words = [str(v) for v in value if str(v) not in noise]
+            if words:
+                parts.append(f"{label}: {', '.join(words)}")
+    penalties = explanation.get("penalties")
+    handled.add("penalties")
+    if isinstance(penalties, list):
+        for p in penalties:
+            if isinstance(p, Mapping) and p.get("reason"):
+                factor = p.get("factor")
+                suffix = f" ×{_scalar(factor)}" if isinstance(factor, int | float) else ""
+                parts.append(f"penalty: {p['reason']}{suffix}")
     for key, value in explanation.items():
-        if isinstance(value, bool):
+        if key in handled:
+            continue
+        if value == "match":
+            parts.append(f"{key.replace('_', ' ')} matches")
+        elif isinstance(value, bool):
             if value:
                 parts.append(key)
         elif isinstance(value, str | int | float):
@@ -169,7 +208,7 @@ def render_report(results: Sequence[Pair], console: Console) -> None:
             Text(f"{hit.score:.2f}"),
             Text(", ".join(_lists(hit)) or "-"),
             Text(", ".join(cites[:2]) + (" …" if len(cites) > 2 else "") if cites else "-"),
-            Text(explain(hit.explanation, limit=120)),
+            Text(explain(hit.explanation, limit=90)),
         )
     console.print(table)
     console.print(_summary(results))
@@ -194,7 +233,8 @@ def _summary(results: Sequence[Pair]) -> Panel:
     versions = {v.id: v for _, r in results for v in r.list_versions}
     if versions:
         vt = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        vt.add_column("list")
+        vt.add_column("list", no_wrap=True)
+        vt.add_column("name", overflow="fold", style="dim")
         vt.add_column("version", justify="right")
         vt.add_column("records", justify="right")
         vt.add_column("data date")
@@ -202,7 +242,8 @@ def _summary(results: Sequence[Pair]) -> Panel:
         vt.add_column("sha256")
         for v in sorted(versions.values(), key=lambda v: (v.list_code, v.id)):
             vt.add_row(
-                f"{v.list_code} ({v.list_name})",
+                v.list_code,
+                v.list_name,
                 str(v.id),
                 str(v.record_count),
                 v.data_date.isoformat() if v.data_date else "-",

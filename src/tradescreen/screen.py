@@ -45,7 +45,7 @@ class IndexBundle:
 
     @classmethod
     def merge(cls, parts: Sequence[IndexBundle]) -> IndexBundle:
-        if len(parts) == 1:
+        if len(parts) == 1 and parts[0].index.postings:
             return parts[0]
         index = NameIndex.merge([p.index for p in parts])
         ents = [e for p in parts for e in p.entities]
@@ -148,7 +148,7 @@ class Screener:
         index: NameIndex | None = None
         if blob is not None:
             try:
-                index = NameIndex.from_bytes(blob)
+                index = NameIndex.from_bytes(blob, with_keys=False)
             except Exception:  # an unreadable or old blob is rebuilt, never trusted
                 index = None
             if index is not None and [f.entity_id for f in index.facts] != [e.id for e in entities]:
@@ -156,6 +156,7 @@ class Screener:
         if index is None:
             index = NameIndex.build(entities, version.id)
             self.store.put_blob(version.id, BLOB_KEY, index.to_bytes())
+            index.postings = {}  # keys are rebuilt once, over all versions, by merge()
         part = IndexBundle(index, entities, [version.id] * len(entities))
         self._parts[version.id] = part
         return part

@@ -22,7 +22,10 @@ ROUTES: dict[tuple[str, str], tuple[Role, Any]] = {
         Role.SCREENER,
         {"queries": {"q1": {"schema": "Company", "properties": {"name": ["Hikvision"]}}}},
     ),
-    ("POST", "/v1/check"): (Role.SCREENER, {}),
+    ("POST", "/v1/check"): (
+        Role.SCREENER,
+        {"parties": [{"name": "Hikvision"}], "item": "EAR99", "destination": "CN"},
+    ),
     ("GET", "/v1/cases"): (Role.REVIEWER, None),
     ("GET", "/v1/cases/{case_id}"): (Role.REVIEWER, None),
     ("POST", "/v1/cases/{case_id}/decision"): (

@@ -72,7 +72,7 @@ def test_oversized_body_413_before_parsing(client: Client, keys: dict[str, str])
 
 
 def test_streamed_body_without_length_is_counted(client: Client, keys: dict[str, str]) -> None:
-    def chunks():  # type: ignore[no-untyped-def]
+    async def chunks():  # type: ignore[no-untyped-def]
         yield b'{"name": "'
         for _ in range(70):
             yield b"B" * 1000

@@ -210,3 +210,33 @@ def test_screening_and_decision_records(
     d = record_decision(conn, actor="cli", decision={"outcome": "license_required"}, key=KEY)
     assert d.payload["decision"] == {"outcome": "license_required"} and d.seq == 2
     assert verify(conn, KEY).ok
+
+
+def test_concurrent_writers_on_a_file_database(tmp_path: Path) -> None:
+    import threading
+
+    from tradescreen.audit.tables import audit_log
+    from tradescreen.db import make_engine, metadata
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    metadata.create_all(engine, tables=[audit_log])
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            for j in range(15):
+                with engine.begin() as conn:
+                    record(conn, actor=f"worker{i}", action="screening", payload={"j": j}, key=KEY)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with engine.connect() as conn:
+        report = verify(conn, KEY)
+    assert report.ok and report.records == 60 and report.last_seq == 60
+    engine.dispose()

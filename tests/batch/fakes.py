@@ -1,4 +1,5 @@
-"""A stand-in screener over the real BIS Denied Persons List, until ``tradescreen.screen`` lands.
+"""Screeners over the real BIS Denied Persons List: the real matcher pinned (``real_factory``)
+and a slow rapidfuzz stand-in (``DplFactory``) for the interruption test.
 
 It returns real ``ScreenResult`` objects (hits with entities and listings), scored with rapidfuzz
 ``token_sort_ratio``; the batch engines only need ``.screen(query, as_of=..., ...)``.
@@ -13,8 +14,11 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from tradescreen.batch.snapshot import SnapshotFactory, SnapshotScreener
+from tradescreen.match.config import MatchConfig
 from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Name, Query
 from tradescreen.results import Hit, ScreenResult
+from tradescreen.screen import IndexBundle
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 DPL = DATA / "lists" / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
@@ -96,3 +100,19 @@ class DplFactory:
 
     def __call__(self) -> DplScreener:
         return DplScreener(self.delay)
+
+
+def dpl_snapshot() -> SnapshotScreener:
+    """The real matcher (index + compare) over the real DPL, pinned like a batch job pins it."""
+    global _SNAPSHOT
+    if _SNAPSHOT is None:
+        bundle = IndexBundle.build(dpl_entities(), VERSION.id)
+        _SNAPSHOT = SnapshotScreener((VERSION,), bundle, MatchConfig(threshold=0.75), 10)
+    return _SNAPSHOT
+
+
+_SNAPSHOT: SnapshotScreener | None = None
+
+
+def real_factory() -> SnapshotFactory:
+    return SnapshotFactory(dpl_snapshot())

@@ -21,7 +21,7 @@ import pytest
 from tradescreen.batch.io import Checkpoint
 from tradescreen.batch.local import screen_file
 
-from .fakes import DATA, DplFactory, dpl_entities
+from .fakes import DATA, dpl_entities, real_factory
 
 AS_OF = date(2026, 5, 1)
 
@@ -73,7 +73,7 @@ def test_csv_to_jsonl_order_rejects_and_columns(tmp_path: Path, rows: list[dict[
     src = tmp_path / "in.csv"
     write_csv(src, data, bad_bytes_at=len(data))
     out = tmp_path / "out.jsonl"
-    rep = screen_file(src, out, screener_factory=DplFactory(), as_of=AS_OF, workers=1,
+    rep = screen_file(src, out, screener_factory=real_factory(), as_of=AS_OF, workers=1,
                       chunk_size=64, progress=False)
     total = len(data) + 1
     assert (rep.rows, rep.rejected, rep.screened) == (total, 5, total - 5)
@@ -99,9 +99,9 @@ def test_workers_give_identical_output(tmp_path: Path, rows: list[dict[str, str]
     src = tmp_path / "in.csv"
     write_csv(src, rows + BAD)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    r1 = screen_file(src, one, screener_factory=DplFactory(), as_of=AS_OF, workers=1,
+    r1 = screen_file(src, one, screener_factory=real_factory(), as_of=AS_OF, workers=1,
                      chunk_size=50, progress=False)
-    r2 = screen_file(src, two, screener_factory=DplFactory(), as_of=AS_OF, workers=2,
+    r2 = screen_file(src, two, screener_factory=real_factory(), as_of=AS_OF, workers=2,
                      chunk_size=50, progress=False)
     assert one.read_bytes() == two.read_bytes()
     assert (r1.screened, r1.rejected) == (r2.screened, r2.rejected)
@@ -114,9 +114,9 @@ def test_parquet_and_jsonl_inputs_csv_output(tmp_path: Path, rows: list[dict[str
     jl = tmp_path / "in.jsonl"
     jl.write_text("".join(json.dumps(r) + "\n" for r in rows + BAD) + "{broken\n")
     out_a, out_b = tmp_path / "a.csv", tmp_path / "b.csv"
-    ra = screen_file(pqf, out_a, screener_factory=DplFactory(), as_of=AS_OF, workers=2,
+    ra = screen_file(pqf, out_a, screener_factory=real_factory(), as_of=AS_OF, workers=2,
                      chunk_size=40, progress=False)
-    rb = screen_file(jl, out_b, screener_factory=DplFactory(), as_of=AS_OF, workers=1,
+    rb = screen_file(jl, out_b, screener_factory=real_factory(), as_of=AS_OF, workers=1,
                      chunk_size=40, progress=False)
     assert out_a.read_bytes() == out_b.read_bytes()
     assert (ra.rejected, rb.rejected) == (4, 5)
@@ -133,7 +133,7 @@ def test_parquet_and_jsonl_inputs_csv_output(tmp_path: Path, rows: list[dict[str
 def test_missing_name_column_rejects_every_row(tmp_path: Path, rows: list[dict[str, str]]) -> None:
     src = tmp_path / "in.csv"
     write_csv(src, rows[:30])
-    rep = screen_file(src, tmp_path / "o.jsonl", screener_factory=DplFactory(), as_of=AS_OF,
+    rep = screen_file(src, tmp_path / "o.jsonl", screener_factory=real_factory(), as_of=AS_OF,
                       name_column="company", workers=1, progress=False)
     assert (rep.screened, rep.rejected) == (0, 30)
     assert "missing name column 'company'" in Path(rep.rejects).read_text()
@@ -144,16 +144,16 @@ def test_resume_after_interruption_matches_uninterrupted(tmp_path: Path,
     src = tmp_path / "in.csv"
     write_csv(src, rows + BAD)
     full = tmp_path / "full.jsonl"
-    screen_file(src, full, screener_factory=DplFactory(), as_of=AS_OF, workers=1,
+    screen_file(src, full, screener_factory=real_factory(), as_of=AS_OF, workers=1,
                 chunk_size=30, progress=False)
     part = tmp_path / "part.jsonl"
-    r1 = screen_file(src, part, screener_factory=DplFactory(), as_of=AS_OF, workers=2,
+    r1 = screen_file(src, part, screener_factory=real_factory(), as_of=AS_OF, workers=2,
                      chunk_size=30, progress=False, max_chunks=4)
     assert r1.rows == 120
     # a chunk half-written after the last checkpoint (killed mid-write) is cut off on resume
     with open(part, "ab") as fh:
         fh.write(b'{"row": 121, "partial')
-    r2 = screen_file(src, part, screener_factory=DplFactory(), as_of=AS_OF, workers=2,
+    r2 = screen_file(src, part, screener_factory=real_factory(), as_of=AS_OF, workers=2,
                      chunk_size=30, progress=False)
     assert r2.resumed_from == 120 and r2.rows == len(rows) + len(BAD)
     assert part.read_bytes() == full.read_bytes()
@@ -187,7 +187,7 @@ def test_sigkill_then_resume_loses_nothing(tmp_path: Path, rows: list[dict[str, 
     ck = Checkpoint.load(ck_path)
     assert ck is not None and 0 < ck.rows_done < len(rows) and not ck.complete
     kept = out.read_bytes()[: ck.output_bytes]
-    rep = screen_file(src, out, screener_factory=DplFactory(), as_of=AS_OF, workers=2,
+    rep = screen_file(src, out, screener_factory=real_factory(), as_of=AS_OF, workers=2,
                       chunk_size=10, progress=False)
     assert rep.resumed_from == ck.rows_done
     assert out.read_bytes().startswith(kept)

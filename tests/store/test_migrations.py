@@ -33,7 +33,9 @@ def _only_store(name: str | None, type_: str, parent: object) -> bool:
     return type_ != "table" or name in {t.name for t in STORE_TABLES}
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_migration_matches_tables(backend: str, request: pytest.FixtureRequest) -> None:
     url = "sqlite://" if backend == "sqlite" else request.getfixturevalue("pg_url")
     engine = make_engine(url)
@@ -46,7 +48,9 @@ def test_migration_matches_tables(backend: str, request: pytest.FixtureRequest) 
         engine.dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_create_schema_adopts_create_all(backend: str, request: pytest.FixtureRequest) -> None:
     """Other areas' tests build every table with ``all_tables().create_all``; create_schema
     must then still work (and keep working when run again)."""

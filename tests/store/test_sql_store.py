@@ -177,9 +177,7 @@ def test_blobs(db_store: SqlStore) -> None:
 def test_iter_entities_pages_and_versions(db_store: SqlStore) -> None:
     many = [ent(f"e{i:05d}", f"Name {i}") for i in range(4500)]  # > 2 pages of CHUNK
     [v1] = db_store.add_versions([version(many, retrieved_at=T0)])
-    [v2] = db_store.add_versions(
-        [version([ent("z", "Z")], code="us_bis_meu", retrieved_at=T0)]
-    )
+    [v2] = db_store.add_versions([version([ent("z", "Z")], code="us_bis_meu", retrieved_at=T0)])
     got = [e.id for e in db_store.iter_entities([v1.id, v2.id])]
     assert len(got) == 4501 and got[0] == "e00000" and got[-2] == "e04499" and got[-1] == "z"
     assert db_store.count_entities(v1.id) == 4500
@@ -203,3 +201,37 @@ def test_new_version_default_retrieved_now(db_store: SqlStore) -> None:
     before = datetime.now(UTC)
     [v] = db_store.add_versions([NewVersion("l", "L", "s", "f", "0" * 64, [ent("a", "A", "l")])])
     assert before - timedelta(seconds=1) <= v.retrieved_at <= datetime.now(UTC)
+
+
+def test_reader_never_sees_half_loaded_version(db_store: SqlStore) -> None:
+    """While a big version is being written, a concurrent reader (own connection) sees either
+    the old state or the whole new version, never a version row without all its entities."""
+    import threading
+
+    if db_store.engine.url.database in (None, "", ":memory:"):
+        pytest.skip("in-memory SQLite shares one connection between threads (tests only)")
+    [v1] = db_store.add_versions([version([ent("a", "A")], sha="1" * 64, retrieved_at=T0)])
+    big = [ent(f"e{i:05d}", f"Name {i}") for i in range(12000)]
+    seen: list[tuple[int, int, int]] = []
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            while not done.is_set():
+                for v in db_store.versions():
+                    seen.append((v.id, v.record_count, db_store.count_entities(v.id)))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        [v2] = db_store.add_versions([version(big, sha="2" * 64, retrieved_at=T1)])
+    finally:
+        done.set()
+        t.join(30)
+    assert not errors
+    assert seen and all(count == records for _, records, count in seen)
+    assert {vid for vid, _, _ in seen} <= {v1.id, v2.id}
+    assert [v.id for v in db_store.active_versions()] == [v2.id]

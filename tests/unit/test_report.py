@@ -136,20 +136,34 @@ def test_safe_cell() -> None:
     assert safe_cell(None) == ""
 
 
-def test_explain_uses_a_sentence_or_lists_features() -> None:
+def test_explain_reads_the_scorer_explanation() -> None:
+    expl = {
+        "aligned": [
+            {"query": "hikvision", "candidate": "hikvision", "how": "exact", "similarity": 1.0},
+            {"query": "tech", "candidate": "technology", "how": "fuzzy", "similarity": 0.8},
+            {"query": "华为", "candidate": "huawei", "how": "transliteration"},
+        ],
+        "unmatched_query": ["zhejiang"],
+        "unmatched_candidate": ["hangzhou", "llc"],
+        "weak": ["llc"],
+        "penalties": [{"reason": "country mismatch", "factor": 0.8}],
+        "country": "match",
+        "birth_date": "match",
+        "identifiers": ["IMO 1234567"],
+        "score": 0.9475,
+    }
+    assert explain(expl, limit=500) == (
+        "words hikvision, tech~technology (fuzzy), 华为~huawei (transliteration); "
+        "extra in query: zhejiang; not in query: hangzhou; penalty: country mismatch ×0.80; "
+        "country matches; birth date matches; identifiers: IMO 1234567"
+    )
+
+
+def test_explain_sentence_generic_entries_and_clipping() -> None:
     assert explain({"summary": "exact name"}) == "exact name"
-    text = explain(
-        {
-            "method": "token_set",
-            "features": {"jaro": 0.912, "tokens": 3},
-            "country_match": True,
-            "weak": False,
-            "tokens": ["hikvision", "digital"],
-        }
-    )
-    assert (
-        text == "method=token_set; jaro=0.91; tokens=3; country_match; tokens: hikvision, digital"
-    )
+    assert explain({"aligned": [], "reason": "empty name"}) == "reason=empty name"
+    text = explain({"method": "token_set", "features": {"jaro": 0.912}, "exact": True})
+    assert text == "method=token_set; jaro=0.91; exact"
     assert explain({"summary": "x" * 500}, limit=20).endswith("…")
 
 

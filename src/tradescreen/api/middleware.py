@@ -70,8 +70,8 @@ def _is_json(scope: Scope) -> bool:
     """JSON bodies (declared so, or undeclared: FastAPI reads those as JSON)."""
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
-            kind = value.split(b";", 1)[0].strip().lower()
-            return kind == b"application/json" or kind.endswith(b"+json")
+            kind = bytes(value).split(b";", 1)[0].strip().lower()
+            return bool(kind == b"application/json" or kind.endswith(b"+json"))
     return True
 
 

@@ -151,7 +151,12 @@ class ListsOut(_Out):
 
 class LoadIn(_In):
     paths: list[str] = Field(
-        min_length=1, max_length=100, description="List files readable by the server."
+        min_length=1,
+        max_length=100,
+        description="The files of ONE source (e.g. OFAC sdn.csv, add.csv, alt.csv) on the server.",
+    )
+    format: str | None = Field(
+        default=None, max_length=32, description="Reader name; default: detected."
     )
 
 

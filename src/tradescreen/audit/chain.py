@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from tradescreen.audit.tables import audit_log
@@ -163,13 +163,6 @@ def _iso(now: datetime | None) -> str:
     return t.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _head(conn: Connection) -> tuple[int, str]:
-    row = conn.execute(
-        select(audit_log.c.seq, audit_log.c.mac).order_by(audit_log.c.seq.desc()).limit(1)
-    ).first()
-    return (int(row.seq), str(row.mac)) if row else (0, GENESIS)
-
-
 def record(
     conn: Connection,
     *,
@@ -181,8 +174,10 @@ def record(
 ) -> AuditRecord:
     """Append one record to the chain (within the caller's transaction).
 
-    Two writers racing for the same ``seq`` cannot both succeed (primary key); the loser retries
-    on the new head inside a savepoint.
+    The row is inserted first with ``seq = max(seq) + 1`` in one statement, which takes the
+    database's write lock before the head is read (SQLite then never reads a stale head); its
+    MACs are filled in right after, still inside the transaction. Two writers racing for the
+    same ``seq`` cannot both succeed (primary key): the loser retries inside a savepoint.
     """
     if not actor:
         raise InvalidInput("audit record needs an actor")
@@ -191,24 +186,39 @@ def record(
     body = canonical(dict(payload))
     normalised: dict[str, Any] = orjson.loads(body)
     at = _iso(now)
+    next_seq = select(func.coalesce(func.max(audit_log.c.seq), 0) + 1).scalar_subquery()
+    claim = (
+        audit_log.insert()
+        .from_select(
+            ["seq", "at", "actor", "action", "payload", "prev_mac", "mac"],
+            select(
+                next_seq,
+                literal(at),
+                literal(actor),
+                literal(action),
+                literal(body.decode("utf-8")),
+                literal(""),
+                literal(""),
+            ),
+        )
+        .returning(audit_log.c.seq)
+    )
     for _attempt in range(_MAX_RETRIES):
         try:
             with conn.begin_nested():
-                seq, prev = _head(conn)
-                seq += 1
+                seq = int(conn.execute(claim).scalar_one())
+                prev = conn.execute(
+                    select(audit_log.c.mac)
+                    .where(audit_log.c.seq < seq)
+                    .order_by(audit_log.c.seq.desc())
+                    .limit(1)
+                ).scalar()
+                prev = str(prev) if prev is not None else GENESIS
                 mac = compute_mac(
                     key, prev, seq=seq, at=at, actor=actor, action=action, payload=normalised
                 )
                 conn.execute(
-                    audit_log.insert().values(
-                        seq=seq,
-                        at=at,
-                        actor=actor,
-                        action=action,
-                        payload=body.decode("utf-8"),
-                        prev_mac=prev,
-                        mac=mac,
-                    )
+                    audit_log.update().where(audit_log.c.seq == seq).values(prev_mac=prev, mac=mac)
                 )
         except IntegrityError:
             continue

@@ -66,7 +66,7 @@ def detect_format(path: str | Path, explicit: str | None = None) -> str:
 
 def _open_binary(path: Path) -> IO[bytes]:
     if str(path).lower().endswith(".gz"):
-        return gzip.open(path, "rb")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")
 
 
@@ -88,7 +88,7 @@ def _iter_csv(path: Path) -> Iterator[InputRow]:
             if not record:  # a blank line
                 yield InputRow(number, {}, "empty row")
                 continue
-            cols = dict(zip(header, record, strict=False))
+            cols: dict[str, Any] = dict(zip(header, record, strict=False))
             if len(record) > len(header):
                 cols["_extra"] = record[len(header) :]
             bad = [k for k, v in cols.items() if isinstance(v, str) and _has_surrogates(v)]
@@ -301,6 +301,7 @@ class AppendFile:
     def __init__(self, path: Path, offset: int | None, header: bytes | None = None) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh: IO[bytes]
         if offset is None or not path.exists():
             self.fh = open(path, "wb")  # noqa: SIM115 - closed in close()
             if header:
@@ -321,6 +322,47 @@ class AppendFile:
 
     def close(self) -> None:
         self.fh.close()
+
+
+class PartsWriter:
+    """A directory of part files, one per committed chunk (``part-00000.jsonl`` ...).
+
+    Same interface as :class:`AppendFile`; ``commit`` returns the number of parts written, which
+    the checkpoint keeps: on resume, parts beyond it (written after the last checkpoint) go."""
+
+    def __init__(self, directory: Path, ext: str, offset: int | None,
+                 header: bytes | None = None) -> None:
+        self.dir, self.ext, self.header = directory, ext, header
+        directory.mkdir(parents=True, exist_ok=True)
+        self.seq = offset or 0
+        for old in directory.glob(f"part-*.{ext}"):
+            try:
+                n = int(old.name.split("-")[1].split(".")[0])
+            except (IndexError, ValueError):
+                continue
+            if n >= self.seq:
+                old.unlink()
+        self.buf: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self.buf.append(data)
+
+    def commit(self) -> int:
+        if self.buf:
+            path = self.dir / f"part-{self.seq:05d}.{self.ext}"
+            with open(path, "wb") as fh:
+                if self.header:
+                    fh.write(self.header)
+                fh.write(b"".join(self.buf))
+                fh.flush()
+                os.fsync(fh.fileno())
+            self.seq += 1
+            self.buf = []
+        return self.seq
+
+    def close(self) -> None:
+        self.buf = []
 
 
 @dataclass
@@ -376,6 +418,7 @@ __all__ = [
     "AppendFile",
     "Checkpoint",
     "InputRow",
+    "PartsWriter",
     "chunked",
     "count_rows",
     "csv_line",

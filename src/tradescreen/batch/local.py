@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from itertools import islice
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from tradescreen.batch.io import (
     AppendFile,
     Checkpoint,
     InputRow,
+    PartsWriter,
     chunked,
     count_rows,
     csv_line,
@@ -100,6 +102,14 @@ class _SqlFactory:
 
 def sql_screener_factory(settings: Settings) -> ScreenerFactory:
     return _SqlFactory(settings)
+
+
+def snapshot_factory(settings: Settings, known_at: datetime | None = None) -> ScreenerFactory:
+    """The default: the versions in force, indexed once here; forked workers share it and the
+    Spark engine broadcasts it."""
+    from tradescreen.batch.snapshot import SnapshotFactory, SnapshotScreener
+
+    return SnapshotFactory(SnapshotScreener.from_settings(settings, known_at))
 
 
 # ---------------------------------------------------------------------------
@@ -168,10 +178,18 @@ def _progress(total: int | None, done: int, enabled: bool) -> Any:
     return prog
 
 
+def _writer(out_path: Path, output_dir: str | Path | None, offset: int | None,
+            header: bytes | None) -> AppendFile | PartsWriter:
+    if output_dir is None:
+        return AppendFile(out_path, offset, header if offset is None else None)
+    return PartsWriter(Path(output_dir), out_path.suffix.lstrip("."), offset, header)
+
+
 def screen_file(
     input: str | Path,
-    output: str | Path,
+    output: str | Path | None,
     *,
+    output_dir: str | Path | None = None,
     settings: Settings | None = None,
     screener_factory: ScreenerFactory | None = None,
     name_column: str = "name",
@@ -187,6 +205,9 @@ def screen_file(
     chunk_size: int = 2000,
     progress: bool | None = None,
     max_chunks: int | None = None,
+    engine: str = "local",
+    spark_master: str | None = None,
+    spark_session: Any = None,
 ) -> BatchReport:
     """Screen every row of ``input`` into ``output`` (JSONL or CSV), bad rows into ``rejects``.
 
@@ -197,14 +218,22 @@ def screen_file(
     """
     t0 = time.monotonic()
     settings = settings or Settings()
-    factory = screener_factory or sql_screener_factory(settings)
+    factory = screener_factory or snapshot_factory(settings, known_at)
     in_path = Path(input)
-    out_path = Path(output)
+    if output_dir is not None:
+        ext = detect_format(output or "x.jsonl", out_format)
+        out_path = Path(output_dir) / f"_output.{ext}"
+    elif output is not None:
+        out_path = Path(output)
+    else:
+        raise InvalidInput("give an output file (-o) or an output directory (--output-dir)")
     rej_path = Path(rejects) if rejects else default_rejects_path(out_path)
     fmt_in = detect_format(in_path, input_format)
     fmt_out = detect_format(out_path, out_format)
     if fmt_out == "parquet":
         raise InvalidInput("batch output is JSONL or CSV; use --format jsonl|csv")
+    if engine not in ("local", "spark"):
+        raise InvalidInput(f"unknown engine {engine!r}: local or spark")
     n_workers = max(1, workers if workers else (os.cpu_count() or 1))
     cols = _csv_columns(in_path, fmt_in, name_column) if fmt_out == "csv" else ()
     opts = RowOptions(
@@ -225,12 +254,13 @@ def screen_file(
     if ck is None:
         ck = Checkpoint(str(in_path.resolve()), st.st_size, st.st_mtime_ns, str(out_path.resolve()))
         header = csv_line([*cols, *RESULT_CSV_COLUMNS]) if fmt_out == "csv" else None
-        out_f = AppendFile(out_path, None, header)
+        out_f = _writer(out_path, output_dir, None, header)
         rej_f = AppendFile(rej_path, None, csv_line(REJECT_COLUMNS))
         ck.output_bytes, ck.rejects_bytes = out_f.commit(), rej_f.commit()
         ck.save(ck_path)
     else:
-        out_f = AppendFile(out_path, ck.output_bytes)
+        header = csv_line([*cols, *RESULT_CSV_COLUMNS]) if fmt_out == "csv" else None
+        out_f = _writer(out_path, output_dir, ck.output_bytes, header)
         rej_f = AppendFile(rej_path, ck.rejects_bytes)
     resumed_from = ck.rows_done
 
@@ -252,13 +282,36 @@ def screen_file(
             prog.advance(prog.task_ids[0], n_rows)
 
     processed_chunks = 0
+    stop = False
+
+    def done_one() -> bool:
+        nonlocal processed_chunks
+        processed_chunks += 1
+        return max_chunks is not None and processed_chunks >= max_chunks
+
     try:
-        if n_workers == 1:
+        if engine == "spark":
+            from tradescreen.batch.spark import SparkRunner
+
+            runner = SparkRunner(factory(), master=spark_master, spark=spark_session)
+            try:
+                while not stop:
+                    wave = list(islice(chunks, runner.wave_size))
+                    if not wave:
+                        break
+                    for chunk, res in zip(wave, runner.map_chunks(wave, opts), strict=True):
+                        commit(res, len(chunk))
+                        if done_one():
+                            stop = True
+                            break
+            finally:
+                runner.close()
+        elif n_workers == 1:
             screener = factory()
             for chunk in chunks:
                 commit(process_chunk(screener, chunk, opts), len(chunk))
-                processed_chunks += 1
-                if max_chunks is not None and processed_chunks >= max_chunks:
+                if done_one():
+                    stop = True
                     break
         else:
             ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
@@ -269,19 +322,15 @@ def screen_file(
                     if len(window) >= 2 * n_workers:
                         fut, n = window.popleft()
                         commit(fut.get(), n)
-                        processed_chunks += 1
-                        if max_chunks is not None and processed_chunks >= max_chunks:
+                        if done_one():
+                            stop = True
                             break
-                if max_chunks is None or processed_chunks < max_chunks:
-                    while window:
-                        fut, n = window.popleft()
-                        commit(fut.get(), n)
-                        processed_chunks += 1
-                        if max_chunks is not None and processed_chunks >= max_chunks:
-                            break
+                while window and not stop:
+                    fut, n = window.popleft()
+                    commit(fut.get(), n)
+                    stop = done_one()
                 pool.terminate()
-        finished = max_chunks is None or processed_chunks < max_chunks
-        if finished:
+        if not stop:
             ck.complete = True
             ck.save(ck_path)
     finally:
@@ -294,10 +343,10 @@ def screen_file(
     done_now = ck.rows_done - resumed_from
     return BatchReport(
         input=str(in_path),
-        output=str(out_path),
+        output=str(output_dir if output_dir is not None else out_path),
         rejects=str(rej_path),
         format=fmt_out,
-        engine="local",
+        engine=engine,
         workers=n_workers,
         rows=ck.rows_done,
         screened=ck.screened,
@@ -315,6 +364,7 @@ __all__ = [
     "default_rejects_path",
     "peak_rss_mb",
     "screen_file",
+    "snapshot_factory",
     "sql_screener",
     "sql_screener_factory",
 ]

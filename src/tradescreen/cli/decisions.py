@@ -47,14 +47,11 @@ def _settings(db: str | None) -> Settings:
 
 def _engine(settings: Settings) -> Engine:
     """The store's engine, with the decision tables created if missing."""
-    from tradescreen.db import metadata
-    from tradescreen.decide import tables
+    from tradescreen.decide.storage import create_tables
     from tradescreen.store.sql import open_store
 
     store = open_store(settings)
-    metadata.create_all(
-        store.engine, tables=[tables.licences, tables.ownership_edges, tables.decisions]
-    )
+    create_tables(store.engine)
     return store.engine
 
 
@@ -124,12 +121,16 @@ def check_cmd(
     if as_json:
         _print_json(result)
         return
-    console = Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=True)
     console.print(f"decision: {decision.decision}" + (f"  (record {result_id})" if record else ""))
     for r in decision.reasons:
-        if r.effect in ("not_applicable",):
+        if r.effect == "not_applicable":
             continue
-        console.print(f"- [{r.effect}] {r.message}", markup=False)
+        who = ""
+        if r.matched_entity:
+            who = f"{r.list}: {r.matched_entity} (score {r.score or 0:.2f}): "
+        covered = f"  [covered by {', '.join(r.covered_by)}]" if r.covered_by else ""
+        console.print(f"- [{r.effect}] {who}{r.message}{covered}", markup=False)
         for p in r.paths:
             console.print(f"    path: {p}", markup=False)
     for a in decision.authorizations:

@@ -38,7 +38,12 @@ def _print_json(data: Any) -> None:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # piped output (files, CI logs) gets wide tables instead of Rich's 80 columns
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+def _when(iso: str) -> str:
+    return iso[:16].replace("T", " ")
 
 
 def version_json(v: ListVersion, now: datetime, stale_after_days: int) -> dict[str, Any]:
@@ -176,13 +181,13 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
         return
     table = Table(title="Lists in force")
     for col in ("list", "version", "records", "retrieved (UTC)", "data date", "age (d)", "flag"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=True, justify="right" if col == "records" else "left")
     for r in rows:
         table.add_row(
             r["list"],
             str(r["id"]),
             str(r["records"]),
-            r["retrieved_at"][:19].replace("T", " "),
+            _when(r["retrieved_at"]),
             r["data_date"] or "-",
             f"{r['age_days']:.1f}",
             "STALE" if r["stale"] else "",
@@ -191,7 +196,7 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     for q in quarantined:
         console.print(
             f"quarantined: {q['list']} version {q['id']} ({q['records']} records, "
-            f"retrieved {q['retrieved_at'][:19]}) was refused",
+            f"retrieved {_when(q['retrieved_at'])}) was refused",
             markup=False,
         )
 
@@ -224,14 +229,15 @@ def versions_cmd(
         _print_json(rows)
         return
     table = Table(title=f"Versions of {list_code}")
-    for col in ("version", "status", "records", "retrieved (UTC)", "data date", "sha256", "note"):
-        table.add_column(col)
+    for col in ("version", "status", "records", "retrieved (UTC)", "data date", "sha256"):
+        table.add_column(col, no_wrap=True, justify="right" if col == "records" else "left")
+    table.add_column("note", overflow="fold")
     for r in rows:
         table.add_row(
             str(r["id"]),
             r["status"],
             str(r["records"]),
-            r["retrieved_at"][:19].replace("T", " "),
+            _when(r["retrieved_at"]),
             r["data_date"] or "-",
             r["sha256"][:12],
             r["quarantine_reason"] or "",

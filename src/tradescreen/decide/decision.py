@@ -92,6 +92,12 @@ class Reason:
     paths: tuple[str, ...] = ()
     details: dict[str, Any] | None = None
     covered_by: tuple[str, ...] = ()
+    if_match: str | None = None  # for a possible match: the effect if it is the party
+
+    @property
+    def needs_licence(self) -> bool:
+        """A licence requirement, certain or on a possible match."""
+        return Effect.LICENSE_REQUIRED.value in (self.effect, self.if_match)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "effect": self.effect, "message": self.message}
@@ -234,8 +240,9 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
             eff = interpret(
                 listing, tx.item, as_of=run.as_of, destination=tx.destination, activity=tx.activity
             )
-            effect, message = eff.effect, eff.message
+            effect, message, if_match = eff.effect, eff.message, None
             if score < certain and effect in _RESTRICTIVE:
+                if_match = effect.value
                 effect = Effect.NEEDS_REVIEW
                 message = (
                     f"possible match (score {score:.2f}) to {ent.name}; if it is the "
@@ -259,6 +266,7 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                         policy=eff.policy_for_item,
                         policy_text=eff.policy.text if eff.policy else None,
                         list_version=vid,
+                        if_match=if_match,
                     ),
                     ent,
                     listing,
@@ -385,7 +393,7 @@ def _authorizations(
             warning = auth.boundary_warning(as_of)
             if warning:
                 run.warn(warning)
-            if reason.effect == Effect.LICENSE_REQUIRED.value and view["activity_in_scope"]:
+            if reason.needs_licence and view["activity_in_scope"]:
                 covered.setdefault(i, []).append(auth.id)
                 if "scope" in auth.uncertain:
                     run.warn(
@@ -396,14 +404,19 @@ def _authorizations(
         if not lic.valid_on(as_of):
             continue
         for i, reason in enumerate(reasons):
-            if reason.effect != Effect.LICENSE_REQUIRED.value:
+            if not reason.needs_licence:
                 continue
-            names = [reason.party] if reason.party else []
             if reason.kind == "embargo" and not lic.destinations:
                 continue
-            ok, why = lic.covers(
-                names, tx.item.classification, tx.destination, as_of, tx.item.value
-            )
+            # the licence may name the party as the user wrote it or as the list spells it
+            ok, why = False, ""
+            for name in dict.fromkeys([reason.party, reason.matched_entity]):
+                names = [name] if name else []
+                ok, why = lic.covers(
+                    names, tx.item.classification, tx.destination, as_of, tx.item.value
+                )
+                if ok or (name and "does not name" not in why):
+                    break
             view = shown.setdefault(
                 f"licence:{lic.number}",
                 {
@@ -452,7 +465,10 @@ def _final(reasons: list[Reason]) -> str:
     if Effect.PROHIBITED.value in effects:
         return "prohibited"
     needed = [r for r in reasons if r.effect == Effect.LICENSE_REQUIRED.value]
-    review = Effect.NEEDS_REVIEW.value in effects
+    review = any(
+        r.effect == Effect.NEEDS_REVIEW.value and not (r.needs_licence and r.covered_by)
+        for r in reasons
+    )
     if needed:
         if any(not r.covered_by for r in needed):
             return "license_required"

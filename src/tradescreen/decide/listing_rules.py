@@ -125,10 +125,6 @@ class ListingEffect:
     policy_for_item: str | None = None
 
 
-def _effective_requirement_text(listing: Listing) -> str | None:
-    return listing.license_requirement
-
-
 def interpret(
     listing: Listing,
     item: Item,
@@ -168,7 +164,7 @@ def interpret(
             kind, Effect.INFORMATIONAL, f"{listing.list_name}: no export licence requirement"
         )
     if kind in (ListKind.ENTITY_LIST, ListKind.MEU):
-        req = parse_requirement(_effective_requirement_text(listing), list_kind=kind.value)
+        req = parse_requirement(listing.license_requirement, list_kind=kind.value)
         pol = parse_policy(listing.license_policy, list_kind=kind.value)
         app = requirement_applies(
             req, item, as_of=as_of, destination=destination, activity=activity

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -399,13 +398,6 @@ def analyse(
                 )
             )
     return findings, warnings
-
-
-def owners_by_key(edges: Iterable[OwnershipEdge]) -> dict[str, list[OwnershipEdge]]:
-    out: dict[str, list[OwnershipEdge]] = defaultdict(list)
-    for e in edges:
-        out[party_key(e.owned)].append(e)
-    return dict(out)
 
 
 __all__ = [

@@ -58,6 +58,10 @@ def read_csv_text(text: str, name: str = "ownership.csv") -> list[OwnershipEdge]
         raise InvalidInput(f"{name}: header must name owner, owned and percentage columns")
     out = []
     for i, raw in enumerate(reader, start=2):
+        if None in raw:
+            raise InvalidInput(
+                f"{name}:{i}: more fields than the header (quote names that contain commas)"
+            )
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
         if not any(row.values()):
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from tradescreen.match.config import MatchConfig
 from tradescreen.match.prepared import (
@@ -21,7 +21,6 @@ from tradescreen.match.prepared import (
     PreparedQuery,
     norm_identifier,
     prepare_name,
-    skeleton,
 )
 from tradescreen.model import Entity, EntityKind, NameKind
 from tradescreen.names.normalize import Tag
@@ -76,20 +75,22 @@ class NameIndex:
         idx._index_keys()
         return idx
 
-    def _reweight(self) -> None:
+    def _reweight(self, facts: list[EntityFacts] | None = None) -> None:
+        """Weights (and optionally new facts, by entity position) of every name."""
         w = self.weights
         cache: dict[str, float] = {}
         names = []
-        for p in self.names:
+        for p, pos in zip(self.names, self.name_entity, strict=True):
             ws = []
             for t, g in zip(p.tokens, p.tags, strict=True):
                 v = cache.get(t)
                 if v is None:
                     v = cache[t] = w.weight(t, Tag(g))
                 ws.append(v)
+            f = facts[pos] if facts is not None else p.facts
             names.append(
                 PreparedName(
-                    p.text, p.kind, p.tokens, p.tags, tuple(ws), p.skeletons, p.non_latin, p.facts
+                    p.text, p.kind, p.tokens, p.tags, tuple(ws), p.skeletons, p.non_latin, f
                 )
             )
         self.names = names
@@ -104,12 +105,16 @@ class NameIndex:
                 joined[a + b].append(nid)
         deletes: defaultdict[str, list[str]] = defaultdict(list)
         skels: defaultdict[str, list[str]] = defaultdict(list)
-        for t in postings:
-            for k in deletion_keys(t):
-                deletes[k].append(t)
-            sk = skeleton(t)
-            if sk and len(t) >= 4:
-                skels[sk].append(t)
+        seen: set[str] = set()
+        for p in self.names:
+            for t, sk in zip(p.tokens, p.skeletons, strict=True):
+                if t in seen:
+                    continue
+                seen.add(t)
+                for k in deletion_keys(t):
+                    deletes[k].append(t)
+                if sk and len(t) >= 4:
+                    skels[sk].append(t)
         ids: defaultdict[str, list[int]] = defaultdict(list)
         for f in self.facts:
             for v in f.identifiers:
@@ -120,24 +125,23 @@ class NameIndex:
     @classmethod
     def merge(cls, indexes: Sequence[NameIndex]) -> NameIndex:
         """One index over several (one per list version), re-weighted on all of them."""
-        if len(indexes) == 1:
+        if len(indexes) == 1 and indexes[0].postings:
             return indexes[0]
         out = cls()
-        out.weights = TokenWeights()
-        weights = out.weights
+        weights = TokenWeights()
         for idx in indexes:
             offset = len(out.facts)
-            out.facts.extend(replace(f, pos=f.pos + offset) for f in idx.facts)
-            remap = {id(f): out.facts[offset + i] for i, f in enumerate(idx.facts)}
-            out.names.extend(
-                replace(p, facts=remap[id(p.facts)]) if p.facts is not None else p
-                for p in idx.names
+            out.facts.extend(
+                EntityFacts(f.pos + offset, f.entity_id, f.kind, f.countries, f.birth_years,
+                            f.identifiers)
+                for f in idx.facts
             )
+            out.names.extend(idx.names)
             out.name_entity.extend(pos + offset for pos in idx.name_entity)
             weights = weights.merged(idx.weights)
             out.version_ids += idx.version_ids
         out.weights = weights
-        out._reweight()
+        out._reweight(out.facts)
         out._index_keys()
         return out
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
@@ -30,6 +31,7 @@ from tradescreen.names.normalize import Tag, fold
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=65536)
 def _script(text: str) -> str:
     for ch in text:
         if ch.isalpha() and not ch.isascii():
@@ -50,17 +52,24 @@ class MatchResult:
 
 
 def max_edits(length: int) -> int:
-    if length <= 3:
+    """Edits allowed between two tokens whose shorter one has ``length`` characters."""
+    if length <= 4:
         return 0
-    if length <= 5:
+    if length <= 7:
         return 1
-    if length <= 9:
+    if length <= 11:
         return 2
     return 3
 
 
+@lru_cache(maxsize=65536)
+def syllabic(text: str) -> bool:
+    """Han, Hangul or kana: its romanisation is exact or nothing (no typo in a syllable)."""
+    return _script(text) in ("CJK", "HANGUL", "HIRAGANA", "KATAKANA")
+
+
 def token_similarity(
-    a: str, b: str, sa: str, sb: str, ta: int, tb: int, config: MatchConfig
+    a: str, b: str, sa: str, sb: str, ta: int, tb: int, config: MatchConfig, fuzzy: bool = True
 ) -> tuple[float, str, int]:
     """(similarity, how, distance) of two canonical tokens."""
     if a == b:
@@ -74,6 +83,8 @@ def token_similarity(
         if a[0] == b[0]:
             return config.initial, "initial", 0
         return 0.0, "", 0
+    if not fuzzy:
+        return 0.0, "", 0
     longest = max(la, lb)
     k = max_edits(min(la, lb))
     best = 0.0
@@ -84,7 +95,7 @@ def token_similarity(
         if d <= k:
             best = 1.0 - config.fuzzy_scale * d / longest
             how, dist = "fuzzy", d
-    if sa and sa == sb and config.phonetic > best:
+    if sa and sa == sb and min(la, lb) >= 5 and config.phonetic > best:
         best, how, dist = config.phonetic, "phonetic", 0
     if best < config.min_token_sim:
         return 0.0, "", 0
@@ -97,10 +108,11 @@ def _align(
     """Greedy one-to-one alignment: (similarity, query idx, candidate idx, how, distance)."""
     pairs: list[tuple[float, float, tuple[int, ...], tuple[int, ...], str, int]] = []
     qt, ct = q.tokens, c.tokens
+    fuzzy = not (q.non_latin and syllabic(q.text)) and not (c.non_latin and syllabic(c.text))
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
             s, how, d = token_similarity(
-                a, b, q.skeletons[i], c.skeletons[j], q.tags[i], c.tags[j], config
+                a, b, q.skeletons[i], c.skeletons[j], q.tags[i], c.tags[j], config, fuzzy
             )
             if s > 0:
                 pairs.append((s * (q.weights[i] + c.weights[j]), s, (i,), (j,), how, d))
@@ -138,7 +150,7 @@ def _unmatched_cost(name: PreparedName, idx: int, factor: float, config: MatchCo
 
 
 def compare_names(
-    q: PreparedName, c: PreparedName, config: MatchConfig
+    q: PreparedName, c: PreparedName, config: MatchConfig, *, person: bool = False
 ) -> tuple[float, dict[str, Any]]:
     """Score of two prepared names alone (no entity features)."""
     if not q.tokens or not c.tokens:
@@ -175,18 +187,12 @@ def compare_names(
         rows.append(row)
     miss_q = [i for i in range(len(q.tokens)) if i not in used_q]
     miss_c = [j for j in range(len(c.tokens)) if j not in used_c]
-    den += sum(_unmatched_cost(q, i, config.query_unmatched, config) for i in miss_q)
-    den += sum(_unmatched_cost(c, j, config.candidate_unmatched, config) for j in miss_c)
+    qf = config.person_query_unmatched if person else config.query_unmatched
+    cf = config.person_candidate_unmatched if person else config.candidate_unmatched
+    den += sum(_unmatched_cost(q, i, qf, config) for i in miss_q)
+    den += sum(_unmatched_cost(c, j, cf, config) for j in miss_c)
     score = num / den if den > 0 else 0.0
     penalties: list[dict[str, Any]] = []
-    expl_extra: dict[str, Any] = {}
-    if (miss_q or miss_c) and score < config.squashed_min:
-        sq, sc = squash(q.text), squash(c.text)
-        if min(len(sq), len(sc)) >= 6:
-            r = Levenshtein.normalized_similarity(sq, sc)
-            if r >= config.squashed_min and r - 0.05 > score:
-                score = r - 0.05
-                expl_extra["squashed"] = round(r, 3)
     if config.native_script and q.non_latin and c.non_latin and _script(q.text) == _script(c.text):
         if squash(q.text) != squash(c.text):
             r = fuzz.token_sort_ratio(fold(q.text), fold(c.text)) / 100.0
@@ -206,6 +212,15 @@ def compare_names(
     if distinctive < config.distinctive_weight and generic_total < config.distinctive_total:
         score *= config.no_distinctive
         penalties.append({"reason": "no distinctive word aligned", "factor": config.no_distinctive})
+    expl_extra: dict[str, Any] = {}
+    if not (qnums and cnums and qnums != cnums):
+        if (miss_q or miss_c) and score < config.squashed_min:
+            sq, sc = squash(q.text), squash(c.text)
+            if min(len(sq), len(sc)) >= 6:
+                r = Levenshtein.normalized_similarity(sq, sc)
+                if r >= config.squashed_min and r - 0.05 > score:
+                    score = r - 0.05
+                    expl_extra["squashed"] = round(r, 3)
     expl: dict[str, Any] = {
         "aligned": rows,
         "unmatched_query": [q.tokens[i] for i in miss_q],
@@ -266,8 +281,11 @@ def compare(
             if res.score > best.score:
                 best = res
         return best
-    score, expl = compare_names(query.name, candidate, config)
     facts = candidate.facts
+    person = query.query.kind is EntityKind.PERSON or (
+        facts is not None and facts.kind is EntityKind.PERSON
+    )
+    score, expl = compare_names(query.name, candidate, config, person=person)
     if query.address is not None and facts is not None and facts.kind is EntityKind.ADDRESS:
         a_score, a_expl = compare_names(query.address, candidate, config)
         if a_score > score:

@@ -16,9 +16,11 @@ class MatchConfig:
     # cost of an unmatched token, relative to the weight it would have carried if aligned
     query_unmatched: float = 1.6  # a distinctive query word the candidate lacks costs more...
     candidate_unmatched: float = 0.7  # ...than a list word the query lacks
+    person_query_unmatched: float = 1.0  # persons: middle names and patronymics come and go
+    person_candidate_unmatched: float = 0.5
     place_unmatched: float = 0.35  # extra factor for unmatched places ("Zhejiang", "Hangzhou")
     # token similarities
-    fuzzy_scale: float = 1.5  # sim = 1 - fuzzy_scale * distance / length
+    fuzzy_scale: float = 1.2  # sim = 1 - fuzzy_scale * distance / length
     legal_variant: float = 0.9  # two different legal forms ("llc" / "corporation")
     initial: float = 0.6  # "j" ~ "john"
     phonetic: float = 0.75  # same consonant skeleton ("mhmd" ~ "mohamed")

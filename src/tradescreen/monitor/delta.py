@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, delete, insert, select
 
+from tradescreen.batch.snapshot import SnapshotScreener
 from tradescreen.index.build import NameIndex
 from tradescreen.match.compare import compare
 from tradescreen.match.config import MatchConfig
@@ -144,7 +145,7 @@ class _Forward:
     """Forward screening of single counterparties: alerts at the threshold, near misses (within
     ``margin`` below it) kept in ``monitor_watch``."""
 
-    def __init__(self, conn: Connection, screener: Screener, report: DeltaReport, *,
+    def __init__(self, conn: Connection, screener: SnapshotScreener, report: DeltaReport, *,
                  as_of: date, cut: float, margin: float, at: datetime) -> None:
         self.conn, self.screener, self.report = conn, screener, report
         self.as_of, self.cut, self.margin, self.at = as_of, cut, margin, at
@@ -230,7 +231,7 @@ def _drifted(
 
 def screen_entries(
     conn: Connection,
-    screener: Screener,
+    screener: SnapshotScreener,
     entity_ids: set[str],
     *,
     as_of: date,
@@ -245,7 +246,7 @@ def screen_entries(
     register; raise the alerts a forward screen of the whole register would raise."""
     report = report or DeltaReport(kind="delta")
     at = now or datetime.now(UTC)
-    _versions, bundle = screener.bundle()
+    bundle = screener.bundle
     config = screener.config
     cut = config.threshold if threshold is None else threshold
     if cp_index is None:
@@ -287,9 +288,8 @@ def screen_entries(
     return report
 
 
-def _versions_now(screener: Screener) -> dict[str, int]:
-    versions, _ = screener.bundle()
-    return {v.list_code: v.id for v in versions}
+def _versions_now(snap: SnapshotScreener) -> dict[str, int]:
+    return {v.list_code: v.id for v in snap.versions}
 
 
 def rescreen_delta(
@@ -326,9 +326,8 @@ def rescreen_diffs(
 ) -> DeltaReport:
     t0 = time.monotonic()
     at = now or datetime.now(UTC)
-    screener = screener or Screener(store, settings)
-    screener.warm()
-    report = DeltaReport(kind="delta", versions=_versions_now(screener))
+    snap = SnapshotScreener.from_screener(screener or Screener(store, settings))
+    report = DeltaReport(kind="delta", versions=_versions_now(snap))
     targets: set[str] = set()
     removed: set[str] = set()
     for d in diffs:
@@ -343,7 +342,7 @@ def rescreen_diffs(
 
     def run(c: Connection) -> None:
         if targets:
-            screen_entries(c, screener, targets, as_of=as_of or date.today(),
+            screen_entries(c, snap, targets, as_of=as_of or date.today(),
                            threshold=threshold, cp_index=cp_index, report=report, now=at)
         if removed:
             for i in range(0, len(removed_ids := sorted(removed)), 500):
@@ -375,7 +374,7 @@ def _with_conn(store: Store, conn: Connection | None, fn: Any) -> None:
 
 def screen_counterparties(
     conn: Connection,
-    screener: Screener,
+    screener: SnapshotScreener,
     parties: Iterable[Counterparty],
     report: DeltaReport,
     *,
@@ -425,16 +424,15 @@ def rescreen_full(
     """Screen every active counterparty forward against the versions in force."""
     t0 = time.monotonic()
     at = now or datetime.now(UTC)
-    screener = screener or Screener(store, settings)
-    screener.warm()
-    report = DeltaReport(kind="full", versions=_versions_now(screener))
+    snap = SnapshotScreener.from_screener(screener or Screener(store, settings))
+    report = DeltaReport(kind="full", versions=_versions_now(snap))
 
     def run(c: Connection) -> None:
         parties = list(iter_counterparties(c))
         report.counterparties = len(parties)
-        screen_counterparties(c, screener, parties, report, as_of=as_of or date.today(),
+        screen_counterparties(c, snap, parties, report, as_of=as_of or date.today(),
                               threshold=threshold, now=at, whole_register=True)
-        report.alerts_closed = close_gone(c, screener.bundle()[1], at)
+        report.alerts_closed = close_gone(c, snap.bundle, at)
 
     _with_conn(store, conn, run)
     report.seconds = round(time.monotonic() - t0, 3)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
-    Date,
     Float,
     ForeignKey,
     Index,
@@ -76,18 +75,6 @@ monitor_deliveries = Table(
     Index("ix_monitor_deliveries_status", "status"),
 )
 
-# User-entered specific licences (the general ones come from tradescreen.decide's data).
-monitor_licences = Table(
-    "monitor_licences",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("reference", String(255), nullable=False, unique=True),
-    Column("holder", Text, nullable=True),  # counterparty key or free text
-    Column("description", Text, nullable=True),
-    Column("expires_on", Date, nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-)
-
 # Near misses: (counterparty, list entry) pairs that scored just under the threshold at their last
 # screening. Token weights depend on every list in force, so a list update can move an unchanged
 # entry's score; the delta re-scores these pairs so it raises what a full re-screen would.
@@ -103,7 +90,6 @@ monitor_watch = Table(
 __all__ = [
     "monitor_counterparties",
     "monitor_deliveries",
-    "monitor_licences",
     "monitor_runs",
     "monitor_watch",
     "monitor_webhooks",

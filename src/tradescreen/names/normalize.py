@@ -295,6 +295,14 @@ TENS: dict[str, int] = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
 }
+ROMAN: dict[str, str] = {
+    r: str(i)
+    for i, r in enumerate(
+        "_ _ ii iii iv _ vi vii viii ix _ _ xii xiii xiv xv xvi xvii xviii xix xx".split()
+    )
+    if r != "_"
+}
+_ROMAN_RE = re.compile(r"(?<= )(?:" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")\b")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|er|eme|ая|ый)$")
 
 
@@ -376,6 +384,7 @@ def tag_of(token: str) -> Tag:
 def tokenize(text: str) -> tuple[str, ...]:
     """The canonical tokens of a name (never raises; may be empty)."""
     latin = join_dotted(_APOS.sub("", fold(transliterate(fold(text)))))
+    latin = _ROMAN_RE.sub(lambda m: ROMAN[m.group(0)], latin)
     latin = replace_legal_forms(latin)
     return tuple(canonical_tokens(split_tokens(latin)))
 

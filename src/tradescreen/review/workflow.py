@@ -85,7 +85,9 @@ def screen_and_review(
         result.known_at,
         result.warnings,
     )
-    alerts = raise_alerts(conn, counterparty_key=cp, result=live, source=source, now=now)
+    alerts = raise_alerts(
+        conn, counterparty_key=cp, result=live, source=source, now=now, actor=actor
+    )
     rec = record_screening(
         conn,
         actor=actor,

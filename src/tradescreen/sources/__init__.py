@@ -62,9 +62,19 @@ ALIASES = {
 }
 
 
+def _single_file(p: Path) -> Path:
+    """A directory holding one list file (not an OFAC CSV set) stands for that file."""
+    if not p.is_dir():
+        return p
+    files = [f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")]
+    if len(files) == 1 and not ofac.sniff(b"", files[0].name):
+        return files[0]
+    return p
+
+
 def detect(path: Path | str) -> str:
     """The reader name for ``path`` (a file, possibly compressed, or an OFAC directory)."""
-    p = Path(path)
+    p = _single_file(Path(path))
     if p.is_dir():
         return ofac.FORMAT
     blob = _io.load(p)
@@ -80,6 +90,8 @@ def read_source(paths: Sequence[Path] | Path | str, format: str | None = None) -
     if isinstance(paths, str | Path):
         paths = [Path(paths)]
     plist = [Path(p) for p in paths]
+    if len(plist) == 1:
+        plist = [_single_file(plist[0])]
     if not plist:
         raise SourceError("no input file given")
     for p in plist:

@@ -169,3 +169,17 @@ def split_multi(value: str | None, sep: str = ";") -> list[str]:
 
 def dedupe(items: Iterable[T]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def prebuild(fn: Callable[[], Entity]) -> Callable[[], Entity]:
+    """Build now (while a streamed XML element is still filled), raise or return later."""
+    try:
+        entity = fn()
+    except ROW_ERRORS as exc:
+        error = exc
+
+        def fail() -> Entity:
+            raise error
+
+        return fail
+    return lambda: entity

@@ -78,3 +78,17 @@ def text(elem: etree._Element | None, path: str | None = None) -> str | None:
 
 def texts(elem: etree._Element, path: str) -> list[str]:
     return [t for t in (text(n) for n in elem.iterfind(path)) if t]
+
+
+def kids(elem: etree._Element, name: str) -> list[etree._Element]:
+    """Direct children with local name ``name`` (any namespace)."""
+    return [c for c in elem if isinstance(c.tag, str) and local(c.tag) == name]
+
+
+def kid_text(elem: etree._Element, *path: str) -> str | None:
+    """Text at a path of local names below ``elem`` (first match at each step)."""
+    node: etree._Element | None = elem
+    for name in path:
+        found = kids(node, name) if node is not None else []
+        node = found[0] if found else None
+    return text(node)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rigour.territories import Territory, get_territories, lookup_territory
+from rigour.territories import get_territories, lookup_territory
+from rigour.territories.territory import Territory
 
 # Spellings seen in the US lists that rigour does not resolve (checked against the real files).
 _EXTRA = {
@@ -121,7 +122,7 @@ def to_iso2(value: str | None, fuzzy: bool = True) -> str | None:
     fast = _fast()
     if key in fast:
         return fast[key]
-    if not fuzzy or len(text) > 40 or any(ch.isdigit() for ch in text):
+    if not fuzzy or len(text) <= 3 or len(text) > 40 or any(ch.isdigit() for ch in text):
         return None  # a postcode or street, not a country: skip the slow fuzzy lookup
     terr = lookup_territory(text)
     if terr is None and "(" in text:

@@ -20,6 +20,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from tradescreen.sources.ids import IdAllocator
 from tradescreen.sources.lists import csl_list_code
 
 FORMAT = "csl_csv"
-COLUMNS = (
+COLUMNS = (  # noqa: SIM905
     "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,"
     "start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,"
     "gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,"
@@ -243,7 +244,7 @@ def _rows(
             )
             continue
         record = dict(zip(header, row, strict=True))
-        yield start_line, (lambda r=record: row_to_entity(r, ids))
+        yield start_line, partial(row_to_entity, record, ids)
 
 
 def read(paths: Sequence[Path]) -> ParsedSource:

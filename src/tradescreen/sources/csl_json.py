@@ -10,6 +10,7 @@ shape. The ``sources_used[].source_last_updated`` newest value becomes ``data_da
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def read(paths: Sequence[Path]) -> ParsedSource:
             if not isinstance(rec, dict):
                 parsed.rejected.append(f"{blob.path}: results[{i}] is not an object")
                 continue
-            yield None, (lambda r=rec: row_to_entity(r, ids))
+            yield None, partial(row_to_entity, rec, ids)
 
     parsed.entities = _io.guarded(parsed, blob.path, rows())
     return parsed

@@ -22,6 +22,7 @@ _DMY = re.compile(r"^(\d{1,2})[ -]([A-Za-z]{3})[a-z]*\.?[ -,]*(\d{4})$")
 _MDY = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})$")
 _MY = re.compile(r"^([A-Za-z]{3})[a-z]* (\d{4})$")
 _Y = re.compile(r"^(\d{4})$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
 def century(yy: int, near_year: int | None = None) -> int:
@@ -52,6 +53,8 @@ def parse_date(text: str | None, near_year: int | None = None) -> date | None:
         if len(m[3]) == 2:
             y = century(y, near_year)
         return _mk(y, int(m[1]), int(m[2]))
+    if m := _DOTTED.match(t):
+        return _mk(int(m[3]), int(m[2]), int(m[1]))
     if (m := _DMY.match(t)) and m[2].lower() in _MONTHS:
         return _mk(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
     if (m := _MDY.match(t)) and m[1].lower()[:3] in _MONTHS:

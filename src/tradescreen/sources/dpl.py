@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 from tradescreen.errors import SourceError
@@ -91,7 +92,9 @@ def read(paths: Sequence[Path]) -> ParsedSource:
     except (StopIteration, csv.Error) as exc:
         raise SourceError("missing or broken header", path=blob.path, line=1) from exc
     if tuple(header[: len(COLUMNS)]) != COLUMNS:
-        raise SourceError("not a DPL header (expected Name, Street_Address, ...)", path=blob.path, line=1)
+        raise SourceError(
+            "not a DPL header (expected Name, Street_Address, ...)", path=blob.path, line=1
+        )
     parsed = ParsedSource(FORMAT, (blob.path,), blob.raw_sha256, iter(()))
     ids = IdAllocator()
 
@@ -107,10 +110,12 @@ def read(paths: Sequence[Path]) -> ParsedSource:
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(header):
-                parsed.rejected.append(f"{blob.path}:{line}: {len(row)} fields, expected {len(header)}")
+                parsed.rejected.append(
+                    f"{blob.path}:{line}: {len(row)} fields, expected {len(header)}"
+                )
                 continue
             rec = dict(zip(header, row, strict=True))
-            yield line, (lambda r=rec: _entity(r, ids))
+            yield line, partial(_entity, rec, ids)
 
     parsed.entities = _io.guarded(parsed, blob.path, rows())
     return parsed

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,7 @@ def read(paths: Sequence[Path]) -> ParsedSource:
             if not isinstance(rec, dict):
                 parsed.rejected.append(f"{blob.path}: entities[{i}] is not an object")
                 continue
-            yield None, (lambda r=rec: _entity(r, code, name_of_list, ids))
+            yield None, partial(_entity, rec, code, name_of_list, ids)
 
     parsed.entities = _io.guarded(parsed, blob.path, rows())
     return parsed

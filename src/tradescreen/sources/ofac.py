@@ -20,6 +20,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 from tradescreen.errors import SourceError
@@ -27,19 +28,26 @@ from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, 
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.countries import to_iso2
+from tradescreen.sources.ids import IdAllocator
 from tradescreen.sources.lists import list_name, ofac_program_list
 from tradescreen.sources.ofac_remarks import parse_remarks
 
 FORMAT = "ofac_csv"
 SDN_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.CSV"
-CONS_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_PRIM.CSV"
+CONS_URL = (
+    "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_PRIM.CSV"
+)
 _SETS = {
     "sdn.csv": ("sdn", "add.csv", "alt.csv", "sdn_comments.csv"),
     "cons_prim.csv": ("cons", "cons_add.csv", "cons_alt.csv", "cons_comments.csv"),
 }
 _COMPANIONS = {n for v in _SETS.values() for n in v[1:]}
 _PRIMARY_ROW = re.compile(rb'^\d+,"[^"\r\n]*",(-0- ?|"[^"\r\n]*"),')
-_KINDS = {"individual": EntityKind.PERSON, "vessel": EntityKind.VESSEL, "aircraft": EntityKind.AIRCRAFT}
+_KINDS = {
+    "individual": EntityKind.PERSON,
+    "vessel": EntityKind.VESSEL,
+    "aircraft": EntityKind.AIRCRAFT,
+}
 _ALT_KINDS = {"aka": NameKind.AKA, "fka": NameKind.FKA, "nka": NameKind.AKA}
 
 
@@ -67,8 +75,11 @@ def _resolve(paths: Sequence[Path]) -> tuple[str, Path, dict[str, Path | None]]:
         if primary is not None:
             break
     if primary is None and len(paths) == 1 and paths[0].is_file():
-        if paths[0].name.lower() not in _COMPANIONS:
+        if paths[0].name.lower().removesuffix(".gz") not in _COMPANIONS:
             primary = paths[0]  # a primary file under another name: treat as SDN-shaped
+        else:  # a companion file: its primary is expected next to it
+            for pname in _SETS:
+                primary = primary or _find(directory, pname)
     if primary is None:
         raise SourceError(
             "no primary file (sdn.csv or cons_prim.csv): add/alt/comments files alone hold no"
@@ -193,13 +204,11 @@ def read(paths: Sequence[Path]) -> ParsedSource:
             remarks=remarks_text,
         )
 
-    from tradescreen.sources.ids import IdAllocator
-
     ids_seen = IdAllocator()
 
     def rows() -> Iterator[tuple[int | None, Callable[[], Entity | None]]]:
         for line, r in _rows(pblob, 12, parsed):
-            yield line, (lambda r=r: build(r))
+            yield line, partial(build, r)
 
     parsed.entities = _io.guarded(parsed, pblob.path, rows())
     return parsed

@@ -12,6 +12,7 @@ Nationality features → person fields. Id: ``<list code>:<entity id>`` (OFAC's 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -101,7 +102,9 @@ def _addresses(el: etree._Element) -> list[Address]:
             typ, val = _first(part, "type"), _first(part, "value")
             if typ and val:
                 parts.setdefault(typ, []).append(val)
-        street = ", ".join(parts.get("ADDRESS1", []) + parts.get("ADDRESS2", []) + parts.get("ADDRESS3", []))
+        street = ", ".join(
+            parts.get("ADDRESS1", []) + parts.get("ADDRESS2", []) + parts.get("ADDRESS3", [])
+        )
         addr = Address(
             street=street or None,
             city=", ".join(parts.get("CITY", [])) or None,
@@ -145,8 +148,14 @@ def _entity(el: etree._Element, ids: IdAllocator) -> Entity:
         )
     if not listings:
         listings.append(
-            Listing("us_ofac_cons", list_name("us_ofac_cons"), programs, remarks=remarks,
-                    source_url=URL, source_id=ent_id)
+            Listing(
+                "us_ofac_cons",
+                list_name("us_ofac_cons"),
+                programs,
+                remarks=remarks,
+                source_url=URL,
+                source_id=ent_id,
+            )
         )
     idents, births, places, nats = [], [], [], []
     for doc in _c(el, "identityDocument"):
@@ -198,19 +207,8 @@ def read(paths: Sequence[Path]) -> ParsedSource:
 
     def rows() -> Iterator[tuple[int | None, Callable[[], Entity | None]]]:
         for line, el in records:
-            if local(el.tag) != "entity":
-                continue
-            try:
-                built: Entity | Exception = _entity(el, ids)
-            except _io.ROW_ERRORS as exc:
-                built = exc
-            yield line, (lambda b=built: _raise_or(b))
+            if local(el.tag) == "entity":
+                yield line, _io.prebuild(partial(_entity, el, ids))
 
     parsed.entities = _io.guarded(parsed, blob.path, rows())
     return parsed
-
-
-def _raise_or(b: Entity | Exception) -> Entity:
-    if isinstance(b, Exception):
-        raise b
-    return b

@@ -10,6 +10,7 @@ Documents → identifiers; nationality, address and document countries → ISO a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -78,7 +79,9 @@ def _entity(el: etree._Element, ids: IdAllocator) -> Entity:
     births = [d for b in el.iterfind("INDIVIDUAL_DATE_OF_BIRTH") for d in _dob(b)]
     places = []
     for p in el.iterfind("INDIVIDUAL_PLACE_OF_BIRTH"):
-        place = ", ".join(x for x in (text(p, "CITY"), text(p, "STATE_PROVINCE"), text(p, "COUNTRY")) if x)
+        place = ", ".join(
+            x for x in (text(p, "CITY"), text(p, "STATE_PROVINCE"), text(p, "COUNTRY")) if x
+        )
         if place:
             places.append(place)
     ref = text(el, "REFERENCE_NUMBER") or text(el, "DATAID")
@@ -121,27 +124,7 @@ def read(paths: Sequence[Path]) -> ParsedSource:
 
     def rows() -> Iterator[tuple[int | None, Callable[[], Entity | None]]]:
         for line, el in stream.records():
-            built = _entity_or_error(el, ids)
-            yield line, (lambda b=built: b.result())
+            yield line, _io.prebuild(partial(_entity, el, ids))
 
     parsed.entities = _io.guarded(parsed, blob.path, rows())
     return parsed
-
-
-class _Built:
-    """An entity built while its element is still filled (elements are cleared after yield)."""
-
-    def __init__(self, entity: Entity | None, error: Exception | None) -> None:
-        self.entity, self.error = entity, error
-
-    def result(self) -> Entity | None:
-        if self.error is not None:
-            raise self.error
-        return self.entity
-
-
-def _entity_or_error(el: etree._Element, ids: IdAllocator) -> _Built:
-    try:
-        return _Built(_entity(el, ids), None)
-    except _io.ROW_ERRORS as exc:
-        return _Built(None, exc)

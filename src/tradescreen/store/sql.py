@@ -15,10 +15,12 @@ lists name is stored once per list version. :meth:`SqlStore.get_entity` merges t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 import orjson
@@ -28,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tradescreen.db import make_engine
 from tradescreen.errors import NotFound, StoreError
-from tradescreen.model import Entity, ListVersion, entity_from_dict, to_dict
+from tradescreen.model import Entity, ListVersion, entity_from_dict
 from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion, VersionDiff
 from tradescreen.store.tables import (
@@ -53,9 +55,46 @@ def _aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # None: not a dataclass
+
+
+def _names(value: Any) -> tuple[str, ...] | None:
+    t = type(value)
+    try:
+        return _FIELDS[t]
+    except KeyError:
+        is_dc = dataclasses.is_dataclass(value) and not isinstance(value, type)
+        names = tuple(f.name for f in dataclasses.fields(value)) if is_dc else None
+        _FIELDS[t] = names
+        return names
+
+
+def plain(value: Any) -> Any:
+    """Exactly ``model.to_dict`` / ``model._plain`` (a test checks it on every real list), about
+    three times faster: field names are cached per class and strings short-circuit."""
+    if type(value) is str or value is None:
+        return value
+    names = _names(value)
+    if names is not None:
+        out: dict[str, Any] = {}
+        for name in names:
+            v = getattr(value, name)
+            if v is None or v == ():
+                continue
+            out[name] = v if type(v) is str else plain(v)
+        return out
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [v if type(v) is str else plain(v) for v in value]
+    return value
+
+
 def entity_row(version_id: int, entity: Entity) -> dict[str, Any]:
     """The ``entities`` row of one entity; ``content_hash`` equals ``Entity.content_hash()``."""
-    data = orjson.dumps(to_dict(entity), option=orjson.OPT_SORT_KEYS)
+    data = orjson.dumps(plain(entity), option=orjson.OPT_SORT_KEYS)
     return {
         "version_id": version_id,
         "entity_id": entity.id,
@@ -354,4 +393,4 @@ def open_store(settings: Settings, *, create: bool = True) -> SqlStore:
     return store
 
 
-__all__ = ["CHUNK", "SqlStore", "entity_row", "open_store"]
+__all__ = ["CHUNK", "SqlStore", "entity_row", "open_store", "plain"]

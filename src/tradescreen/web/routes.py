@@ -19,6 +19,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from tradescreen import __version__
 from tradescreen.errors import InvalidInput, NotFound, TradescreenError
@@ -30,6 +31,7 @@ from tradescreen.web.views import (
     explanation_view,
     fmt_time,
     list_rows,
+    ownership_view,
     score_class,
 )
 
@@ -300,7 +302,22 @@ def entity_page(request: Request, entity_id: str) -> Response:
 
         with w.engine.connect() as conn:
             alerts = alerts_for_entity(conn, entity.id)
-    return w.render("entity.html", user, entity=entity, alerts=alerts, ownership=None)
+    return w.render(
+        "entity.html", user, entity=entity, alerts=alerts, ownership=_ownership(w, entity)
+    )
+
+
+def _ownership(w: Web, entity: Any) -> Any:
+    """Ownership edges recorded for ``tradescreen.decide`` that name this entity (if any)."""
+    try:
+        from tradescreen.decide.storage import load_edges
+    except ImportError:
+        return None
+    try:
+        return ownership_view(entity, load_edges(w.engine))
+    except (SQLAlchemyError, TradescreenError) as exc:
+        log.warning("ownership edges unavailable: %s", exc)
+        return None
 
 
 @router.get("/lists")

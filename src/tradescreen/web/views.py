@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tradescreen.model import ListVersion
+from tradescreen.model import Entity, ListVersion
 
 HOW_LABEL = {
     "exact": "same word",
@@ -100,6 +100,22 @@ def list_rows(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class OwnershipView:
+    owners: tuple[Any, ...]  # edges (tradescreen.decide.ownership.OwnershipEdge) owning it
+    owned: tuple[Any, ...]  # edges it owns
+
+
+def ownership_view(entity: Entity, edges: list[Any]) -> OwnershipView | None:
+    """The recorded ownership edges touching any of the entity's names, or None."""
+    from tradescreen.decide.ownership import party_key
+
+    keys = {party_key(n.value) for n in entity.names}
+    owners = tuple(e for e in edges if party_key(e.owned) in keys)
+    owned = tuple(e for e in edges if party_key(e.owner) in keys)
+    return OwnershipView(owners, owned) if owners or owned else None
+
+
 def score_class(score: float) -> str:
     return "high" if score >= 0.9 else "mid" if score >= 0.8 else "low"
 
@@ -129,9 +145,11 @@ __all__ = [
     "STATUS_LABEL",
     "ExplView",
     "ListRow",
+    "OwnershipView",
     "Token",
     "explanation_view",
     "fmt_time",
     "list_rows",
+    "ownership_view",
     "score_class",
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from tradescreen.api import auth
@@ -14,7 +16,7 @@ from tradescreen.api.errors import Unavailable
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import EntityOut, ListsOut, LoadIn
-from tradescreen.errors import NotFound
+from tradescreen.errors import InvalidInput, NotFound
 from tradescreen.model import to_dict
 from tradescreen.results import version_to_json
 
@@ -56,18 +58,22 @@ def load_lists(body: LoadIn, key: auth.AdminKey, ctx: Ctx) -> Response:
     loading = optional_module("tradescreen.loading")
     if loading is None:
         raise Unavailable("list loading is not available")
-    result = loading.load_files(ctx.need_store(), body.paths, settings=ctx.settings)
-    items = result if isinstance(result, list | tuple) else [result]
-    out = [
-        version_to_json(x)
-        if hasattr(x, "list_code") and hasattr(x, "record_count")
-        else x.to_dict()
-        if hasattr(x, "to_dict")
-        else str(x)
-        for x in items
-    ]
-    ctx.audit_action(key.name, "lists.load", {"paths": body.paths, "loaded": out})
-    return json_response({"loaded": out})
+    missing = [p for p in body.paths if not _is_file(p)]
+    if missing:
+        raise InvalidInput(f"not a readable file on the server: {missing[0]!r}")
+    report = loading.load_files(
+        ctx.need_store(), body.paths, format=body.format, settings=ctx.settings
+    )
+    data = report.to_dict()
+    ctx.audit_action(key.name, "lists.load", data)
+    return json_response(data)
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):  # embedded NUL, name too long...
+        return False
 
 
 @router.get(
@@ -79,7 +85,7 @@ def load_lists(body: LoadIn, key: auth.AdminKey, ctx: Ctx) -> Response:
 def get_entity(
     key: auth.ScreenerKey,
     ctx: Ctx,
-    entity_id: str = Path(min_length=1, max_length=300),
+    entity_id: str = PathParam(min_length=1, max_length=300),
 ) -> Response:
     entity = ctx.need_store().get_entity(entity_id)
     if entity is None:

@@ -191,18 +191,15 @@ def match(
     screener = ctx.need_screener()
     floor = min(cutoff if cutoff is not None else threshold, threshold)
     as_of = today()
+    lists = None if dataset in ALL_DATASETS else [dataset]
     parsed = {qid: example_queries(example) for qid, example in body.queries.items()}
     responses: dict[str, Any] = {}
     screened = []
     for qid, queries in parsed.items():
         best: dict[str, Any] = {}
         for q in queries:
-            result = screener.screen(q, as_of=as_of, threshold=floor, limit=limit)
+            result = screener.screen(q, as_of=as_of, threshold=floor, limit=limit, lists=lists)
             for hit in result.hits:
-                if dataset not in ALL_DATASETS and all(
-                    x.list_code != dataset for x in hit.entity.listings
-                ):
-                    continue
                 if hit.entity.id not in best or hit.score > best[hit.entity.id].score:
                     best[hit.entity.id] = hit
             screened.append(result)

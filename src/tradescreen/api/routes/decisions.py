@@ -1,0 +1,104 @@
+"""POST /v1/check: a licence decision, delegated to :func:`tradescreen.decide.decision.check`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import Field
+
+from tradescreen.api import auth
+from tradescreen.api.context import Ctx
+from tradescreen.api.render import json_response
+from tradescreen.api.routes import AUTHED, errors
+from tradescreen.api.routes.screening import today
+from tradescreen.api.schemas import _In, _Out
+from tradescreen.decide.decision import (
+    DecisionContext,
+    check,
+    screener_from,
+    transaction_to_dict,
+)
+from tradescreen.decide.items import Item, Party, Role, Transaction
+from tradescreen.decide.storage import record_decision
+
+router = APIRouter(prefix="/v1", tags=["decisions"])
+
+
+class PartyIn(_In):
+    name: str = Field(min_length=1, max_length=500, examples=["Huawei Technologies Co., Ltd."])
+    role: Role = Role.ULTIMATE_CONSIGNEE
+
+
+class CheckIn(_In):
+    parties: list[PartyIn] = Field(min_length=1, max_length=20)
+    item: str = Field(
+        min_length=1, max_length=40, description="EAR99 or an ECCN", examples=["5A992.c"]
+    )
+    item_type: Literal["commodity", "software", "technology"] = "commodity"
+    food_or_medicine: bool = False
+    value: float | None = Field(default=None, ge=0, le=1e15, description="USD")
+    destination: str = Field(
+        pattern=r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$",
+        description="ISO 3166-1 alpha-2, or an ISO 3166-2 region (UA-43)",
+        examples=["CN"],
+    )
+    date: dt.date | None = Field(default=None, description="Default: today (UTC).")
+    activity: str | None = Field(default=None, max_length=500)
+    known_at: dt.datetime | None = Field(
+        default=None, description="Screen against the list versions loaded at this time."
+    )
+    record: bool = Field(default=True, description="Store the decision (decision record id).")
+
+
+class DecisionOut(_Out):
+    decision: Literal[
+        "prohibited", "license_required", "authorized", "no_restriction", "needs_review"
+    ]
+    reasons: list[dict[str, object]]
+    authorizations: list[dict[str, object]]
+    list_versions: list[dict[str, object]]
+    warnings: list[str]
+    record_id: int | None = None
+
+
+@router.post(
+    "/check",
+    response_model=DecisionOut,
+    summary="Decide whether an export needs a licence, is prohibited, or may proceed",
+    responses=errors(*AUTHED, 503),
+)
+def check_route(body: CheckIn, key: auth.ScreenerKey, ctx: Ctx) -> Response:
+    day = body.date or today()
+    tx = Transaction(
+        parties=tuple(Party(name=p.name, role=p.role) for p in body.parties),
+        item=Item.parse(
+            body.item, body.item_type, food_or_medicine=body.food_or_medicine, value=body.value
+        ),
+        destination=body.destination,
+        date=day,
+        activity=body.activity,
+    )
+    screener = ctx.need_screener()
+    decision_ctx = DecisionContext.from_engine(ctx.engine)
+    decision = check(
+        tx,
+        screener=screener_from(screener, known_at=body.known_at),
+        context=decision_ctx,
+        as_of=day,
+    )
+    result = decision.to_dict()
+    record_id = None
+    if body.record:
+        record_id = record_decision(
+            ctx.engine,
+            transaction=transaction_to_dict(tx),
+            result=result,
+            data_versions=decision_ctx.data_versions(),
+        )
+    ctx.audit_decision(
+        key.name, {"transaction": transaction_to_dict(tx), **result, "record_id": record_id}
+    )
+    return json_response({**result, "record_id": record_id})

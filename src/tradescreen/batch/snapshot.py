@@ -1,0 +1,75 @@
+"""A screener pinned to one set of list versions: no store, no I/O, picklable.
+
+``Screener.screen`` asks the store which versions are in force on every call; a batch job or a
+monitoring run must not (it holds its own transaction, and it should screen every row against
+the same versions even if a load lands meanwhile). :class:`SnapshotScreener` takes the merged
+``IndexBundle`` once and calls the same pure ``tradescreen.screen.match_query``, building the same
+``ScreenResult``. It is what the local engine forks into its workers and what the Spark engine
+broadcasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tradescreen.errors import InvalidInput
+from tradescreen.match.config import MatchConfig
+from tradescreen.model import ListVersion, Query
+from tradescreen.results import ScreenResult
+from tradescreen.screen import IndexBundle, Screener, match_query
+from tradescreen.settings import Settings
+
+
+@dataclass
+class SnapshotScreener:
+    versions: tuple[ListVersion, ...]
+    bundle: IndexBundle
+    config: MatchConfig
+    max_hits: int = 10
+    known_at: datetime | None = None
+
+    @classmethod
+    def from_screener(cls, screener: Screener, known_at: datetime | None = None
+                      ) -> SnapshotScreener:
+        versions, bundle = screener.bundle(known_at)
+        return cls(tuple(versions), bundle, screener.config, screener.settings.max_hits, known_at)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, known_at: datetime | None = None
+                      ) -> SnapshotScreener:
+        from tradescreen.store.sql import SqlStore
+
+        store = SqlStore.from_url(settings.db_url())
+        try:
+            return cls.from_screener(Screener(store, settings), known_at)
+        finally:
+            store.close()
+
+    def screen(
+        self,
+        query: Query,
+        *,
+        as_of: date,
+        known_at: datetime | None = None,
+        threshold: float | None = None,
+    ) -> ScreenResult:
+        if not query.name or not query.name.strip():
+            raise InvalidInput("the name to screen is empty")
+        warnings = () if self.versions else ("no list loaded",)
+        hits = match_query(self.bundle, query, self.config, as_of, threshold=threshold,
+                           limit=self.max_hits)
+        return ScreenResult(query, as_of, self.versions, tuple(hits), self.known_at, warnings)
+
+
+class SnapshotFactory:
+    """A picklable screener factory that hands out one prebuilt snapshot (fork shares it)."""
+
+    def __init__(self, snapshot: SnapshotScreener) -> None:
+        self.snapshot = snapshot
+
+    def __call__(self) -> SnapshotScreener:
+        return self.snapshot
+
+
+__all__ = ["SnapshotFactory", "SnapshotScreener"]

@@ -1,0 +1,106 @@
+"""``tradescreen batch INPUT -o OUTPUT``: screen a file of any size (local processes or Spark).
+
+Adapter only: parse options, call ``tradescreen.batch.local.screen_file``, print the summary.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+
+from tradescreen.cli._app import app
+from tradescreen.errors import InvalidInput
+from tradescreen.settings import Settings
+
+
+@app.command("batch")
+def batch(
+    input: Annotated[Path, typer.Argument(help="CSV, Parquet or JSONL file to screen.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (.jsonl or .csv).")
+    ] = None,
+    name_column: Annotated[str, typer.Option(help="Column holding the name.")] = "name",
+    country_column: Annotated[str, typer.Option(help="Column holding an ISO country.")] = (
+        "country"
+    ),
+    as_of: Annotated[str | None, typer.Option(help="Screen as of this date (default today).")] = (
+        None
+    ),
+    threshold: Annotated[float | None, typer.Option(help="Hit threshold (0-1).")] = None,
+    format: Annotated[str | None, typer.Option(help="Output format: csv or jsonl.")] = None,
+    input_format: Annotated[str | None, typer.Option(help="csv, jsonl or parquet.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
+    engine: Annotated[str, typer.Option(help="local or spark.")] = "local",
+    spark_master: Annotated[
+        str | None, typer.Option(help="Spark master URL (default local[*]).")
+    ] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option(help="Write a directory of part files instead of one file.")
+    ] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Rejects file (default OUTPUT.rejects.csv).")
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Ignore a checkpoint and start again.")
+    ] = False,
+    chunk_size: Annotated[int, typer.Option(help="Rows per chunk (checkpoint unit).")] = 2000,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL or SQLite file (TRADESCREEN_DB).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Screen every row; one result per row in input order; bad rows to a rejects file.
+
+    An interrupted run resumes where it stopped when run again with the same arguments.
+    """
+    from tradescreen.batch.local import screen_file
+
+    if output is None and output_dir is None:
+        raise InvalidInput("give -o OUTPUT or --output-dir DIR")
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise InvalidInput("--threshold: between 0 and 1")
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        raise InvalidInput(f"--as-of: not a date (YYYY-MM-DD): {as_of!r}") from None
+    settings = Settings(db=db) if db else Settings()
+    report = screen_file(
+        input,
+        output,
+        output_dir=output_dir,
+        settings=settings,
+        name_column=name_column,
+        country_column=country_column or None,
+        as_of=day,
+        threshold=threshold,
+        out_format=format,
+        input_format=input_format,
+        rejects=rejects,
+        workers=workers,
+        resume=not restart,
+        chunk_size=chunk_size,
+        engine=engine,
+        spark_master=spark_master,
+    )
+    if as_json:
+        sys.stdout.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    con = Console(highlight=False, stderr=False)
+    resumed = f" (resumed after row {report.resumed_from})" if report.resumed_from else ""
+    con.print(
+        f"{report.rows} rows{resumed}: {report.screened} screened, {report.rows_with_hits} with "
+        f"hits, {report.rejected} rejected -> {report.rejects}",
+        markup=False,
+    )
+    con.print(
+        f"{report.engine} engine, {report.workers} workers: {report.seconds:.1f}s, "
+        f"{report.rows_per_second:,.0f} rows/s, peak memory {report.peak_rss_mb:,.0f} MB; "
+        f"output {report.output}",
+        markup=False,
+    )

@@ -1,0 +1,252 @@
+"""Monitoring commands: ``counterparties import|list``, ``monitor run|expiry``, ``webhooks ...``.
+
+Adapters only: parse options, call ``tradescreen.monitor``, render a table or ``--json``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tradescreen.cli._app import app
+from tradescreen.errors import InvalidInput
+from tradescreen.settings import Settings
+from tradescreen.store.sql import SqlStore
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL or SQLite file (default: TRADESCREEN_DB).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+counterparties_app = typer.Typer(help="The counterparty register monitored for list changes.",
+                                 no_args_is_help=True)
+monitor_app = typer.Typer(help="Re-screen the register when lists change.", no_args_is_help=True)
+webhooks_app = typer.Typer(help="Signed webhooks that receive new alerts.", no_args_is_help=True)
+app.add_typer(counterparties_app, name="counterparties")
+app.add_typer(monitor_app, name="monitor")
+app.add_typer(webhooks_app, name="webhooks")
+
+
+def _settings(db: str | None) -> Settings:
+    return Settings(db=db) if db else Settings()
+
+
+def _store(settings: Settings) -> SqlStore:
+    from tradescreen.db import all_tables
+    from tradescreen.store.sql import open_store
+
+    store = open_store(settings)
+    all_tables().create_all(store.engine)  # monitoring tables (checkfirst: idempotent)
+    return store
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _date(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--as-of: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+@counterparties_app.command("import")
+def counterparties_import(
+    file: Annotated[Path, typer.Argument(help="CSV, Parquet or JSONL file of counterparties.")],
+    id_column: Annotated[str, typer.Option(help="Column with your own id.")] = "id",
+    name_column: Annotated[str, typer.Option(help="Column with the name.")] = "name",
+    country_column: Annotated[str, typer.Option(help="Column with an ISO country code.")] = (
+        "country"
+    ),
+    identifier_column: Annotated[
+        list[str] | None, typer.Option(help="Column holding an identifier (repeatable).")
+    ] = None,
+    format: Annotated[str | None, typer.Option(help="csv, jsonl or parquet.")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="The file is the whole register: others stop.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add or update counterparties (idempotent: an unchanged row is left alone)."""
+    from tradescreen.monitor.counterparties import import_counterparties
+
+    store = _store(_settings(db))
+    with store.engine.begin() as conn:
+        rep = import_counterparties(
+            conn, file, id_column=id_column, name_column=name_column,
+            country_column=country_column or None, identifier_columns=identifier_column or (),
+            format=format, deactivate_missing=replace,
+        )
+    if as_json:
+        _json(rep.to_dict())
+        return
+    Console(highlight=False).print(
+        f"{rep.rows} rows: {rep.inserted} new, {rep.updated} updated, {rep.unchanged} unchanged,"
+        f" {rep.rejected} rejected" + (f", {rep.deactivated} no longer monitored" if replace
+                                       else "")
+    )
+    for line in rep.rejects[:10]:
+        Console(highlight=False, stderr=True).print(f"rejected {line}", markup=False)
+
+
+@counterparties_app.command("list")
+def counterparties_list(
+    all_: Annotated[bool, typer.Option("--all", help="Include inactive ones.")] = False,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The register, by id."""
+    from tradescreen.monitor.counterparties import (
+        Counterparty,
+        count_counterparties,
+        iter_counterparties,
+    )
+
+    store = _store(_settings(db))
+    with store.engine.connect() as conn:
+        total = count_counterparties(conn, active_only=not all_)
+        rows: list[Counterparty] = []
+        for cp in iter_counterparties(conn, active_only=not all_):
+            if len(rows) >= limit:
+                break
+            rows.append(cp)
+    if as_json:
+        _json({"total": total, "counterparties": [
+            {"id": c.key, "name": c.name, "country": c.country,
+             "identifiers": [{"kind": i.kind, "value": i.value} for i in c.identifiers]}
+            for c in rows]})
+        return
+    table = Table(title=f"{total} counterparties" + (f" (first {limit})" if total > limit else ""))
+    for col in ("id", "name", "country", "identifiers"):
+        table.add_column(col)
+    for c in rows:
+        table.add_row(c.key, c.name, c.country or "",
+                      "; ".join(f"{i.kind}:{i.value}" for i in c.identifiers))
+    Console(highlight=False).print(table)
+
+
+@monitor_app.command("run")
+def monitor_run_cmd(
+    as_of: Annotated[str | None, typer.Option(help="Screen as of this date (default today).")] = (
+        None
+    ),
+    full: Annotated[bool, typer.Option("--full", help="Re-screen the whole register.")] = False,
+    notify: Annotated[bool, typer.Option(help="Send new alerts to the webhooks.")] = True,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-screen what changed since the last run (lists and counterparties)."""
+    from tradescreen.monitor.runner import monitor_run
+
+    settings = _settings(db)
+    rep = monitor_run(_store(settings), settings, as_of=_date(as_of), full=full, notify=notify)
+    if as_json:
+        _json(rep.to_dict())
+        return
+    con = Console(highlight=False)
+    con.print(
+        f"{rep.kind} run over {rep.counterparties} counterparties in {rep.seconds:.1f}s: "
+        f"{rep.entries_screened} list entries re-screened, {rep.counterparties_screened} "
+        f"counterparties screened, {len(rep.opened)} alerts new or changed, "
+        f"{rep.alerts_closed} closed"
+    )
+    for d in rep.diffs:
+        con.print(f"  version {d['old_version']} -> {d['new_version']}: +{d['added']} "
+                  f"~{d['changed']} -{d['removed']}")
+    for w in rep.warnings:
+        con.print(f"warning: {w}", markup=False)
+
+
+@monitor_app.command("expiry")
+def monitor_expiry(
+    days: Annotated[int, typer.Option(help="Alert this many days before expiry.")] = 30,
+    as_of: Annotated[str | None, typer.Option(help="Date to check (default today).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Raise alerts for general authorisations and specific licences about to expire."""
+    from tradescreen.decide.licences import list_licences
+    from tradescreen.monitor.expiry import raise_expiry_alerts
+
+    store = _store(_settings(db))
+    licences = list_licences(store.engine)
+    with store.engine.begin() as conn:
+        alerts = raise_expiry_alerts(conn, as_of=_date(as_of), days_ahead=days,
+                                     licences=licences)
+    if as_json:
+        _json([a.to_dict() for a in alerts])
+        return
+    con = Console(highlight=False)
+    con.print(f"{len(alerts)} expiry alerts")
+    for a in alerts:
+        con.print(f"  {a.counterparty_key}: {a.entity_name} ({a.status})", markup=False)
+
+
+@webhooks_app.command("add")
+def webhooks_add(
+    url: Annotated[str, typer.Argument(help="http(s) URL that receives POSTed alerts.")],
+    events: Annotated[str, typer.Option(help="Space-separated events, or *.")] = "*",
+    db: DbOption = None,
+) -> None:
+    """Register a webhook (payloads are signed with TRADESCREEN_WEBHOOK_SECRET)."""
+    from tradescreen.monitor.webhooks import add_webhook
+
+    settings = _settings(db)
+    with _store(settings).engine.begin() as conn:
+        hook = add_webhook(conn, url, events=events)
+    con = Console(highlight=False)
+    con.print(f"webhook {hook.id}: {hook.url}", markup=False)
+    if not settings.webhook_secret:
+        con.print("warning: TRADESCREEN_WEBHOOK_SECRET is not set; nothing is sent until it is")
+
+
+@webhooks_app.command("list")
+def webhooks_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Active webhooks and dead letters."""
+    from tradescreen.monitor.webhooks import dead_letters, list_webhooks
+
+    with _store(_settings(db)).engine.connect() as conn:
+        hooks, dead = list_webhooks(conn), dead_letters(conn)
+    if as_json:
+        _json({"webhooks": [{"id": h.id, "url": h.url, "events": h.events} for h in hooks],
+               "dead_letters": [{"id": d.id, "url": d.url, "event": d.event,
+                                 "attempts": d.attempts, "last_error": d.last_error}
+                                for d in dead]})
+        return
+    con = Console(highlight=False)
+    for h in hooks:
+        con.print(f"{h.id}  {h.url}  events={h.events}", markup=False)
+    con.print(f"{len(dead)} dead letters")
+
+
+@webhooks_app.command("remove")
+def webhooks_remove(webhook_id: int, db: DbOption = None) -> None:
+    """Stop sending to a webhook."""
+    from tradescreen.monitor.webhooks import remove_webhook
+
+    with _store(_settings(db)).engine.begin() as conn:
+        remove_webhook(conn, webhook_id)
+
+
+@webhooks_app.command("retry")
+def webhooks_retry(db: DbOption = None) -> None:
+    """Send the dead letters again."""
+    from tradescreen.monitor.webhooks import redeliver_dead
+
+    settings = _settings(db)
+    with _store(settings).engine.begin() as conn:
+        out = redeliver_dead(conn, settings)
+    ok = sum(1 for d in out if d.status == "delivered")
+    Console(highlight=False).print(f"{ok} of {len(out)} dead letters delivered")

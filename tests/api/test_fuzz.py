@@ -1,0 +1,53 @@
+"""Schemathesis over the OpenAPI document: generated requests never get a 5xx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+
+from .support import auth
+
+pytestmark = pytest.mark.slow
+
+MAX_EXAMPLES = 25  # per operation
+
+
+def _check(op: Any, headers: dict[str, str], failures: list[str]) -> None:
+    strategy = st.one_of(
+        op.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        op.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy, use_key=st.booleans())
+    def run(case: schemathesis.Case, use_key: bool) -> None:
+        response = case.call(headers=headers if use_key else {})
+        if response.status_code >= 500:
+            failures.append(
+                f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
+            )
+
+    run()
+
+
+def test_no_server_errors(app: FastAPI, keys: dict[str, str]) -> None:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    headers = auth(keys["admin"])
+    operations = [r.ok() for r in schema.get_all_operations()]
+    assert len(operations) >= 12
+    failures: list[str] = []
+    for op in operations:
+        if op.method.upper() != "DELETE":  # never revoke the fuzzing key itself
+            _check(op, headers, failures)
+    assert not failures, "\n".join(failures[:10])

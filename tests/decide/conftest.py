@@ -1,0 +1,57 @@
+"""Real lists (read by path from ../shared/data) loaded into an in-memory store, once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tradescreen.db import all_tables, make_engine
+from tradescreen.decide.decision import Decision, DecisionContext, check, screener_from
+from tradescreen.decide.items import Item, Party, Transaction
+from tradescreen.loading import load_files
+from tradescreen.screen import Screener
+from tradescreen.settings import Settings
+from tradescreen.store.sql import SqlStore
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "lists"
+CSL_2022 = DATA / "us_csl" / "consolidated_2022-04.csv.gz"
+ECFR_EL = DATA / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
+
+Decide = Callable[..., Decision]
+
+
+@pytest.fixture(scope="module")
+def csl_screener() -> Screener:
+    if not CSL_2022.exists():
+        pytest.skip(f"real list not found: {CSL_2022}")
+    engine = make_engine("sqlite://")
+    all_tables().create_all(engine)
+    store = SqlStore(engine)
+    settings = Settings(db="sqlite://")
+    load_files(store, [CSL_2022], settings=settings)
+    screener = Screener(store, settings)
+    screener.warm()
+    return screener
+
+
+@pytest.fixture(scope="module")
+def decide_real(csl_screener: Screener) -> Decide:
+    party_screener = screener_from(csl_screener)
+
+    def run(
+        *names: str,
+        day: date,
+        item: str = "EAR99",
+        dest: str = "CN",
+        activity: str | None = None,
+        ctx: DecisionContext | None = None,
+    ) -> Decision:
+        tx = Transaction(
+            tuple(Party.parse(n) for n in names), Item.parse(item), dest, day, activity
+        )
+        return check(tx, screener=party_screener, context=ctx or DecisionContext())
+
+    return run

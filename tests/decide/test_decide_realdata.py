@@ -1,0 +1,102 @@
+"""The done-when cases on the real trade.gov CSL (2022-04) through the real store and screener."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from tradescreen.decide.decision import Decision, DecisionContext
+from tradescreen.decide.ownership import OwnershipEdge
+
+Decide = Callable[..., Decision]
+
+pytestmark = pytest.mark.realdata
+
+HUAWEI = "Huawei Technologies Co., Ltd."
+HIKVISION = "Hangzhou Hikvision Digital Technology Co., Ltd."
+
+
+def el_reasons(d):  # type: ignore[no-untyped-def]
+    return [r for r in d.reasons if r.list == "us_bis_el" and r.effect == "license_required"]
+
+
+def test_huawei_before_the_listing(decide_real: Decide) -> None:
+    d = decide_real(HUAWEI, day=date(2019, 5, 10))
+    assert d.decision == "no_restriction"
+    assert {r.list for r in d.reasons} <= {"us_ofac_nscmic"}  # informational only
+    assert d.list_versions and all("sha256" in v for v in d.list_versions)
+
+
+def test_huawei_listed_with_the_tgl(decide_real: Decide) -> None:
+    d = decide_real(HUAWEI, day=date(2019, 6, 1))
+    assert d.decision == "license_required"
+    reasons = el_reasons(d)
+    assert reasons and all(r.policy == "presumption_of_denial" for r in reasons)
+    assert all(r.list_version is not None for r in reasons)
+    assert [a["citation"] for a in d.authorizations] == ["84 FR 23468"]
+    assert d.authorizations[0]["activity_in_scope"] is False
+
+
+def test_huawei_tgl_activity_in_scope_is_authorized(decide_real: Decide) -> None:
+    d = decide_real(
+        HUAWEI, day=date(2019, 6, 1), activity="continued operation of existing networks"
+    )
+    assert d.decision == "authorized"
+    assert all(r.covered_by for r in el_reasons(d))
+
+
+def test_huawei_after_the_tgl(decide_real: Decide) -> None:
+    d = decide_real(
+        HUAWEI, day=date(2020, 9, 1), activity="continued operation of existing networks"
+    )
+    assert d.decision == "license_required"
+    assert not [a for a in d.authorizations if a["kind"] == "temporary_general_license"]
+
+
+def test_hikvision_listing_dates(decide_real: Decide) -> None:
+    assert decide_real(HIKVISION, day=date(2019, 5, 22)).decision == "no_restriction"
+    d = decide_real(HIKVISION, day=date(2019, 11, 1))
+    assert d.decision == "license_required"
+    assert el_reasons(d)[0].citations[:1] == ("84 FR 54002",)
+
+
+def test_ear99_to_iran_is_flagged_whoever_the_party_is(decide_real: Decide) -> None:
+    d = decide_real("Example Garden Tools Ltd", day=date(2021, 5, 1), dest="IR")
+    assert d.decision == "prohibited"
+    (reason,) = [r for r in d.reasons if r.kind == "embargo"]
+    assert reason.details is not None and reason.details["ear_section"] == "15 CFR 746.7"
+
+
+def test_ownership_by_two_real_entity_list_parties(decide_real: Decide) -> None:
+    ctx = DecisionContext(
+        ownership=(
+            OwnershipEdge(HIKVISION, "Example Vision JV Co", 30),
+            OwnershipEdge("Dahua Technology", "Example Vision JV Co", 25),
+        )
+    )
+    in_force = decide_real("Example Vision JV Co", day=date(2025, 10, 15), ctx=ctx)
+    assert in_force.decision == "license_required"
+    assert not any(r.details and r.details.get("rule") == "ofac_50" for r in in_force.reasons)
+    (bis,) = [
+        r for r in in_force.reasons if r.details and r.details.get("rule") == "bis_affiliates"
+    ]
+    assert bis.effect == "license_required" and len(bis.paths) == 2
+    suspended = decide_real("Example Vision JV Co", day=date(2026, 1, 15), ctx=ctx)
+    assert suspended.decision == "needs_review"
+    assert any("suspended" in r.message for r in suspended.reasons)
+
+
+def test_ownership_by_two_real_sdns(decide_real: Decide) -> None:
+    ctx = DecisionContext(
+        ownership=(
+            OwnershipEdge("7TH OF TIR", "Example Holding Co", 30),
+            OwnershipEdge("27TH SCIENTIFIC CENTER", "Example Holding Co", 25),
+        )
+    )
+    for day in (date(2021, 1, 1), date(2026, 1, 15)):
+        d = decide_real("Example Holding Co", day=day, ctx=ctx)
+        assert d.decision == "prohibited"
+        (ofac,) = [r for r in d.reasons if r.details and r.details.get("rule") == "ofac_50"]
+        assert ofac.details is not None and ofac.details["share"] == 55

@@ -1,0 +1,320 @@
+"""The decision engine over entities built directly (texts from the real CSL 2022-04 rows)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tradescreen.db import all_tables, make_engine
+from tradescreen.decide.decision import CCC_WARNING, DecisionContext, check, transaction_to_dict
+from tradescreen.decide.items import Item, Party, Role, Transaction
+from tradescreen.decide.licences import SpecificLicence, add_licence, list_licences
+from tradescreen.decide.ownership import OwnershipEdge
+from tradescreen.decide.static_screener import StaticScreener
+from tradescreen.decide.storage import add_edges, get_decision, record_decision
+from tradescreen.errors import InvalidInput
+from tradescreen.model import Citation, Entity, EntityKind, Listing, Name, NameKind
+
+HUAWEI_REQ = (
+    "For all items subject to the EAR, see §§ 736.2(b)(3)(vi), and 744.11 of the EAR, EXCEPT for "
+    "technology subject to the EAR that is designated as EAR99, or controlled on the Commerce "
+    "Control List for anti-terrorism reasons only, when released to members of a “standards "
+    "organization” (see §772.1) for the purpose of contributing to the revision or development "
+    "of a “standard” (see §772.1)."
+)
+EL_REQ = "For all items subject to the EAR.  (See §744.11 of the EAR)"
+
+
+def org(eid: str, name: str, *listings: Listing, aliases: tuple[str, ...] = ()) -> Entity:
+    names = (Name(name), *(Name(a, NameKind.AKA) for a in aliases))
+    return Entity(eid, EntityKind.ORGANIZATION, names, listings)
+
+
+def el(
+    start: date,
+    req: str = EL_REQ,
+    policy: str = "Presumption of denial",
+    cites: tuple[tuple[int, int], ...] = (),
+) -> Listing:
+    return Listing(
+        "us_bis_el",
+        "Entity List",
+        citations=tuple(Citation(v, p) for v, p in cites),
+        start_date=start,
+        license_requirement=req,
+        license_policy=policy,
+    )
+
+
+@pytest.fixture
+def huawei() -> Entity:
+    return org(
+        "el:huawei",
+        "Huawei Technologies Co., Ltd.",
+        el(
+            date(2019, 5, 21),
+            HUAWEI_REQ,
+            cites=((84, 22963), (84, 43495), (85, 29853), (85, 36720), (85, 51603)),
+        ),
+        aliases=("Shenzhen Huawei Technologies", "Huawei Technology"),
+    )
+
+
+@pytest.fixture
+def hikvision() -> Entity:
+    policy = (
+        "Case-by-case review for ECCNs 1A004.c, 1A004.d, 1A995, 1A999.a, 1D003, 2A983, "
+        "2D983, and 2E983; and presumption of denial for all other items subject to the EAR."
+    )
+    return org(
+        "el:hik",
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        el(date(2019, 10, 9), policy=policy, cites=((84, 54002), (85, 44159))),
+        aliases=("Hikvision",),
+    )
+
+
+@pytest.fixture
+def owners() -> list[Entity]:
+    sdn = Listing("us_ofac_sdn", "SDN List", programs=("SDGT",), start_date=date(2005, 1, 1))
+    return [
+        org("el:a", "Alpha Listed", el(date(2018, 1, 1))),
+        org("el:b", "Beta Listed", el(date(2018, 1, 1))),
+        org("sdn:a", "Alpha Sanctioned", sdn),
+        org("sdn:b", "Beta Sanctioned", sdn),
+        org(
+            "dpl:x",
+            "Gamma Denied",
+            Listing("us_bis_dpl", "Denied Persons List", start_date=date(2010, 1, 1)),
+        ),
+        org(
+            "uvl:x",
+            "Delta Unverified",
+            Listing("us_bis_uvl", "Unverified List", start_date=date(2010, 1, 1)),
+        ),
+    ]
+
+
+def tx(
+    name: str,
+    day: date,
+    item: str = "EAR99",
+    dest: str = "CN",
+    activity: str | None = None,
+    item_type: str = "commodity",
+    value: float | None = None,
+) -> Transaction:
+    return Transaction(
+        (Party(name, Role.END_USER),), Item.parse(item, item_type, value=value), dest, day, activity
+    )
+
+
+def decide(t: Transaction, entities: list[Entity], ctx: DecisionContext | None = None):  # type: ignore[no-untyped-def]
+    return check(t, screener=StaticScreener(entities), context=ctx or DecisionContext())
+
+
+def test_huawei_before_listing_is_unrestricted(huawei: Entity) -> None:
+    d = decide(tx("Huawei Technologies Co., Ltd.", date(2019, 5, 10)), [huawei])
+    assert d.decision == "no_restriction"
+    assert d.authorizations == ()
+
+
+def test_huawei_after_listing_needs_licence_with_tgl_shown(huawei: Entity) -> None:
+    d = decide(tx("Huawei Technologies Co., Ltd.", date(2019, 6, 1)), [huawei])
+    assert d.decision == "license_required"
+    (reason,) = d.reasons
+    assert (reason.list, reason.policy) == ("us_bis_el", "presumption_of_denial")
+    assert reason.requirement is not None and reason.requirement["scope"] == "all_items"
+    (tgl,) = d.authorizations
+    assert (tgl["citation"], tgl["kind"]) == ("84 FR 23468", "temporary_general_license")
+    assert (tgl["valid_from"], tgl["valid_to"]) == ("2019-05-20", "2019-08-19")
+    assert tgl["activity_in_scope"] is False
+
+
+def test_huawei_tgl_authorises_an_activity_in_scope(huawei: Entity) -> None:
+    t = tx(
+        "Huawei Technologies Co., Ltd.",
+        date(2019, 6, 1),
+        activity="continued operation of existing networks",
+    )
+    d = decide(t, [huawei])
+    assert d.decision == "authorized"
+    assert d.reasons[0].covered_by == ("huawei-tgl-2019-05",)
+    assert d.authorizations[0]["matched_scope"] == ["existing_networks"]
+    off_scope = decide(
+        tx("Huawei Technologies Co., Ltd.", date(2019, 6, 1), activity="sale of new base stations"),
+        [huawei],
+    )
+    assert off_scope.decision == "license_required"
+
+
+@pytest.mark.parametrize(
+    ("day", "citation"),
+    [
+        (date(2019, 10, 1), "84 FR 43487"),
+        (date(2020, 1, 10), "84 FR 64018"),
+        (date(2020, 3, 1), "85 FR 8722"),
+        (date(2020, 4, 20), "85 FR 14416"),
+        (date(2020, 7, 1), "85 FR 29610"),
+    ],
+)
+def test_each_tgl_extension_governs_its_window(huawei: Entity, day: date, citation: str) -> None:
+    d = decide(
+        tx("Huawei Technologies Co., Ltd.", day, activity="support for existing handsets"), [huawei]
+    )
+    assert [a["citation"] for a in d.authorizations] == [citation]
+    assert d.decision == "authorized"
+
+
+def test_huawei_after_the_tgl_has_no_general_licence(huawei: Entity) -> None:
+    d = decide(
+        tx(
+            "Huawei Technologies Co., Ltd.",
+            date(2020, 9, 1),
+            activity="continued operation of existing networks",
+        ),
+        [huawei],
+    )
+    assert d.decision == "license_required"
+    assert [a["kind"] for a in d.authorizations] == ["regulatory_authorization"]
+    assert d.authorizations[0]["citation"] == "85 FR 51596"
+    assert d.authorizations[0]["activity_in_scope"] is False
+    gap = decide(tx("Huawei Technologies Co., Ltd.", date(2020, 8, 15)), [huawei])
+    assert gap.decision == "license_required" and gap.authorizations == ()
+
+
+def test_hikvision_dates_and_ccc_warning(hikvision: Entity) -> None:
+    assert decide(tx("Hikvision", date(2019, 5, 22)), [hikvision]).decision == "no_restriction"
+    d = decide(tx("Hikvision", date(2019, 11, 1), item="1A004.c"), [hikvision])
+    assert d.decision == "license_required"
+    assert d.reasons[0].policy == "case_by_case"
+    assert CCC_WARNING in d.warnings
+    assert CCC_WARNING not in decide(tx("Hikvision", date(2019, 11, 1)), [hikvision]).warnings
+
+
+@pytest.mark.parametrize(
+    ("dest", "decision", "section"),
+    [
+        ("IR", "prohibited", "15 CFR 746.7"),
+        ("KP", "prohibited", "15 CFR 746.4"),
+        ("CU", "license_required", "15 CFR 746.2"),
+        ("UA-43", "prohibited", "15 CFR 746.6"),
+        ("UA-14", "prohibited", "15 CFR 746.6"),
+    ],
+)
+def test_embargoes_apply_whoever_the_party_is(dest: str, decision: str, section: str) -> None:
+    d = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest=dest), [])
+    assert d.decision == decision
+    (reason,) = [r for r in d.reasons if r.kind == "embargo"]
+    assert reason.details is not None and reason.details["ear_section"] == section
+    assert reason.details["ofac_program"]
+
+
+def test_ukraine_without_region_warns_and_syria_2025_is_unknown() -> None:
+    ua = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest="UA"), [])
+    assert ua.decision == "no_restriction"
+    assert any("Crimea" in w for w in ua.warnings)
+    before = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest="SY"), [])
+    assert before.decision == "license_required"
+    after = decide(tx("Ordinary Trading Company", date(2025, 10, 1), dest="SY"), [])
+    assert after.decision == "needs_review"
+    assert any("not known to this data" in w for w in after.warnings)
+
+
+def test_possible_match_is_needs_review_not_a_pass(hikvision: Entity) -> None:
+    d = decide(tx("Hangzhou Hikvision Digital", date(2020, 1, 1)), [hikvision])
+    assert d.decision == "needs_review"
+    assert d.reasons[0].if_match == "license_required" and d.reasons[0].score == 0.75
+
+
+def test_denied_and_unverified_parties(owners: list[Entity]) -> None:
+    assert decide(tx("Gamma Denied", date(2020, 1, 1)), owners).decision == "prohibited"
+    uvl = decide(tx("Delta Unverified", date(2020, 1, 1)), owners)
+    assert uvl.decision == "needs_review" and "UVL statement" in uvl.reasons[0].message
+
+
+def test_ownership_by_two_entity_list_parties(owners: list[Entity]) -> None:
+    edges = (
+        OwnershipEdge("Alpha Listed", "Target Co", 30),
+        OwnershipEdge("Beta Listed", "Target Co", 25),
+    )
+    ctx = DecisionContext(ownership=edges)
+    in_force = decide(tx("Target Co", date(2025, 10, 15)), owners, ctx)
+    assert in_force.decision == "license_required"
+    (bis,) = [r for r in in_force.reasons if r.kind == "ownership"]
+    assert "inherited from" in bis.message and "presumption of denial" in bis.message
+    assert len(bis.paths) == 2
+    assert [a["id"] for a in in_force.authorizations] == ["bis-affiliates-tgl-2025"]
+    suspended = decide(tx("Target Co", date(2026, 1, 15)), owners, ctx)
+    assert suspended.decision == "needs_review"
+    assert any("suspended" in r.message for r in suspended.reasons)
+    assert not any(r.effect == "prohibited" for r in suspended.reasons)
+
+
+def test_ownership_by_two_sdns_is_prohibited(owners: list[Entity]) -> None:
+    edges = (
+        OwnershipEdge("Alpha Sanctioned", "Target Co", 30),
+        OwnershipEdge("Beta Sanctioned", "Target Co", 25),
+    )
+    d = decide(tx("Target Co", date(2021, 1, 1)), owners, DecisionContext(ownership=edges))
+    assert d.decision == "prohibited"
+    assert any(r.details and r.details["rule"] == "ofac_50" for r in d.reasons)
+
+
+def test_specific_licence_covers_only_what_it_names(hikvision: Entity) -> None:
+    lic = SpecificLicence.create(
+        "D1234567",
+        ["Hangzhou Hikvision Digital Technology Co., Ltd."],
+        ["5A002"],
+        date(2024, 12, 31),
+        destinations=["CN"],
+        value_limit=10_000,
+    )
+    ctx = DecisionContext(licences=(lic,))
+    ok = decide(tx("Hikvision", date(2024, 1, 1), item="5A002.a", value=5_000), [hikvision], ctx)
+    assert ok.decision == "authorized"
+    assert ok.reasons[0].covered_by == ("licence:D1234567",)
+    too_much = decide(
+        tx("Hikvision", date(2024, 1, 1), item="5A002", value=50_000), [hikvision], ctx
+    )
+    assert too_much.decision == "license_required"
+    expired = decide(tx("Hikvision", date(2025, 1, 1), item="5A002"), [hikvision], ctx)
+    assert expired.decision == "license_required"
+
+
+def test_licence_input_errors_name_the_field() -> None:
+    with pytest.raises(InvalidInput, match=r"^items: "):
+        SpecificLicence.create("X1", ["A"], ["5Z002"], date(2025, 1, 1))
+    with pytest.raises(InvalidInput, match=r"^parties: "):
+        SpecificLicence.create("X1", [" "], ["5A002"], date(2025, 1, 1))
+
+
+def test_json_shape_is_stable_and_reproducible(huawei: Entity) -> None:
+    t = tx("Huawei Technologies Co., Ltd.", date(2019, 6, 1))
+    first, second = decide(t, [huawei]).to_dict(), decide(t, [huawei]).to_dict()
+    assert first == second
+    assert list(first) == ["decision", "reasons", "authorizations", "list_versions", "warnings"]
+
+
+def test_context_and_decisions_in_the_database(huawei: Entity, owners: list[Entity]) -> None:
+    engine = make_engine("sqlite://")
+    all_tables().create_all(engine)
+    add_licence(engine, SpecificLicence.create("L1", ["Target Co"], ["EAR99"], date(2030, 1, 1)))
+    with pytest.raises(InvalidInput, match=r"^number: "):
+        add_licence(engine, SpecificLicence.create("L1", ["B"], ["EAR99"], date(2030, 1, 1)))
+    add_edges(engine, [OwnershipEdge("Alpha Listed", "Target Co", 42)])
+    assert [x.number for x in list_licences(engine)] == ["L1"]
+    t = tx("Target Co", date(2024, 1, 1))
+    d = check(t, screener=StaticScreener(owners), context=engine)
+    assert d.decision == "needs_review"  # 42% by an Entity List party
+    rid = record_decision(
+        engine,
+        transaction=transaction_to_dict(t),
+        result=d.to_dict(),
+        data_versions=DecisionContext().data_versions(),
+    )
+    stored = get_decision(engine, rid)
+    assert stored is not None and stored["decision"] == "needs_review"
+    assert stored["data_versions"]["authorizations"]
+    assert len(stored["digest"]) == 64

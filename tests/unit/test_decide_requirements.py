@@ -1,0 +1,209 @@
+"""Listing semantics: licence requirement / review policy parsing and per-list effects."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tradescreen.decide.items import Item, Party, Role, Transaction, normalize_eccn
+from tradescreen.decide.listing_rules import Effect, ListKind, classify, interpret
+from tradescreen.decide.requirements import (
+    STANDARDS_CARVEOUT_FROM,
+    parse_policy,
+    parse_requirement,
+    requirement_applies,
+)
+from tradescreen.errors import InvalidInput
+from tradescreen.model import Listing
+
+# Texts as the sources give them (CSL 2022-04 and the eCFR July 2026 export).
+HUAWEI_REQ_2022 = (
+    "For all items subject to the EAR, see §§ 736.2(b)(3)(vi), and 744.11 of the EAR, EXCEPT for "
+    "technology subject to the EAR that is designated as EAR99, or controlled on the Commerce "
+    "Control List for anti-terrorism reasons only, when released to members of a “standards "
+    "organization” (see §772.1) for the purpose of contributing to the revision or development "
+    "of a “standard” (see §772.1)."
+)
+HUAWEI_REQ_ECFR_2026 = "For all items subject to the EAR, see §§ 734.9(e) 1 and 744.11 of the EAR 2"
+RUSSIA_REQ = (
+    "All items subject to the EAR except for food or medicine designated as EAR99. "
+    "(See §§ 734.9(g),3 746.8(a)(3), and 744.21(b) of the EAR)"
+)
+ADV_COMPUTING_REQ = "For all items subject to the EAR. (See §§ 734.9(e)(2) and 744.11 of the EAR) 4"
+SME_REQ = (
+    "For all items subject to the EAR (See §§ 734.4(a)(9), 734.9(e)(3), and 744.11 of the EAR) 5"
+)
+MEU_REQ = "For any item subject to the EAR listed in supplement no. 2 to part 744."
+PROJECTS_REQ = (
+    "For all items subject to the EAR when used in projects specified in §746.5 of the EAR."
+)
+HIKVISION_POLICY = (
+    "Case-by-case review for ECCNs 1A004.c, 1A004.d, 1A995, 1A999.a, 1D003, 2A983, 2D983, and "
+    "2E983, and for EAR99 items described in the Note to ECCN 1A995; case-by-case review for "
+    "items necessary to detect, identify and treat infectious disease; and presumption of denial "
+    "for all other items subject to the EAR."
+)
+EAR99_POLICY = (
+    "Case-by-case for all items listed on the CCL. Presumption of approval for EAR99 items"
+)
+
+EAR99 = Item.parse("EAR99")
+EAR99_TECH = Item.parse("EAR99", "technology")
+
+
+def test_eccn_syntax_is_normalised_and_checked() -> None:
+    assert normalize_eccn("5a002") == "5A002"
+    assert normalize_eccn("3A090.A") == "3A090.a"
+    assert normalize_eccn("0Y521") == "0Y521"
+    assert normalize_eccn(" ear99 ") == "EAR99"
+    for bad in ("5F002", "EAR-99", "5A02", "0Y522", "", "A5002"):
+        with pytest.raises(InvalidInput, match=r"^item: "):
+            normalize_eccn(bad)
+
+
+def test_bad_item_type_and_destination_name_the_field() -> None:
+    with pytest.raises(InvalidInput, match=r"^item_type: "):
+        Item.parse("EAR99", "service")
+    with pytest.raises(InvalidInput, match=r"^destination: "):
+        Transaction((Party("X"),), EAR99, "China", date(2024, 1, 1))
+    with pytest.raises(InvalidInput, match=r"^parties: "):
+        Transaction((), EAR99, "CN", date(2024, 1, 1))
+
+
+def test_party_spec_with_role() -> None:
+    p = Party.parse("end_user=Huawei Technologies Co., Ltd.")
+    assert (p.role, p.name) == (Role.END_USER, "Huawei Technologies Co., Ltd.")
+    assert Party.parse("Acme = Co").role is Role.ULTIMATE_CONSIGNEE  # not a role: part of name
+
+
+def test_huawei_requirement_keeps_text_and_standards_carveout_window() -> None:
+    req = parse_requirement(HUAWEI_REQ_2022)
+    assert req.scope == "all_items"
+    assert req.text.startswith("For all items subject to the EAR")
+    (carve,) = [c for c in req.carveouts if c.kind == "standards_technology"]
+    assert carve.effective_from == STANDARDS_CARVEOUT_FROM == date(2020, 6, 18)
+    assert "736.2(b)(3)(vi)" in req.sections and "744.11" in req.sections
+    standards = "release to a standards organization to develop a 5G standard"
+    kwargs = {"destination": "CN", "activity": standards}
+    # before 85 FR 36719 the later text's carve-out does not apply
+    before = requirement_applies(req, EAR99_TECH, as_of=date(2020, 6, 1), **kwargs)
+    after = requirement_applies(req, EAR99_TECH, as_of=date(2020, 7, 1), **kwargs)
+    assert before.applies is True
+    assert after.applies is False and "85 FR 36719" in after.note
+    # a commodity, or an item not EAR99/AT-only, is never carved out
+    assert requirement_applies(req, EAR99, as_of=date(2020, 7, 1), **kwargs).applies is True
+    tech_5a002 = Item.parse("5A002", "technology")
+    assert requirement_applies(req, tech_5a002, as_of=date(2020, 7, 1), **kwargs).applies is True
+
+
+@pytest.mark.parametrize(
+    ("text", "footnotes"),
+    [
+        (HUAWEI_REQ_ECFR_2026, (1, 2)),
+        (RUSSIA_REQ, (3,)),
+        (ADV_COMPUTING_REQ, (4,)),
+        (SME_REQ, (5,)),
+        ("For all items subject to the EAR. (See § 744.11 of the EAR)", ()),
+    ],
+)
+def test_foreign_direct_product_footnotes(text: str, footnotes: tuple[int, ...]) -> None:
+    req = parse_requirement(text)
+    assert req.scope == "all_items"
+    assert req.footnotes == footnotes
+    assert [f["number"] for f in req.to_dict()["footnotes"]] == list(footnotes)  # type: ignore[index]
+
+
+def test_food_and_medicine_carveout() -> None:
+    req = parse_requirement(RUSSIA_REQ)
+    assert [c.kind for c in req.carveouts] == ["ear99_food_medicine"]
+    food = Item.parse("EAR99", food_or_medicine=True)
+    assert requirement_applies(req, food, as_of=date(2023, 1, 1), destination="RU").applies is False
+    assert requirement_applies(req, EAR99, as_of=date(2023, 1, 1), destination="RU").applies is True
+
+
+def test_meu_scope_depends_on_destination_and_item() -> None:
+    req = parse_requirement(MEU_REQ, list_kind="meu")
+    assert req.scope == "supp2_744"
+    day = date(2023, 1, 1)
+    assert requirement_applies(req, EAR99, as_of=day, destination="CN").applies is False
+    assert (
+        requirement_applies(req, Item.parse("3A991"), as_of=day, destination="CN").applies is None
+    )
+    assert requirement_applies(req, EAR99, as_of=day, destination="RU").applies is True
+
+
+def test_projects_scope_needs_review() -> None:
+    req = parse_requirement(PROJECTS_REQ)
+    assert req.scope == "projects"
+    assert requirement_applies(req, EAR99, as_of=date(2022, 1, 1), destination="PK").applies is None
+
+
+def test_unknown_requirement_is_never_a_silent_pass() -> None:
+    req = parse_requirement("Licence requirements as stated in the notice")
+    assert req.scope == "unknown"
+    assert requirement_applies(req, EAR99, as_of=date(2022, 1, 1), destination="CN").applies is None
+
+
+def test_hikvision_policy_per_item() -> None:
+    pol = parse_policy(HIKVISION_POLICY)
+    assert pol.for_item(Item.parse("1A004.c")).policy == "case_by_case"
+    assert pol.for_item(Item.parse("2E983")).policy == "case_by_case"
+    assert pol.for_item(EAR99).policy == "presumption_of_denial"
+    assert pol.for_item(Item.parse("5A002")).policy == "presumption_of_denial"
+
+
+def test_ear99_approval_policy() -> None:
+    pol = parse_policy(EAR99_POLICY)
+    assert pol.for_item(EAR99).policy == "presumption_of_approval"
+    assert pol.for_item(Item.parse("5A992.c")).policy == "case_by_case"
+
+
+def _listing(code: str, name: str, **kw: object) -> Listing:
+    return Listing(list_code=code, list_name=name, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("listing", "kind", "effect"),
+    [
+        (_listing("us_bis_dpl", "Denied Persons List"), ListKind.DPL, Effect.PROHIBITED),
+        (_listing("us_ofac_sdn", "SDN", programs=("SDGT",)), ListKind.SDN, Effect.PROHIBITED),
+        (_listing("us_bis_uvl", "Unverified List"), ListKind.UVL, Effect.NEEDS_REVIEW),
+        (
+            _listing("us_ofac_nscmic", "Non-SDN Chinese Military-Industrial Complex"),
+            ListKind.NS_CMIC,
+            Effect.INFORMATIONAL,
+        ),
+        (
+            _listing(
+                "us_bis_el",
+                "Entity List",
+                license_requirement=HUAWEI_REQ_2022,
+                license_policy="Presumption of denial",
+            ),
+            ListKind.ENTITY_LIST,
+            Effect.LICENSE_REQUIRED,
+        ),
+        (
+            _listing("us_bis_meu", "Military End User List", license_requirement=MEU_REQ),
+            ListKind.MEU,
+            Effect.NOT_APPLICABLE,  # EAR99 to China: not in Supp. No. 2 to Part 744
+        ),
+        (
+            _listing("us_state_isn", "Nonproliferation Sanctions"),
+            ListKind.OTHER,
+            Effect.NEEDS_REVIEW,
+        ),
+        (_listing("us_dod_1260h", "Section 1260H"), ListKind.INFORMATIONAL, Effect.INFORMATIONAL),
+    ],
+)
+def test_per_list_effects(listing: Listing, kind: ListKind, effect: Effect) -> None:
+    assert classify(listing) is kind
+    got = interpret(listing, EAR99, as_of=date(2023, 1, 1), destination="CN")
+    assert got.effect is effect
+    assert got.message
+
+
+def test_csl_source_names_classify_without_codes() -> None:
+    el = _listing("us_csl", "Entity List (EL) - Bureau of Industry and Security")
+    assert classify(el) is ListKind.ENTITY_LIST
