@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import itertools
 import random
 import sys
 import time
@@ -83,6 +84,7 @@ def nomenklatura_scorers() -> dict[str, Scorer]:
         print("nomenklatura unavailable:", exc)
         return {}
     out: dict[str, Scorer] = {}
+    ids = itertools.count()  # nomenklatura caches per entity id: every pair gets fresh ids
     for name in ("logic-v2", "logic-v1", "name-based"):
         algo = get_algorithm(name)
         if algo is None:
@@ -93,10 +95,11 @@ def nomenklatura_scorers() -> dict[str, Scorer]:
             sch = "Person" if schema == "Person" else ("Company" if schema in (
                 "Company", "Organization") else "LegalEntity")
             q = model.make_entity(sch)
-            q.id = "q"
+            n = next(ids)
+            q.id = f"q{n}"
             q.add("name", a)
             c = model.make_entity(sch)
-            c.id = "c"
+            c.id = f"c{n}"
             c.add("name", b)
             return float(algo.compare(q, c, cfg).score)
         out[name] = score

@@ -17,6 +17,7 @@ The version in force stays in force on any failure.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -178,9 +179,14 @@ def load_parsed(
     active = {v.list_code: v for v in store.active_versions()}
     new: list[NewVersion] = []
     refused: list[tuple[NewVersion, ListVersion]] = []
+    listed = Counter(code for e in ents for code in {x.list_code for x in e.listings})
     for code, (name, group) in sorted(group_by_list(ents).items()):
         report.counts[code] = len(group)
         own_warnings = _list_warnings(code, group)
+        if listed[code] > len(group):
+            own_warnings.append(
+                f"{code}: {listed[code] - len(group)} entries with a repeated id skipped"
+            )
         report.warnings.extend(own_warnings)
         version = NewVersion(
             list_code=code,

@@ -156,7 +156,7 @@ class Screener:
         if index is None:
             index = NameIndex.build(entities, version.id)
             self.store.put_blob(version.id, BLOB_KEY, index.to_bytes())
-            index.postings = {}  # keys are rebuilt once, over all versions, by merge()
+            index.drop_keys()  # rebuilt once, over all the versions in force, by merge()
         part = IndexBundle(index, entities, [version.id] * len(entities))
         self._parts[version.id] = part
         return part

@@ -59,6 +59,7 @@ def test_serve_keys_and_screen(tmp_path: Path) -> None:
         "TRADESCREEN_AUDIT_KEY_FILE": str(tmp_path / "audit.key"),
     }
     port = _free_port()
+    log = tmp_path / "server.log"
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -71,14 +72,14 @@ def test_serve_keys_and_screen(tmp_path: Path) -> None:
             "warning",
         ],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            assert proc.poll() is None, log.read_text()
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
@@ -96,7 +97,7 @@ def test_serve_keys_and_screen(tmp_path: Path) -> None:
 
         h = {"Authorization": f"Bearer {key}"}
         r = httpx.post(f"{base}/v1/screen", json={"name": "Hikvision"}, headers=h, timeout=30)
-        assert r.status_code == 200, r.text
+        assert r.status_code == 200, r.text + log.read_text()[-3000:]
         assert "Hikvision" in r.json()["hits"][0]["name"]
         assert httpx.get(f"{base}/readyz", timeout=5).status_code == 200
         assert httpx.post(f"{base}/v1/screen", json={"name": "x"}, timeout=5).status_code == 401

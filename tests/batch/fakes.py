@@ -77,8 +77,11 @@ class DplScreener:
             time.sleep(self.delay)
         cutoff = 100 * (0.85 if threshold is None else threshold)
         found = process.extract(
-            query.name.upper(), self.choices, scorer=fuzz.token_sort_ratio,
-            score_cutoff=cutoff, limit=5,
+            query.name.upper(),
+            self.choices,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=cutoff,
+            limit=5,
         )
         hits = tuple(
             Hit(

@@ -73,8 +73,15 @@ def test_csv_to_jsonl_order_rejects_and_columns(tmp_path: Path, rows: list[dict[
     src = tmp_path / "in.csv"
     write_csv(src, data, bad_bytes_at=len(data))
     out = tmp_path / "out.jsonl"
-    rep = screen_file(src, out, screener_factory=real_factory(), as_of=AS_OF, workers=1,
-                      chunk_size=64, progress=False)
+    rep = screen_file(
+        src,
+        out,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=1,
+        chunk_size=64,
+        progress=False,
+    )
     total = len(data) + 1
     assert (rep.rows, rep.rejected, rep.screened) == (total, 5, total - 5)
     lines = read_jsonl(out)
@@ -99,10 +106,24 @@ def test_workers_give_identical_output(tmp_path: Path, rows: list[dict[str, str]
     src = tmp_path / "in.csv"
     write_csv(src, rows + BAD)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    r1 = screen_file(src, one, screener_factory=real_factory(), as_of=AS_OF, workers=1,
-                     chunk_size=50, progress=False)
-    r2 = screen_file(src, two, screener_factory=real_factory(), as_of=AS_OF, workers=2,
-                     chunk_size=50, progress=False)
+    r1 = screen_file(
+        src,
+        one,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=1,
+        chunk_size=50,
+        progress=False,
+    )
+    r2 = screen_file(
+        src,
+        two,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=2,
+        chunk_size=50,
+        progress=False,
+    )
     assert one.read_bytes() == two.read_bytes()
     assert (r1.screened, r1.rejected) == (r2.screened, r2.rejected)
     assert Path(r1.rejects).read_bytes() == Path(r2.rejects).read_bytes()
@@ -114,10 +135,24 @@ def test_parquet_and_jsonl_inputs_csv_output(tmp_path: Path, rows: list[dict[str
     jl = tmp_path / "in.jsonl"
     jl.write_text("".join(json.dumps(r) + "\n" for r in rows + BAD) + "{broken\n")
     out_a, out_b = tmp_path / "a.csv", tmp_path / "b.csv"
-    ra = screen_file(pqf, out_a, screener_factory=real_factory(), as_of=AS_OF, workers=2,
-                     chunk_size=40, progress=False)
-    rb = screen_file(jl, out_b, screener_factory=real_factory(), as_of=AS_OF, workers=1,
-                     chunk_size=40, progress=False)
+    ra = screen_file(
+        pqf,
+        out_a,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=2,
+        chunk_size=40,
+        progress=False,
+    )
+    rb = screen_file(
+        jl,
+        out_b,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=1,
+        chunk_size=40,
+        progress=False,
+    )
     assert out_a.read_bytes() == out_b.read_bytes()
     assert (ra.rejected, rb.rejected) == (4, 5)
     with open(out_a, newline="", encoding="utf-8") as fh:
@@ -126,35 +161,66 @@ def test_parquet_and_jsonl_inputs_csv_output(tmp_path: Path, rows: list[dict[str
     assert got[0]["segment"] == rows[0]["segment"]
     assert {"screen_hit_count", "screen_top_score", "screen_top_entity_id"} <= set(got[0])
     top = [g for g in got if g["id"].startswith("L")]
-    assert all(int(g["screen_hit_count"]) >= 1 and g["screen_top_lists"] == "us_bis_dpl"
-               for g in top)
+    assert all(
+        int(g["screen_hit_count"]) >= 1 and g["screen_top_lists"] == "us_bis_dpl" for g in top
+    )
 
 
 def test_missing_name_column_rejects_every_row(tmp_path: Path, rows: list[dict[str, str]]) -> None:
     src = tmp_path / "in.csv"
     write_csv(src, rows[:30])
-    rep = screen_file(src, tmp_path / "o.jsonl", screener_factory=real_factory(), as_of=AS_OF,
-                      name_column="company", workers=1, progress=False)
+    rep = screen_file(
+        src,
+        tmp_path / "o.jsonl",
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        name_column="company",
+        workers=1,
+        progress=False,
+    )
     assert (rep.screened, rep.rejected) == (0, 30)
     assert "missing name column 'company'" in Path(rep.rejects).read_text()
 
 
-def test_resume_after_interruption_matches_uninterrupted(tmp_path: Path,
-                                                         rows: list[dict[str, str]]) -> None:
+def test_resume_after_interruption_matches_uninterrupted(
+    tmp_path: Path, rows: list[dict[str, str]]
+) -> None:
     src = tmp_path / "in.csv"
     write_csv(src, rows + BAD)
     full = tmp_path / "full.jsonl"
-    screen_file(src, full, screener_factory=real_factory(), as_of=AS_OF, workers=1,
-                chunk_size=30, progress=False)
+    screen_file(
+        src,
+        full,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=1,
+        chunk_size=30,
+        progress=False,
+    )
     part = tmp_path / "part.jsonl"
-    r1 = screen_file(src, part, screener_factory=real_factory(), as_of=AS_OF, workers=2,
-                     chunk_size=30, progress=False, max_chunks=4)
+    r1 = screen_file(
+        src,
+        part,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=2,
+        chunk_size=30,
+        progress=False,
+        max_chunks=4,
+    )
     assert r1.rows == 120
     # a chunk half-written after the last checkpoint (killed mid-write) is cut off on resume
     with open(part, "ab") as fh:
         fh.write(b'{"row": 121, "partial')
-    r2 = screen_file(src, part, screener_factory=real_factory(), as_of=AS_OF, workers=2,
-                     chunk_size=30, progress=False)
+    r2 = screen_file(
+        src,
+        part,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=2,
+        chunk_size=30,
+        progress=False,
+    )
     assert r2.resumed_from == 120 and r2.rows == len(rows) + len(BAD)
     assert part.read_bytes() == full.read_bytes()
     ck = Checkpoint.load(Checkpoint.path_for(part))
@@ -187,8 +253,15 @@ def test_sigkill_then_resume_loses_nothing(tmp_path: Path, rows: list[dict[str, 
     ck = Checkpoint.load(ck_path)
     assert ck is not None and 0 < ck.rows_done < len(rows) and not ck.complete
     kept = out.read_bytes()[: ck.output_bytes]
-    rep = screen_file(src, out, screener_factory=real_factory(), as_of=AS_OF, workers=2,
-                      chunk_size=10, progress=False)
+    rep = screen_file(
+        src,
+        out,
+        screener_factory=real_factory(),
+        as_of=AS_OF,
+        workers=2,
+        chunk_size=10,
+        progress=False,
+    )
     assert rep.resumed_from == ck.rows_done
     assert out.read_bytes().startswith(kept)
     lines = read_jsonl(out)

@@ -18,7 +18,6 @@ from tradescreen.store.sql import SqlStore
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "lists"
 CSL_2022 = DATA / "us_csl" / "consolidated_2022-04.csv.gz"
-ECFR_EL = DATA / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
 
 Decide = Callable[..., Decision]
 

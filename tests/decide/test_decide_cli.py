@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tradescreen.cli import main
 from tradescreen.db import make_engine
 from tradescreen.decide import tables
-from tradescreen.decide.storage import create_tables
+from tradescreen.decide.storage import create_tables, get_decision
 from tradescreen.loading import load_files
 from tradescreen.settings import Settings
 from tradescreen.store.sql import open_store
@@ -74,6 +74,10 @@ def test_check_json_on_the_real_entity_list(db: str, capsys: pytest.CaptureFixtu
     assert out["decision"] == "license_required"
     assert [a["citation"] for a in out["authorizations"]] == ["84 FR 23468"]
     assert count(db, tables.decisions) == before + 1
+    stored = get_decision(make_engine(db), before + 1)
+    assert stored is not None and stored["decision"] == "license_required"
+    assert stored["list_versions"] == [v["id"] for v in out["list_versions"]]
+    assert len(stored["digest"]) == 64
     authorized = run_json(
         capsys,
         "check",

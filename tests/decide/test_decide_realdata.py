@@ -100,3 +100,16 @@ def test_ownership_by_two_real_sdns(decide_real: Decide) -> None:
         assert d.decision == "prohibited"
         (ofac,) = [r for r in d.reasons if r.details and r.details.get("rule") == "ofac_50"]
         assert ofac.details is not None and ofac.details["share"] == 55
+
+
+def test_military_end_user_depends_on_the_item(decide_real: Decide) -> None:
+    name = "AVIC Aircraft Co. Ltd."
+    ear99 = decide_real(name, day=date(2024, 1, 1))
+    assert ear99.decision == "no_restriction"
+    (meu,) = [r for r in ear99.reasons if r.list == "us_bis_meu" and r.score == 1.0]
+    assert meu.effect == "not_applicable"
+    eccn = decide_real(name, day=date(2024, 1, 1), item="9A991")
+    assert eccn.decision == "needs_review"
+    assert "Supplement No. 2 to Part 744" in next(
+        r.message for r in eccn.reasons if r.list == "us_bis_meu" and r.score == 1.0
+    )

@@ -16,8 +16,12 @@ DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 SDN_2021 = DATA / "lists/us_ofac_sdn/2021-07/sdn.csv"
 SDN_2024 = DATA / "lists/us_ofac_sdn/2024-05-03/sdn.csv"
 
-_KIND = {"individual": EntityKind.PERSON, "vessel": EntityKind.VESSEL,
-         "aircraft": EntityKind.AIRCRAFT, "": EntityKind.ORGANIZATION}
+_KIND = {
+    "individual": EntityKind.PERSON,
+    "vessel": EntityKind.VESSEL,
+    "aircraft": EntityKind.AIRCRAFT,
+    "": EntityKind.ORGANIZATION,
+}
 
 
 def _v(x: str) -> str:
@@ -38,8 +42,14 @@ def read_sdn(path: Path) -> tuple[Entity, ...]:
                 id=f"us_ofac_sdn-{rec[0].strip()}",
                 kind=_KIND.get(_v(rec[2]).lower(), EntityKind.UNKNOWN),
                 names=(Name(_v(rec[1])),),
-                listings=(Listing("us_ofac_sdn", "Specially Designated Nationals List",
-                                  programs=programs, source_id=rec[0].strip()),),
+                listings=(
+                    Listing(
+                        "us_ofac_sdn",
+                        "Specially Designated Nationals List",
+                        programs=programs,
+                        source_id=rec[0].strip(),
+                    ),
+                ),
                 title=_v(rec[4]) or None,
                 remarks=_v(rec[11]) or None,
             )

@@ -18,8 +18,9 @@ DPL_2023 = DATA / "lists/us_bis_dpl/dpl_2023-11.txt"
 DPL_2026 = DATA / "lists/us_bis_dpl/bis_dpl_2026-04-14.json"
 
 
-def test_load_import_monitor_delta_and_webhook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_load_import_monitor_delta_and_webhook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "ts.db"
     monkeypatch.setenv("TRADESCREEN_DB", str(db))
     monkeypatch.setenv("TRADESCREEN_WEBHOOK_SECRET", SECRET)
@@ -35,7 +36,7 @@ def test_load_import_monitor_delta_and_webhook(tmp_path: Path, monkeypatch: pyte
     assert main(["counterparties", "import", str(reg)]) == 0
     assert main(["counterparties", "import", str(reg), "--json"]) == 0
     out = capsys.readouterr().out
-    assert json.loads(out[out.index("{"):])["unchanged"] == 3
+    assert json.loads(out[out.index("{") :])["unchanged"] == 3
     rec = Receiver(fail_first=1)
     try:
         assert main(["webhooks", "add", rec.url]) == 0
@@ -48,19 +49,35 @@ def test_load_import_monitor_delta_and_webhook(tmp_path: Path, monkeypatch: pyte
         second = json.loads(capsys.readouterr().out)
         assert second["kind"] == "delta" and second["diffs"]
         assert rec.received and all(rec.verified)
-        body = json.loads(rec.received[-1][0])
+        body = json.loads(rec.received[0][0])
         assert body["event"] == "alerts.opened"
-        assert {a["counterparty_key"] for a in body["data"]["alerts"]} <= {"C1", "C3"}
+        # Dahua's denial ended 2025-11-19: not in force on 2026-05-01; ADT still is
+        assert {a["counterparty_key"] for a in body["data"]["alerts"]} == {"C3"}
     finally:
         rec.close()
     assert main(["counterparties", "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 3
     # batch over the same database
     src = tmp_path / "in.csv"
-    src.write_text("name,country,ref\nDAHUA ELECTRONICS CORPORATION,US,r1\nX,US,r2\n"
-                   "Jane Q Customer,GB,r3\n")
-    assert main(["batch", str(src), "-o", str(tmp_path / "o.csv"), "--workers", "1",
-                 "--as-of", "2026-05-01", "--json"]) == 0
+    src.write_text(
+        "name,country,ref\nAdt Analog & Digital Technik,DE,r1\nX,US,r2\nJane Q Customer,GB,r3\n"
+    )
+    assert (
+        main(
+            [
+                "batch",
+                str(src),
+                "-o",
+                str(tmp_path / "o.csv"),
+                "--workers",
+                "1",
+                "--as-of",
+                "2026-05-01",
+                "--json",
+            ]
+        )
+        == 0
+    )
     rep = json.loads(capsys.readouterr().out)
     assert (rep["screened"], rep["rejected"]) == (2, 1)
     with open(tmp_path / "o.csv", newline="") as fh:

@@ -20,10 +20,20 @@ from tradescreen.monitor.counterparties import (
 
 ROWS = [
     {"id": "C001", "name": "Dahua Technology", "country": "CN", "lei": "", "owner": "a"},
-    {"id": "C002", "name": "Hangzhou Hikvision Digital Technology Co., Ltd.", "country": "cn",
-     "lei": "3003009P2J4Q7S8B6X72", "owner": "b"},
-    {"id": "C003", "name": "Patricia Lucas Wheeler", "country": "Ethiopia", "lei": "",
-     "owner": "c"},
+    {
+        "id": "C002",
+        "name": "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "country": "cn",
+        "lei": "3003009P2J4Q7S8B6X72",
+        "owner": "b",
+    },
+    {
+        "id": "C003",
+        "name": "Patricia Lucas Wheeler",
+        "country": "Ethiopia",
+        "lei": "",
+        "owner": "c",
+    },
 ]
 
 
@@ -36,8 +46,14 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
 
 def test_csv_import_is_idempotent_and_updates(conn: Connection, tmp_path: Path) -> None:
     f = tmp_path / "cps.csv"
-    write_csv(f, [*ROWS, {"id": "", "name": "No Id", "country": "", "lei": "", "owner": ""},
-                  {"id": "C9", "name": "Z", "country": "", "lei": "", "owner": ""}])
+    write_csv(
+        f,
+        [
+            *ROWS,
+            {"id": "", "name": "No Id", "country": "", "lei": "", "owner": ""},
+            {"id": "C9", "name": "Z", "country": "", "lei": "", "owner": ""},
+        ],
+    )
     r1 = import_counterparties(conn, f, identifier_columns=["lei"])
     assert (r1.inserted, r1.updated, r1.unchanged, r1.rejected) == (3, 0, 0, 2)
     assert r1.rejects == ["row 4: missing id ('id')", "row 5: name too short (1 character)"]

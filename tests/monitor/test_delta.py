@@ -85,8 +85,14 @@ def write_register(path: Path) -> None:
 
 
 def alerts(conn: Connection) -> dict[tuple[str, str], str]:
-    rows = conn.execute(select(review_alerts.c.counterparty_key, review_alerts.c.entity_id,
-                               review_alerts.c.status, review_alerts.c.entity_hash))
+    rows = conn.execute(
+        select(
+            review_alerts.c.counterparty_key,
+            review_alerts.c.entity_id,
+            review_alerts.c.status,
+            review_alerts.c.entity_hash,
+        )
+    )
     return {(r.counterparty_key, r.entity_id): f"{r.status}:{r.entity_hash}" for r in rows}
 
 
@@ -109,8 +115,9 @@ def test_delta_equals_full_rescreen(tmp_path: Path) -> None:
         [v2] = store.add_versions([new_version(new, t_new, SDN_2024)])
         screener = Screener(store, SETTINGS)
         if mode == "delta":
-            rep = rescreen_delta(store, v1.id, v2.id, SETTINGS, screener=screener, as_of=AS_OF,
-                                 now=t_new)
+            rep = rescreen_delta(
+                store, v1.id, v2.id, SETTINGS, screener=screener, as_of=AS_OF, now=t_new
+            )
             assert rep.diffs[0]["added"] == 6870 and rep.diffs[0]["removed"] == 881
             assert rep.counterparties_screened < 600  # not the whole register
         else:

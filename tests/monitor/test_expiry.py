@@ -30,13 +30,19 @@ def test_general_authorisation_from_decide_data(conn: Connection) -> None:
 def test_specific_licences_per_party(conn: Connection) -> None:
     lic = SpecificLicence("D1234567", ("CP001", "CP002"), ("3A001",), date(2026, 12, 31))
     far = SpecificLicence("D7654321", ("CP003",), ("EAR99",), date(2027, 6, 30))
-    alerts = raise_expiry_alerts(conn, as_of=date(2026, 12, 10), days_ahead=30,
-                                 authorizations=(), licences=[lic, far])
+    alerts = raise_expiry_alerts(
+        conn, as_of=date(2026, 12, 10), days_ahead=30, authorizations=(), licences=[lic, far]
+    )
     assert sorted(a.counterparty_key for a in alerts) == ["CP001", "CP002"]
-    assert raise_expiry_alerts(conn, as_of=date(2027, 1, 1), days_ahead=30,
-                               authorizations=(), licences=[lic]) == []  # already expired
+    assert (
+        raise_expiry_alerts(
+            conn, as_of=date(2027, 1, 1), days_ahead=30, authorizations=(), licences=[lic]
+        )
+        == []
+    )  # already expired
     # renewed: a new expiry date is a changed entry on the same alert
     renewed = SpecificLicence("D1234567", ("CP001",), ("3A001",), date(2027, 1, 20))
-    [a] = raise_expiry_alerts(conn, as_of=date(2026, 12, 31), days_ahead=30,
-                              authorizations=(), licences=[renewed])
+    [a] = raise_expiry_alerts(
+        conn, as_of=date(2026, 12, 31), days_ahead=30, authorizations=(), licences=[renewed]
+    )
     assert a.note == "list entry changed" and "2027-01-20" in a.entity_name

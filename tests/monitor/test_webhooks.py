@@ -84,30 +84,46 @@ def test_signed_delivery_verifies(conn: Connection, receivers: list[Receiver]) -
     assert not verify_signature(body, sig, "other-secret")
 
 
-def test_fails_twice_then_succeeds_with_backoff(conn: Connection,
-                                                receivers: list[Receiver]) -> None:
+def test_fails_twice_then_succeeds_with_backoff(
+    conn: Connection, receivers: list[Receiver]
+) -> None:
     rec = Receiver(fail_first=2)
     receivers.append(rec)
     add_webhook(conn, rec.url)
     waits: list[float] = []
-    [d] = deliver(conn, "alerts.opened", {"n": 1}, Settings(webhook_secret=SECRET),
-                  attempts=5, base_delay=0.5, sleep=waits.append)
+    [d] = deliver(
+        conn,
+        "alerts.opened",
+        {"n": 1},
+        Settings(webhook_secret=SECRET),
+        attempts=5,
+        base_delay=0.5,
+        sleep=waits.append,
+    )
     assert (d.status, d.attempts) == ("delivered", 3)
     assert waits == [0.5, 1.0]
     assert len({body for body, _ in rec.received}) == 1  # the same bytes every time
     assert dead_letters(conn) == []
 
 
-def test_always_failing_receiver_gives_dead_letter(conn: Connection,
-                                                   receivers: list[Receiver]) -> None:
+def test_always_failing_receiver_gives_dead_letter(
+    conn: Connection, receivers: list[Receiver]
+) -> None:
     bad = Receiver(fail_first=10**6)
     good = Receiver(fail_first=0)
     receivers += [bad, good]
     add_webhook(conn, bad.url)
     add_webhook(conn, good.url)
     waits: list[float] = []
-    out = deliver(conn, "alerts.opened", {"n": 2}, Settings(webhook_secret=SECRET),
-                  attempts=4, base_delay=0.25, sleep=waits.append)
+    out = deliver(
+        conn,
+        "alerts.opened",
+        {"n": 2},
+        Settings(webhook_secret=SECRET),
+        attempts=4,
+        base_delay=0.25,
+        sleep=waits.append,
+    )
     assert [d.status for d in out] == ["dead", "delivered"]
     assert waits == [0.25, 0.5, 1.0]
     [dead] = dead_letters(conn)
@@ -124,8 +140,7 @@ def test_always_failing_receiver_gives_dead_letter(conn: Connection,
 
 def test_unreachable_and_unsigned(conn: Connection) -> None:
     add_webhook(conn, "http://127.0.0.1:9/never")  # discard port: connection refused
-    [d] = deliver(conn, "x", {}, Settings(webhook_secret=SECRET), attempts=2,
-                  sleep=lambda _s: None)
+    [d] = deliver(conn, "x", {}, Settings(webhook_secret=SECRET), attempts=2, sleep=lambda _s: None)
     assert d.status == "dead" and d.last_status is None and d.last_error
     with pytest.raises(InvalidInput):
         deliver(conn, "x", {}, Settings(webhook_secret=None))

@@ -66,7 +66,7 @@ def test_csl_2022_sdn_row_identifiers_and_person_fields() -> None:
     assert ent.kind is EntityKind.PERSON
     assert ent.birth_dates == ("1973-03-25",)
     assert ent.nationalities == ("SY",)
-    cmic = [e for e in entities(CSL_2022) if e.id == "us_ofac_nscmic:30946"][0]
+    cmic = next(e for e in entities(CSL_2022) if e.id == "us_ofac_nscmic:30946")
     kinds = {i.kind: i for i in cmic.identifiers}
     assert kinds["ISIN"].value == "CNE100000PM8"
     assert kinds["Unified Social Credit Code (USCC)"].country == "CN"

@@ -37,7 +37,7 @@ def _canonical(e: Entity) -> Entity:
     ],
 )
 def test_ftm_round_trip(rel: str, tmp_path: Path) -> None:
-    src = entities(rel)[:1500]
+    src = entities(rel)[:600]
     out = tmp_path / "entities.ftm.json"
     with out.open("wb") as fp:
         write_ftm(src, fp)

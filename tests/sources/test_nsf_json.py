@@ -77,7 +77,7 @@ def test_old_citation_years_and_multi_citations() -> None:
 
 def test_dpl_json_effective_date_is_source() -> None:
     ents = entities("us_bis_dpl/bis_dpl_2026-04-14.json")
-    adt = [e for e in ents if e.name == "ADT ANALOG AND DIGITAL TECHNIK"][0]
+    adt = next(e for e in ents if e.name == "ADT ANALOG AND DIGITAL TECHNIK")
     assert adt.listings[0].start_date == date(1981, 9, 10)
     assert adt.listings[0].start_date_source == "source"
     assert [c.page for c in adt.listings[0].citations] == [46154, 19290]

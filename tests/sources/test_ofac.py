@@ -4,6 +4,8 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tradescreen.errors import SourceError
 from tradescreen.model import EntityKind, Identifier, NameKind
@@ -85,3 +87,13 @@ def test_remarks_parser() -> None:
     assert Identifier("Passport", "042833", "LB") in r.identifiers
     assert Identifier("IMO", "9187629") in r.identifiers
     assert r.weak_aliases == ["BNC"] and r.linked == ["HIZBALLAH"]
+    dated = parse_remarks("Passport A1234 (Iran) issued 10 Jan 2001 expires 09 Jan 2011.")
+    assert dated.identifiers == [Identifier("Passport", "A1234", "IR")]
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("DOBPassport ();.'a.k.-0123IMO:Linked To")), max_size=120)
+)
+def test_remarks_parser_total(text: str) -> None:
+    r = parse_remarks(text)
+    assert all(i.value for i in r.identifiers)

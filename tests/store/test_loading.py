@@ -107,3 +107,12 @@ def test_rejected_rows_reported(store: SqlStore) -> None:
     report = load(store, two_lists(), "1" * 64, rejected=["lists.csv:7: no name"])
     assert report.rejected == ["lists.csv:7: no name"]
     assert "1 rows rejected" in report.warnings
+
+
+def test_repeated_ids_skipped_with_warning(store: SqlStore) -> None:
+    ents = [ent("a", "A"), ent("b", "B"), ent("a", "A twice")]
+    report = load(store, ents, "1" * 64)
+    assert report.counts == {"us_bis_el": 2}
+    assert "us_bis_el: 1 entries with a repeated id skipped" in report.warnings
+    got = store.get_entity("a")
+    assert got is not None and got.name == "A"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -207,11 +208,12 @@ def test_reader_never_sees_half_loaded_version(db_store: SqlStore) -> None:
     """While a big version is being written, a concurrent reader (own connection) sees either
     the old state or the whole new version, never a version row without all its entities."""
     import threading
+    import time
 
     if db_store.engine.url.database in (None, "", ":memory:"):
         pytest.skip("in-memory SQLite shares one connection between threads (tests only)")
     [v1] = db_store.add_versions([version([ent("a", "A")], sha="1" * 64, retrieved_at=T0)])
-    big = [ent(f"e{i:05d}", f"Name {i}") for i in range(12000)]
+    big = [ent(f"e{i:05d}", f"Name {i}") for i in range(6000)]  # 3 executemany chunks
     seen: list[tuple[int, int, int]] = []
     done = threading.Event()
     errors: list[BaseException] = []
@@ -221,6 +223,7 @@ def test_reader_never_sees_half_loaded_version(db_store: SqlStore) -> None:
             while not done.is_set():
                 for v in db_store.versions():
                     seen.append((v.id, v.record_count, db_store.count_entities(v.id)))
+                time.sleep(0.002)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -235,3 +238,16 @@ def test_reader_never_sees_half_loaded_version(db_store: SqlStore) -> None:
     assert seen and all(count == records for _, records, count in seen)
     assert {vid for vid, _, _ in seen} <= {v1.id, v2.id}
     assert [v.id for v in db_store.active_versions()] == [v2.id]
+
+
+def test_open_store_from_settings_path(tmp_path: Path) -> None:
+    from tradescreen.settings import Settings
+    from tradescreen.store.sql import open_store
+
+    path = tmp_path / "sub" / "ts.db"
+    s = open_store(Settings(db=str(path)))
+    [v] = s.add_versions([version([ent("a", "A")])])
+    s.close()
+    again = open_store(Settings(db=str(path)))
+    assert path.exists() and again.active_versions() == [v]
+    again.close()

@@ -205,19 +205,25 @@ def test_hikvision_dates_and_ccc_warning(hikvision: Entity) -> None:
 )
 def test_embargoes_apply_whoever_the_party_is(dest: str, decision: str, section: str) -> None:
     d = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest=dest), [])
-    assert d.decision == decision
+    assert d.decision == decision  # whatever the screening (here: none)
     (reason,) = [r for r in d.reasons if r.kind == "embargo"]
     assert reason.details is not None and reason.details["ear_section"] == section
     assert reason.details["ofac_program"]
 
 
-def test_ukraine_without_region_warns_and_syria_2025_is_unknown() -> None:
-    ua = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest="UA"), [])
+def test_no_list_loaded_is_never_a_pass() -> None:
+    d = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest="DE"), [])
+    assert d.decision == "needs_review"
+    assert d.reasons[0].kind == "screening"
+
+
+def test_ukraine_without_region_warns_and_syria_2025_is_unknown(huawei: Entity) -> None:
+    ua = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest="UA"), [huawei])
     assert ua.decision == "no_restriction"
     assert any("Crimea" in w for w in ua.warnings)
-    before = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest="SY"), [])
+    before = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest="SY"), [huawei])
     assert before.decision == "license_required"
-    after = decide(tx("Ordinary Trading Company", date(2025, 10, 1), dest="SY"), [])
+    after = decide(tx("Ordinary Trading Company", date(2025, 10, 1), dest="SY"), [huawei])
     assert after.decision == "needs_review"
     assert any("not known to this data" in w for w in after.warnings)
 
@@ -295,6 +301,7 @@ def test_json_shape_is_stable_and_reproducible(huawei: Entity) -> None:
     first, second = decide(t, [huawei]).to_dict(), decide(t, [huawei]).to_dict()
     assert first == second
     assert list(first) == ["decision", "reasons", "authorizations", "list_versions", "warnings"]
+    assert [v["list"] for v in first["list_versions"]] == ["us_bis_el"]
 
 
 def test_context_and_decisions_in_the_database(huawei: Entity, owners: list[Entity]) -> None:

@@ -207,3 +207,29 @@ def test_per_list_effects(listing: Listing, kind: ListKind, effect: Effect) -> N
 def test_csl_source_names_classify_without_codes() -> None:
     el = _listing("us_csl", "Entity List (EL) - Bureau of Industry and Security")
     assert classify(el) is ListKind.ENTITY_LIST
+
+
+def test_meu_note_in_the_requirement_column_keeps_the_744_21_scope() -> None:
+    meu = _listing(
+        "us_bis_meu",
+        "Military End User List",
+        license_requirement="Subordinate institution of Aero-Engine Company of China",
+    )
+    day = date(2023, 1, 1)
+    assert interpret(meu, EAR99, as_of=day, destination="CN").effect is Effect.NOT_APPLICABLE
+    got = interpret(meu, Item.parse("9A991"), as_of=day, destination="CN")
+    assert got.effect is Effect.NEEDS_REVIEW
+    assert got.requirement is not None and got.requirement.scope == "supp2_744"
+    assert got.requirement.text.startswith("Subordinate institution")
+
+
+def test_scope_limited_to_listed_ccl_items_spares_ear99() -> None:
+    req = parse_requirement(
+        "For items on the CCL and listed in supplement no. 7 to part 746 of the EAR"
+    )
+    assert req.scope == "supp7_746"
+    day = date(2023, 1, 1)
+    assert requirement_applies(req, EAR99, as_of=day, destination="RU").applies is False
+    assert (
+        requirement_applies(req, Item.parse("3A001"), as_of=day, destination="RU").applies is None
+    )

@@ -8,8 +8,11 @@ and ``.engine`` are there too for the web UI's routes.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
+import threading
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
@@ -113,7 +116,10 @@ def create_app(
     store: Store | None = None,
     screener: Any = None,
     engine: Engine | None = None,
+    warm: bool = False,
 ) -> FastAPI:
+    """The API app. ``warm``: build the screener's index in a background thread at startup
+    (a request arriving meanwhile waits for it), so the first screening is not the slow one."""
     if store is None:
         store = _open_store(settings)
     if engine is None:
@@ -130,6 +136,7 @@ def create_app(
         audit_key=audit_key(settings),
     )
     app = FastAPI(
+        lifespan=_warming(screener) if warm else None,
         title="tradescreen",
         version=__version__,
         description=DESCRIPTION,
@@ -152,9 +159,26 @@ def create_app(
     return app
 
 
+def _warming(screener: Any) -> Any:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if screener is not None and hasattr(screener, "warm"):
+            threading.Thread(target=_warm, args=(screener,), daemon=True).start()
+        yield
+
+    return lifespan
+
+
+def _warm(screener: Any) -> None:
+    try:
+        screener.warm()
+    except Exception:  # a broken store shows up on the first request instead
+        log.exception("warming the screening index failed")
+
+
 def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory`` (``tradescreen serve``): settings from TRADESCREEN_*."""
-    return create_app(Settings())
+    return create_app(Settings(), warm=True)
 
 
 __all__ = ["app_from_env", "audit_key", "create_app"]

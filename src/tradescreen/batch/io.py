@@ -330,8 +330,9 @@ class PartsWriter:
     Same interface as :class:`AppendFile`; ``commit`` returns the number of parts written, which
     the checkpoint keeps: on resume, parts beyond it (written after the last checkpoint) go."""
 
-    def __init__(self, directory: Path, ext: str, offset: int | None,
-                 header: bytes | None = None) -> None:
+    def __init__(
+        self, directory: Path, ext: str, offset: int | None, header: bytes | None = None
+    ) -> None:
         self.dir, self.ext, self.header = directory, ext, header
         directory.mkdir(parents=True, exist_ok=True)
         self.seq = offset or 0

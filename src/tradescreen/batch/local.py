@@ -178,8 +178,9 @@ def _progress(total: int | None, done: int, enabled: bool) -> Any:
     return prog
 
 
-def _writer(out_path: Path, output_dir: str | Path | None, offset: int | None,
-            header: bytes | None) -> AppendFile | PartsWriter:
+def _writer(
+    out_path: Path, output_dir: str | Path | None, offset: int | None, header: bytes | None
+) -> AppendFile | PartsWriter:
     if output_dir is None:
         return AppendFile(out_path, offset, header if offset is None else None)
     return PartsWriter(Path(output_dir), out_path.suffix.lstrip("."), offset, header)

@@ -30,14 +30,16 @@ class SnapshotScreener:
     known_at: datetime | None = None
 
     @classmethod
-    def from_screener(cls, screener: Screener, known_at: datetime | None = None
-                      ) -> SnapshotScreener:
+    def from_screener(
+        cls, screener: Screener, known_at: datetime | None = None
+    ) -> SnapshotScreener:
         versions, bundle = screener.bundle(known_at)
         return cls(tuple(versions), bundle, screener.config, screener.settings.max_hits, known_at)
 
     @classmethod
-    def from_settings(cls, settings: Settings, known_at: datetime | None = None
-                      ) -> SnapshotScreener:
+    def from_settings(
+        cls, settings: Settings, known_at: datetime | None = None
+    ) -> SnapshotScreener:
         from tradescreen.store.sql import SqlStore
 
         store = SqlStore.from_url(settings.db_url())
@@ -57,8 +59,9 @@ class SnapshotScreener:
         if not query.name or not query.name.strip():
             raise InvalidInput("the name to screen is empty")
         warnings = () if self.versions else ("no list loaded",)
-        hits = match_query(self.bundle, query, self.config, as_of, threshold=threshold,
-                           limit=self.max_hits)
+        hits = match_query(
+            self.bundle, query, self.config, as_of, threshold=threshold, limit=self.max_hits
+        )
         return ScreenResult(query, as_of, self.versions, tuple(hits), self.known_at, warnings)
 
 

@@ -22,13 +22,17 @@ from tradescreen.batch.io import InputRow
 
 
 def spark_session(master: str | None = None, app_name: str = "tradescreen-batch") -> Any:
-    """A SparkSession (the active one if any); local mode unless ``master`` is given."""
+    """A SparkSession (the active one if any): ``master`` if given, the master spark-submit
+    was given when run under it, local mode otherwise."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName(app_name)
-    builder = builder.master(master or "local[*]")
+    if master:
+        builder = builder.master(master)
+    elif "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: local mode
+        builder = builder.master("local[*]")
     return (
         builder.config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -41,8 +45,14 @@ def spark_session(master: str | None = None, app_name: str = "tradescreen-batch"
 class SparkRunner:
     """Maps chunks to ChunkOut on Spark, in order, with the screener broadcast once."""
 
-    def __init__(self, screener: ScreenerLike, *, master: str | None = None, spark: Any = None,
-                 chunks_per_task: int = 1) -> None:
+    def __init__(
+        self,
+        screener: ScreenerLike,
+        *,
+        master: str | None = None,
+        spark: Any = None,
+        chunks_per_task: int = 1,
+    ) -> None:
         self.owns = spark is None
         self.spark = spark or spark_session(master)
         self.sc = self.spark.sparkContext

@@ -7,7 +7,7 @@ Adapters only: parse options, call ``tradescreen.decide``, render. Bad input rai
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,6 +39,16 @@ def _date(value: str | None, field: str) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(f"{field}: {value!r} is not a YYYY-MM-DD date") from None
+
+
+def _datetime(value: str | None, field: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{field}: {value!r} is not an ISO date-time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _settings(db: str | None) -> Settings:
@@ -78,6 +88,10 @@ def check_cmd(
     ] = None,
     food_or_medicine: Annotated[bool, typer.Option("--food-or-medicine")] = False,
     value: Annotated[float | None, typer.Option("--value", help="Transaction value (USD).")] = None,
+    known_at: Annotated[
+        str | None,
+        typer.Option("--known-at", help="Replay with the list versions loaded by this time."),
+    ] = None,
     record: Annotated[
         bool, typer.Option("--record/--no-record", help="Store the decision.")
     ] = True,
@@ -96,6 +110,7 @@ def check_cmd(
     from tradescreen.screen import Screener
 
     day = _date(on, "date") or date.today()
+    replay = _datetime(known_at, "known_at")
     tx = Transaction(
         parties=tuple(Party.parse(p) for p in party),
         item=Item.parse(item, item_type, food_or_medicine=food_or_medicine, value=value),
@@ -109,12 +124,12 @@ def check_cmd(
 
     screener = Screener(SqlStore(engine), settings)
     ctx = DecisionContext.from_engine(engine)
-    decision = check(tx, screener=screener_from(screener), context=ctx, as_of=day)
+    decision = check(tx, screener=screener_from(screener, known_at=replay), context=ctx, as_of=day)
     result = decision.to_dict()
     if record:
         result_id = record_decision(
             engine,
-            transaction=transaction_to_dict(tx),
+            transaction={**transaction_to_dict(tx), "known_at": known_at},
             result=result,
             data_versions=ctx.data_versions(),
         )

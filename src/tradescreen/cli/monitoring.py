@@ -25,8 +25,9 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 
-counterparties_app = typer.Typer(help="The counterparty register monitored for list changes.",
-                                 no_args_is_help=True)
+counterparties_app = typer.Typer(
+    help="The counterparty register monitored for list changes.", no_args_is_help=True
+)
 monitor_app = typer.Typer(help="Re-screen the register when lists change.", no_args_is_help=True)
 webhooks_app = typer.Typer(help="Signed webhooks that receive new alerts.", no_args_is_help=True)
 app.add_typer(counterparties_app, name="counterparties")
@@ -84,17 +85,22 @@ def counterparties_import(
     store = _store(_settings(db))
     with store.engine.begin() as conn:
         rep = import_counterparties(
-            conn, file, id_column=id_column, name_column=name_column,
-            country_column=country_column or None, identifier_columns=identifier_column or (),
-            format=format, deactivate_missing=replace,
+            conn,
+            file,
+            id_column=id_column,
+            name_column=name_column,
+            country_column=country_column or None,
+            identifier_columns=identifier_column or (),
+            format=format,
+            deactivate_missing=replace,
         )
     if as_json:
         _json(rep.to_dict())
         return
     Console(highlight=False).print(
         f"{rep.rows} rows: {rep.inserted} new, {rep.updated} updated, {rep.unchanged} unchanged,"
-        f" {rep.rejected} rejected" + (f", {rep.deactivated} no longer monitored" if replace
-                                       else "")
+        f" {rep.rejected} rejected"
+        + (f", {rep.deactivated} no longer monitored" if replace else "")
     )
     for line in rep.rejects[:10]:
         Console(highlight=False, stderr=True).print(f"rejected {line}", markup=False)
@@ -123,17 +129,28 @@ def counterparties_list(
                 break
             rows.append(cp)
     if as_json:
-        _json({"total": total, "counterparties": [
-            {"id": c.key, "name": c.name, "country": c.country,
-             "identifiers": [{"kind": i.kind, "value": i.value} for i in c.identifiers]}
-            for c in rows]})
+        _json(
+            {
+                "total": total,
+                "counterparties": [
+                    {
+                        "id": c.key,
+                        "name": c.name,
+                        "country": c.country,
+                        "identifiers": [{"kind": i.kind, "value": i.value} for i in c.identifiers],
+                    }
+                    for c in rows
+                ],
+            }
+        )
         return
     table = Table(title=f"{total} counterparties" + (f" (first {limit})" if total > limit else ""))
     for col in ("id", "name", "country", "identifiers"):
         table.add_column(col)
     for c in rows:
-        table.add_row(c.key, c.name, c.country or "",
-                      "; ".join(f"{i.kind}:{i.value}" for i in c.identifiers))
+        table.add_row(
+            c.key, c.name, c.country or "", "; ".join(f"{i.kind}:{i.value}" for i in c.identifiers)
+        )
     Console(highlight=False).print(table)
 
 
@@ -163,8 +180,10 @@ def monitor_run_cmd(
         f"{rep.alerts_closed} closed"
     )
     for d in rep.diffs:
-        con.print(f"  version {d['old_version']} -> {d['new_version']}: +{d['added']} "
-                  f"~{d['changed']} -{d['removed']}")
+        con.print(
+            f"  version {d['old_version']} -> {d['new_version']}: +{d['added']} "
+            f"~{d['changed']} -{d['removed']}"
+        )
     for w in rep.warnings:
         con.print(f"warning: {w}", markup=False)
 
@@ -183,8 +202,7 @@ def monitor_expiry(
     store = _store(_settings(db))
     licences = list_licences(store.engine)
     with store.engine.begin() as conn:
-        alerts = raise_expiry_alerts(conn, as_of=_date(as_of), days_ahead=days,
-                                     licences=licences)
+        alerts = raise_expiry_alerts(conn, as_of=_date(as_of), days_ahead=days, licences=licences)
     if as_json:
         _json([a.to_dict() for a in alerts])
         return
@@ -220,10 +238,21 @@ def webhooks_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     with _store(_settings(db)).engine.connect() as conn:
         hooks, dead = list_webhooks(conn), dead_letters(conn)
     if as_json:
-        _json({"webhooks": [{"id": h.id, "url": h.url, "events": h.events} for h in hooks],
-               "dead_letters": [{"id": d.id, "url": d.url, "event": d.event,
-                                 "attempts": d.attempts, "last_error": d.last_error}
-                                for d in dead]})
+        _json(
+            {
+                "webhooks": [{"id": h.id, "url": h.url, "events": h.events} for h in hooks],
+                "dead_letters": [
+                    {
+                        "id": d.id,
+                        "url": d.url,
+                        "event": d.event,
+                        "attempts": d.attempts,
+                        "last_error": d.last_error,
+                    }
+                    for d in dead
+                ],
+            }
+        )
         return
     con = Console(highlight=False)
     for h in hooks:

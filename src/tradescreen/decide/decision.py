@@ -74,7 +74,7 @@ class DecisionContext:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    kind: str  # listing | embargo | ownership
+    kind: str  # listing | embargo | ownership | screening
     effect: str  # an Effect value
     message: str
     party: str | None = None
@@ -494,6 +494,14 @@ def check(
         run.warn(CCC_WARNING)
     listing_reasons = _listing_reasons(run)
     reasons = [r for r, _e, _l in listing_reasons]
+    if not run.versions:
+        reasons.append(
+            Reason(
+                kind="screening",
+                effect=Effect.NEEDS_REVIEW.value,
+                message="no list version was in force: the parties were not screened",
+            )
+        )
     reasons += _embargo_reasons(run)
     reasons += _ownership_reasons(run)
     auths, covered = _authorizations(run, listing_reasons, reasons)

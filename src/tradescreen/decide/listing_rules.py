@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -90,7 +90,7 @@ _NAME_KINDS: tuple[tuple[str, ListKind], ...] = (
 
 # SDN programme tags whose designees also carry an EAR licence requirement (§ 744.8 and
 # §§ 744.12-744.14); only these owners count under the BIS affiliates rule.
-EAR_SDN_PROGRAMS = frozenset({"NPWMD", "SDGT", "SDT", "FTO", "IFSR"})
+EAR_SDN_PROGRAMS = frozenset({"NPWMD", "SDGT", "SDT", "FTO"})
 
 
 def classify(listing: Listing) -> ListKind:
@@ -165,6 +165,9 @@ def interpret(
         )
     if kind in (ListKind.ENTITY_LIST, ListKind.MEU):
         req = parse_requirement(listing.license_requirement, list_kind=kind.value)
+        if kind is ListKind.MEU and req.scope == "unknown":
+            # § 744.21 fixes the MEU requirement; a note in the column does not change it
+            req = replace(req, scope="supp2_744", sections=("744.21",))
         pol = parse_policy(listing.license_policy, list_kind=kind.value)
         app = requirement_applies(
             req, item, as_of=as_of, destination=destination, activity=activity

@@ -8,8 +8,9 @@ in force on the date, as the real screener does.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 from tradescreen.decide.ownership import party_key
 from tradescreen.model import Entity, ListVersion, Query
@@ -18,10 +19,36 @@ from tradescreen.results import Hit, ScreenResult
 POSSIBLE_SCORE = 0.75
 
 
+def _versions(entities: Sequence[Entity]) -> tuple[ListVersion, ...]:
+    """One synthetic version per list code, its hash over the entries' content hashes."""
+    by_code: dict[str, list[Entity]] = {}
+    for ent in entities:
+        for code in dict.fromkeys(x.list_code for x in ent.listings):
+            by_code.setdefault(code, []).append(ent)
+    out = []
+    for i, (code, ents) in enumerate(sorted(by_code.items()), start=1):
+        digest = hashlib.sha256("".join(sorted(e.content_hash() for e in ents)).encode())
+        out.append(
+            ListVersion(
+                id=i,
+                list_code=code,
+                list_name=ents[0].listings[0].list_name,
+                source="static",
+                format="static",
+                sha256=digest.hexdigest(),
+                retrieved_at=datetime(1970, 1, 1, tzinfo=UTC),
+                record_count=len(ents),
+            )
+        )
+    return tuple(out)
+
+
 class StaticScreener:
-    def __init__(self, entities: Sequence[Entity], versions: Sequence[ListVersion] = ()) -> None:
+    def __init__(
+        self, entities: Sequence[Entity], versions: Sequence[ListVersion] | None = None
+    ) -> None:
         self.entities = tuple(entities)
-        self.versions = tuple(versions)
+        self.versions = tuple(versions) if versions is not None else _versions(self.entities)
         self._by_code = {v.list_code: v.id for v in self.versions}
 
     def _score(self, query: str, entity: Entity) -> tuple[float, str]:

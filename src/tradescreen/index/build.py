@@ -21,6 +21,7 @@ from tradescreen.match.prepared import (
     PreparedQuery,
     norm_identifier,
     prepare_name,
+    skeleton,
 )
 from tradescreen.model import Entity, EntityKind, NameKind
 from tradescreen.names.normalize import Tag
@@ -121,6 +122,9 @@ class NameIndex:
                 ids[v].append(f.pos)
         self.postings, self.joined = dict(postings), dict(joined)
         self.deletes, self.skeletons, self.identifiers = dict(deletes), dict(skels), dict(ids)
+
+    def drop_keys(self) -> None:
+        self.postings, self.joined, self.deletes, self.skeletons = {}, {}, {}, {}
 
     @classmethod
     def merge(cls, indexes: Sequence[NameIndex]) -> NameIndex:
@@ -236,8 +240,14 @@ class NameIndex:
             for nid in self.postings.get(a + b, ()):
                 acc[nid] += 0.9
         names = self.names
-        best = sorted(acc.items(), key=lambda kv: (-kv[1], len(names[kv[0]].tokens)))
-        best = best[: config.max_candidates]
+        total = sum(
+            w for w, g in zip(name.weights, name.tags, strict=True) if g not in (Tag.LEGAL, Tag.STOP)
+        )
+        floor = config.candidate_floor * total
+        best = sorted(
+            ((nid, a) for nid, a in acc.items() if a >= floor),
+            key=lambda kv: (-kv[1], len(names[kv[0]].tokens)),
+        )[: config.max_candidates]
         return [nid for nid, _ in best]
 
     def identifier_entities(self, query: PreparedQuery) -> list[int]:

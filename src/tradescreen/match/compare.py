@@ -109,13 +109,24 @@ def _align(
     pairs: list[tuple[float, float, tuple[int, ...], tuple[int, ...], str, int]] = []
     qt, ct = q.tokens, c.tokens
     fuzzy = not (q.non_latin and syllabic(q.text)) and not (c.non_latin and syllabic(c.text))
+    qs, cs = q.skeletons, c.skeletons
+    qw, cw = q.weights, c.weights
     for i, a in enumerate(qt):
+        la = len(a)
         for j, b in enumerate(ct):
+            if a == b:  # fast path
+                pairs.append((qw[i] + cw[j], 1.0, (i,), (j,), "exact", 0))
+                continue
+            # cheap rejections before the full similarity (no fuzzy edit can bridge these)
+            if a[0] != b[0] and (not qs[i] or qs[i] != cs[j]) and la > 1 and len(b) > 1:
+                if not fuzzy or abs(la - len(b)) > 2 or a[-1] != b[-1] and a[1:2] != b[1:2]:
+                    if not (q.tags[i] == Tag.LEGAL and c.tags[j] == Tag.LEGAL):
+                        continue
             s, how, d = token_similarity(
-                a, b, q.skeletons[i], c.skeletons[j], q.tags[i], c.tags[j], config, fuzzy
+                a, b, qs[i], cs[j], q.tags[i], c.tags[j], config, fuzzy
             )
             if s > 0:
-                pairs.append((s * (q.weights[i] + c.weights[j]), s, (i,), (j,), how, d))
+                pairs.append((s * (qw[i] + cw[j]), s, (i,), (j,), how, d))
     # joined forms: "zhong xing" ~ "zhongxing" (either side split)
     for i in range(len(qt) - 1):
         joined = qt[i] + qt[i + 1]

@@ -42,4 +42,5 @@ class MatchConfig:
     identifier_match: float = 0.98  # score at least this on an exact identifier match
     # candidate generation
     max_candidates: int = 40
+    candidate_floor: float = 0.4  # share of the query's weight a candidate must already match
     max_posting: int = 3000  # tokens listed in more names only confirm, never propose

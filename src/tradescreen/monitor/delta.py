@@ -145,8 +145,17 @@ class _Forward:
     """Forward screening of single counterparties: alerts at the threshold, near misses (within
     ``margin`` below it) kept in ``monitor_watch``."""
 
-    def __init__(self, conn: Connection, screener: SnapshotScreener, report: DeltaReport, *,
-                 as_of: date, cut: float, margin: float, at: datetime) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        screener: SnapshotScreener,
+        report: DeltaReport,
+        *,
+        as_of: date,
+        cut: float,
+        margin: float,
+        at: datetime,
+    ) -> None:
         self.conn, self.screener, self.report = conn, screener, report
         self.as_of, self.cut, self.margin, self.at = as_of, cut, margin, at
         self.watch_rows: list[dict[str, Any]] = []
@@ -224,8 +233,11 @@ def _drifted(
         if best >= cut:
             out.add(cpos)
     for k, e in gone:
-        conn.execute(delete(monitor_watch).where(monitor_watch.c.counterparty_key == k,
-                                                 monitor_watch.c.entity_id == e))
+        conn.execute(
+            delete(monitor_watch).where(
+                monitor_watch.c.counterparty_key == k, monitor_watch.c.entity_id == e
+            )
+        )
     return out
 
 
@@ -307,8 +319,15 @@ def rescreen_delta(
 ) -> DeltaReport:
     """Re-screen the register for one list's change ``old_version`` → ``new_version``."""
     return rescreen_diffs(
-        store, [store.diff(old_version, new_version)], settings, conn=conn, screener=screener,
-        as_of=as_of, threshold=threshold, cp_index=cp_index, now=now,
+        store,
+        [store.diff(old_version, new_version)],
+        settings,
+        conn=conn,
+        screener=screener,
+        as_of=as_of,
+        threshold=threshold,
+        cp_index=cp_index,
+        now=now,
     )
 
 
@@ -331,10 +350,15 @@ def rescreen_diffs(
     targets: set[str] = set()
     removed: set[str] = set()
     for d in diffs:
-        report.diffs.append({
-            "old_version": d.old_version, "new_version": d.new_version,
-            "added": len(d.added), "changed": len(d.changed), "removed": len(d.removed),
-        })
+        report.diffs.append(
+            {
+                "old_version": d.old_version,
+                "new_version": d.new_version,
+                "added": len(d.added),
+                "changed": len(d.changed),
+                "removed": len(d.removed),
+            }
+        )
         targets.update(d.added)
         targets.update(d.changed)
         removed.update(d.removed)
@@ -342,12 +366,23 @@ def rescreen_diffs(
 
     def run(c: Connection) -> None:
         if targets:
-            screen_entries(c, snap, targets, as_of=as_of or date.today(),
-                           threshold=threshold, cp_index=cp_index, report=report, now=at)
+            screen_entries(
+                c,
+                snap,
+                targets,
+                as_of=as_of or date.today(),
+                threshold=threshold,
+                cp_index=cp_index,
+                report=report,
+                now=at,
+            )
         if removed:
             for i in range(0, len(removed_ids := sorted(removed)), 500):
-                c.execute(delete(monitor_watch).where(
-                    monitor_watch.c.entity_id.in_(removed_ids[i : i + 500])))
+                c.execute(
+                    delete(monitor_watch).where(
+                        monitor_watch.c.entity_id.in_(removed_ids[i : i + 500])
+                    )
+                )
             report.alerts_closed = close_alerts_for_entities(
                 c, sorted(removed), "list entry removed from the list", now=at
             )
@@ -404,9 +439,7 @@ def screen_counterparties(
 def close_gone(conn: Connection, bundle: IndexBundle, at: datetime) -> int:
     """Close alerts on entries no longer in any version in force."""
     present = {f.entity_id for f in bundle.index.facts}
-    q = select(review_alerts.c.entity_id).where(
-        review_alerts.c.status.in_([*ACTIVE, TRUE_MATCH])
-    )
+    q = select(review_alerts.c.entity_id).where(review_alerts.c.status.in_([*ACTIVE, TRUE_MATCH]))
     gone = sorted({r.entity_id for r in conn.execute(q)} - present)
     return close_alerts_for_entities(conn, gone, "list entry removed from the list", now=at)
 
@@ -430,8 +463,16 @@ def rescreen_full(
     def run(c: Connection) -> None:
         parties = list(iter_counterparties(c))
         report.counterparties = len(parties)
-        screen_counterparties(c, snap, parties, report, as_of=as_of or date.today(),
-                              threshold=threshold, now=at, whole_register=True)
+        screen_counterparties(
+            c,
+            snap,
+            parties,
+            report,
+            as_of=as_of or date.today(),
+            threshold=threshold,
+            now=at,
+            whole_register=True,
+        )
         report.alerts_closed = close_gone(c, snap.bundle, at)
 
     _with_conn(store, conn, run)

@@ -41,9 +41,14 @@ class Expiring:
             id=f"{self.kind}-authorization:{self.id}",
             kind=EntityKind.UNKNOWN,
             names=(Name(f"{self.name} expires on {self.expires_on.isoformat()}"),),
-            listings=(Listing(LIST_CODE, "Authorisation about to expire",
-                              end_date=self.expires_on,
-                              remarks=f"{self.kind} authorisation {self.id}"),),
+            listings=(
+                Listing(
+                    LIST_CODE,
+                    "Authorisation about to expire",
+                    end_date=self.expires_on,
+                    remarks=f"{self.kind} authorisation {self.id}",
+                ),
+            ),
         )
 
 
@@ -60,14 +65,30 @@ def upcoming(
         if a.valid_to is not None and a.in_force(as_of):
             left = (a.valid_to - as_of).days
             if left <= days_ahead:
-                out.append(Expiring("general", a.id, f"{a.name} ({a.citation})", a.valid_to,
-                                    left, (GENERAL_KEY,)))
+                out.append(
+                    Expiring(
+                        "general",
+                        a.id,
+                        f"{a.name} ({a.citation})",
+                        a.valid_to,
+                        left,
+                        (GENERAL_KEY,),
+                    )
+                )
     for lic in licences:
         if lic.valid_on(as_of):
             left = (lic.expiry - as_of).days
             if left <= days_ahead:
-                out.append(Expiring("specific", lic.number, f"Licence {lic.number}", lic.expiry,
-                                    left, lic.parties or (GENERAL_KEY,)))
+                out.append(
+                    Expiring(
+                        "specific",
+                        lic.number,
+                        f"Licence {lic.number}",
+                        lic.expiry,
+                        left,
+                        lic.parties or (GENERAL_KEY,),
+                    )
+                )
     out.sort(key=lambda e: (e.expires_on, e.kind, e.id))
     return out
 
@@ -92,13 +113,21 @@ def raise_expiry_alerts(
     alerts: list[Alert] = []
     for exp in upcoming(as_of, days_ahead, authorizations=auths, licences=lics):
         entity = exp.entity()
-        hit = Hit(entity, entity.name, 1.0,
-                  {"reason": f"expires in {exp.days_left} days", "expires_on":
-                   exp.expires_on.isoformat()}, entity.listings)
+        hit = Hit(
+            entity,
+            entity.name,
+            1.0,
+            {
+                "reason": f"expires in {exp.days_left} days",
+                "expires_on": exp.expires_on.isoformat(),
+            },
+            entity.listings,
+        )
         for party in exp.parties:
             result = ScreenResult(Query(name=party), as_of, (), (hit,))
-            alerts += raise_alerts(conn, counterparty_key=party, result=result, source=SOURCE,
-                                   now=at)
+            alerts += raise_alerts(
+                conn, counterparty_key=party, result=result, source=SOURCE, now=at
+            )
     return alerts
 
 

@@ -57,14 +57,14 @@ def monitor_run(
                 diffs.append(store.diff(last.get(code), vid))
         for code in sorted(set(last) - set(current)):
             warnings.append(f"list {code} is no longer in force; its alerts were left as they are")
-        report = rescreen_diffs(store, diffs, settings, screener=screener, as_of=as_of,
-                                now=started)
+        report = rescreen_diffs(store, diffs, settings, screener=screener, as_of=as_of, now=started)
         report.warnings += warnings
         with store.engine.begin() as c:
             keys = unscreened_keys(c)
             if keys:
-                screen_counterparties(c, snap, iter_counterparties(c, keys=keys), report,
-                                      as_of=as_of, now=started)
+                screen_counterparties(
+                    c, snap, iter_counterparties(c, keys=keys), report, as_of=as_of, now=started
+                )
     report = replace(report, versions=current)
     with store.engine.begin() as c:
         record_run(c, report, started)
@@ -72,9 +72,13 @@ def monitor_run(
         try:
             with store.engine.begin() as c:
                 if list_webhooks(c):
-                    deliver(c, "alerts.opened",
-                            {"alerts": report.opened, "run": report.to_dict()},
-                            settings, **(webhook_kwargs or {}))
+                    deliver(
+                        c,
+                        "alerts.opened",
+                        {"alerts": report.opened, "run": report.to_dict()},
+                        settings,
+                        **(webhook_kwargs or {}),
+                    )
         except TradescreenError as exc:
             report.warnings.append(f"webhooks not sent: {exc}")
     return report

@@ -122,7 +122,12 @@ def _pair(conn: Connection, counterparty_key: str, entity_id: str) -> Alert | No
 
 
 def list_alerts(
-    conn: Connection, *, status: str | None = None, counterparty_key: str | None = None
+    conn: Connection,
+    *,
+    status: str | None = None,
+    counterparty_key: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Alert]:
     """Alerts, most recently changed first; filter by status and/or counterparty."""
     if status is not None and status not in STATUSES:
@@ -132,6 +137,8 @@ def list_alerts(
         q = q.where(review_alerts.c.status == status)
     if counterparty_key is not None:
         q = q.where(review_alerts.c.counterparty_key == counterparty_key)
+    if limit is not None:
+        q = q.limit(limit).offset(offset)
     return [_alert(r) for r in conn.execute(q)]
 
 

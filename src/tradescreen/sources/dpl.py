@@ -2,8 +2,8 @@
 
 Columns: Name, Street_Address, City, State, Country, Postal_Code, Effective_Date,
 Expiration_Date, Standard_Order, Last_Update, Action, FR_Citation. ``Effective_Date`` →
-start date (``source``), ``Expiration_Date`` → end date, ``FR_Citation`` → citations,
-``Last_Update`` newest → ``data_date`` is not known before reading, so it is left None.
+start date (``source``), ``Expiration_Date`` → end date, ``FR_Citation`` → citations.
+The file carries no "as of" date (only per-row ``Last_Update``), so ``data_date`` is None.
 A person or firm can appear in several rows (one per address): the id hashes list code + name +
 country, and repeated keys add the address (``ids.IdAllocator``). Kind is UNKNOWN: the file does
 not say whether a row is a person or a firm.

@@ -80,8 +80,11 @@ ID_KINDS = (
 _ID = re.compile(
     r"^(?:alt\.\s+)?(?P<kind>"
     + "|".join(re.escape(k) for k in sorted(ID_KINDS, key=len, reverse=True))
-    + r")\s+(?P<value>[^\s(][^()]*?)(?:\s+\((?P<country>[^)]*)\))?\.?$"
+    + r")\s+(?P<rest>[^\s(].*)$"
 )
+# "Passport A123 (Iran) issued 10 Jan 2001 expires ...": the value ends at a bracket or a date note.
+_ID_END = re.compile(r"\s*\(|\s+(?:issued|expires|expiring|expiration|valid)\b", re.I)
+_BRACKET = re.compile(r"\(([^)]*)\)")
 _DOB = re.compile(r"^(?:alt\.\s+)?DOB\s+(?P<v>.+)$")
 _POB = re.compile(r"^(?:alt\.\s+)?POB\s+(?P<v>.+)$")
 _NAT = re.compile(
@@ -131,6 +134,10 @@ def parse_remarks(text: str | None) -> Remarks:
         elif m := _LINKED.match(item):
             out.linked.append(m["v"].strip())
         elif m := _ID.match(item):
-            country = to_iso2(m["country"]) if m["country"] else None
-            out.identifiers.append(Identifier(m["kind"], m["value"].strip(), country))
+            rest = m["rest"]
+            value = _ID_END.split(rest, maxsplit=1)[0].strip(" ,")
+            bracket = _BRACKET.search(rest)
+            country = to_iso2(bracket[1]) if bracket else None
+            if value:
+                out.identifiers.append(Identifier(m["kind"], value, country))
     return out

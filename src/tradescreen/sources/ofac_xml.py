@@ -168,8 +168,9 @@ def _entity(el: etree._Element, ids: IdAllocator) -> Entity:
         if not typ or not val:
             continue
         if typ == "Birthdate":
-            d = parse_partial(_first(f, "fromDateBegin") if len(val) > 4 else val)
-            births.extend([val if d is None else d])
+            d = parse_partial(val) or parse_partial(_first(f, "fromDateBegin"))
+            if d:
+                births.append(d)
         elif typ == "Place of Birth":
             places.append(val)
         elif typ in ("Nationality Country", "Citizenship Country", "Nationality of Registration"):

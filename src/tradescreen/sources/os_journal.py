@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -74,6 +75,11 @@ def _names(primary: str, alias: str, previous: str, weak: str = "") -> list[Name
     return out
 
 
+def _countries(value: str) -> list[str]:
+    """``Russian, Finnish`` / ``Ukrainian and/or Russian`` → one value per country."""
+    return [p for p in (_io.clean(x) for x in re.split(r"[,;]| and/or | and ", value)) if p]
+
+
 def _journal(r: dict[str, str], ids: IdAllocator) -> Entity:
     code = _CELEX.get(r["celex"].strip())
     if code is None:
@@ -82,11 +88,9 @@ def _journal(r: dict[str, str], ids: IdAllocator) -> Entity:
     if not name:
         raise ValueError("empty name")
     countries = _io.dedupe(
-        c
-        for c in map(to_iso2, _io.split_multi(r["country"]) + _io.split_multi(r["jurisdiction"]))
-        if c
+        c for c in map(to_iso2, _countries(r["country"]) + _countries(r["jurisdiction"])) if c
     )
-    nats = _io.dedupe(c for c in map(to_iso2, _io.split_multi(r["nationality"])) if c)
+    nats = _io.dedupe(c for c in map(to_iso2, _countries(r["nationality"])) if c)
     start = parse_date(r["startDate"])
     addresses = tuple(Address(full=a) for a in _io.split_multi(r["address"]))
     idents = [Identifier(col, v) for col in _ID_COLS for v in _io.split_multi(r.get(col))]

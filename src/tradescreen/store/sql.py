@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import and_, delete, func, insert, select, update
@@ -32,7 +32,7 @@ from tradescreen.db import make_engine
 from tradescreen.errors import NotFound, StoreError
 from tradescreen.model import Entity, ListVersion, entity_from_dict
 from tradescreen.settings import Settings
-from tradescreen.store.base import NewVersion, VersionDiff
+from tradescreen.store.base import NewVersion, Store, VersionDiff
 from tradescreen.store.tables import (
     STATUS_ACTIVE,
     STATUS_QUARANTINED,
@@ -212,11 +212,30 @@ class SqlStore:
             seen.add(entity.id)
             batch.append(entity_row(vid, entity))
             if len(batch) >= CHUNK:
-                conn.execute(insert(entities), batch)
+                self._bulk(conn, batch)
                 batch = []
         if batch:
-            conn.execute(insert(entities), batch)
+            self._bulk(conn, batch)
         return vid
+
+    def _bulk(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """executemany; on PostgreSQL (psycopg 3) a COPY inside the same transaction."""
+        if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+            cols = ("version_id", "entity_id", "kind", "name", "content_hash", "data")
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            sql = f"COPY entities ({', '.join(cols)}) FROM STDIN"
+            try:
+                cur: Any = raw.cursor()  # a psycopg.Cursor
+                with cur, cur.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(tuple(row[c] for c in cols))
+            except Exception as exc:
+                if type(exc).__module__.startswith("psycopg"):
+                    raise StoreError(f"entities not stored: {_one_line(exc)}") from exc
+                raise
+            return
+        conn.execute(insert(entities), rows)
 
     def _code(self, conn: Connection, version_id: int) -> str:
         return str(self._row(conn, version_id)["list_code"])
@@ -391,6 +410,12 @@ def open_store(settings: Settings, *, create: bool = True) -> SqlStore:
     if create:
         store.create_schema()
     return store
+
+
+if TYPE_CHECKING:  # mypy proves SqlStore implements the Store Protocol exactly
+
+    def _is_a_store(engine: Engine) -> Store:
+        return SqlStore(engine)
 
 
 __all__ = ["CHUNK", "SqlStore", "entity_row", "open_store", "plain"]

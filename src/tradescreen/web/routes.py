@@ -55,6 +55,7 @@ MESSAGES = {
     "rejected": "Clearing rejected. The alert is open again.",
     "signed_out": "You are signed out.",
 }
+QUEUE_PAGE = 200
 QUEUES = ("open", "pending_approval", "true_match", "false_positive", "closed")
 Text = Annotated[str, Form()]
 
@@ -134,9 +135,12 @@ def _guard(w: Web, role: str) -> session.WebUser | Response:
         return _login_redirect(w.request)
     if not user.allows(role):
         return w.render(
-            "error.html", user, 403, title="Not allowed",
+            "error.html",
+            user,
+            403,
+            title="Not allowed",
             detail=f"This page needs the {role} role; your key has the {user.role} role.",
-        )  # fmt: skip
+        )
     return user
 
 
@@ -186,14 +190,22 @@ def login(request: Request, api_key: Text = "", next: Text = "/ui/search") -> Re
     user = session.login(w.engine, api_key) if api_key.strip() else None
     if user is None:
         return w.render(
-            "login.html", None, 401, next=_safe_next(next),
+            "login.html",
+            None,
+            401,
+            next=_safe_next(next),
             error="That API key is not valid (unknown or revoked).",
-        )  # fmt: skip
+        )
     resp = RedirectResponse(_safe_next(next), status_code=303)
     resp.set_cookie(
-        session.COOKIE, session.make_cookie(w.secret, user.key_id), max_age=session.TTL_SECONDS,
-        httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/ui",
-    )  # fmt: skip
+        session.COOKIE,
+        session.make_cookie(w.secret, user.key_id),
+        max_age=session.TTL_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/ui",
+    )
     return resp
 
 
@@ -262,17 +274,30 @@ def search(
         return user
     form = {"name": name, "country": country, "kind": kind, "as_of": as_of, "cp": counterparty}
     if not w.csrf_ok(csrf):
-        return w.render("search.html", user, 400, form=form, outcome=None,
-                        error="Your session expired; please submit the form again.")  # fmt: skip
+        return w.render(
+            "search.html",
+            user,
+            400,
+            form=form,
+            outcome=None,
+            error="Your session expired; please submit the form again.",
+        )
     try:
         query, day = _parse_query(name, country, kind, as_of)
         if w.screener is None:
             raise TradescreenError("The screening engine is not available.")
         with w.engine.begin() as conn:
             outcome = screen_and_review(
-                conn, w.screener, query, as_of=day, actor=user.name, key=w.key,
-                counterparty_key=counterparty, source="web", channel="web",
-            )  # fmt: skip
+                conn,
+                w.screener,
+                query,
+                as_of=day,
+                actor=user.name,
+                key=w.key,
+                counterparty_key=counterparty,
+                source="web",
+                channel="web",
+            )
     except TradescreenError as err:
         status = err.http_status if 400 <= err.http_status < 500 else 500
         return w.render("search.html", user, status, form=form, outcome=None, error=err.message)
@@ -334,9 +359,13 @@ def lists_page(request: Request) -> Response:
     present = {r.version.list_code for r in rows}
     missing = [c for c in w.settings.required_lists if c not in present]
     return w.render(
-        "lists.html", user, rows=rows, missing=missing,
-        stale_after=w.settings.stale_after_days, now=datetime.now(UTC),
-    )  # fmt: skip
+        "lists.html",
+        user,
+        rows=rows,
+        missing=missing,
+        stale_after=w.settings.stale_after_days,
+        now=datetime.now(UTC),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -354,12 +383,24 @@ def alerts_page(request: Request, status: str = "open", counterparty: str = "") 
     if status not in QUEUES:
         status = "open"
     with w.engine.connect() as conn:
-        alerts = list_alerts(conn, status=status, counterparty_key=counterparty.strip() or None)
+        alerts = list_alerts(
+            conn,
+            status=status,
+            counterparty_key=counterparty.strip() or None,
+            limit=QUEUE_PAGE + 1,
+        )
         tally = counts(conn)
+    more = len(alerts) > QUEUE_PAGE
     return w.render(
-        "alerts.html", user, alerts=alerts, queue=status, counts=tally, queues=QUEUES,
+        "alerts.html",
+        user,
+        alerts=alerts[:QUEUE_PAGE],
+        more=more,
+        queue=status,
+        counts=tally,
+        queues=QUEUES,
         counterparty=counterparty,
-    )  # fmt: skip
+    )
 
 
 def _alert_page(
@@ -380,10 +421,18 @@ def _alert_page(
     entity = w.store.get_entity(alert.entity_id) if w.store is not None else None
     changed = entity is not None and entity.content_hash() != alert.entity_hash
     return w.render(
-        "alert.html", user, status, alert=alert, history=history, proposal=proposal,
-        clearing=clearing, entity=entity, changed=changed, error=error,
+        "alert.html",
+        user,
+        status,
+        alert=alert,
+        history=history,
+        proposal=proposal,
+        clearing=clearing,
+        entity=entity,
+        changed=changed,
+        error=error,
         approval_score=approval_score(w.settings),
-    )  # fmt: skip
+    )
 
 
 @router.get("/alerts/{alert_id}")
@@ -416,9 +465,14 @@ def alert_action(
         with w.engine.begin() as conn:
             if action == "decide":
                 alert = decisions.decide(
-                    conn, alert_id, reviewer=user.name, verdict=verdict, reason=reason,
-                    key=w.key, approval_score=approval_score(w.settings),
-                )  # fmt: skip
+                    conn,
+                    alert_id,
+                    reviewer=user.name,
+                    verdict=verdict,
+                    reason=reason,
+                    key=w.key,
+                    approval_score=approval_score(w.settings),
+                )
                 msg = "pending" if alert.status == "pending_approval" else "decided"
             elif action == "approve":
                 decisions.approve(conn, alert_id, approver=user.name, key=w.key, reason=reason)

@@ -1,0 +1,124 @@
+"""``tradescreen screen NAME``: screen one party against the lists in force.
+
+Exit 0 whenever it ran (hits or not); with ``--fail-on-hit`` exit 1 on any hit. Errors exit 2+
+through the typed errors (cli/__init__.py maps them).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tradescreen.cli._app import app
+from tradescreen.errors import InvalidInput
+from tradescreen.model import EntityKind, Query
+from tradescreen.results import ScreenResult
+from tradescreen.settings import Settings
+
+KINDS = ("organization", "person", "vessel", "aircraft")
+
+
+def _date(value: str | None) -> date:
+    if not value:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"--as-of must be YYYY-MM-DD, got {value!r}") from exc
+
+
+def _datetime(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"--known-at must be an ISO date-time, got {value!r}") from exc
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def explain_text(expl: dict[str, Any]) -> str:
+    """One short line of what aligned with what, and the penalties."""
+    parts = []
+    for a in expl.get("aligned", []):
+        how = a["how"]
+        if how == "fuzzy":
+            how = f"fuzzy d={a.get('distance')}"
+        parts.append(f"{a['query']}~{a['candidate']} ({how})" if how != "exact" else a["query"])
+    if expl.get("unmatched_query"):
+        parts.append("missing: " + " ".join(expl["unmatched_query"]))
+    for p in expl.get("penalties", []):
+        parts.append(f"-{p['reason']}")
+    return "; ".join(parts)
+
+
+def render(result: ScreenResult, console: Console) -> None:
+    if not result.hits:
+        console.print(f"No hit for {result.query.name!r} as of {result.as_of.isoformat()}.")
+    else:
+        table = Table(title=f"{len(result.hits)} hit(s) for {result.query.name!r}")
+        for col in ("score", "name", "matched name", "lists", "citations", "explanation"):
+            table.add_column(col, overflow="fold")
+        for h in result.hits:
+            cites = sorted({str(c) for x in h.listings for c in x.citations})
+            table.add_row(
+                f"{h.score:.3f}",
+                h.entity.name,
+                h.matched_name,
+                ", ".join(sorted({x.list_code for x in h.listings})),
+                "; ".join(cites[:4]) + (" ..." if len(cites) > 4 else ""),
+                explain_text(h.explanation) + ("" if not h.warnings else f" [{'; '.join(h.warnings)}]"),
+            )
+        console.print(table)
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {w}")
+
+
+@app.command("screen")
+def screen_command(
+    name: Annotated[str, typer.Argument(help="The name to screen.")],
+    country: Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="organization | person | vessel | aircraft")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today).")] = None,
+    known_at: Annotated[
+        str | None, typer.Option("--known-at", help="Replay the lists as loaded at this time.")
+    ] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", min=0.0, max=1.0)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    fail_on_hit: Annotated[bool, typer.Option("--fail-on-hit", help="Exit 1 on any hit.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+) -> int:
+    """Screen NAME against every list in force."""
+    from tradescreen.screen import Screener
+    from tradescreen.store.sql import open_store
+
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"--kind must be one of {', '.join(KINDS)}")
+    if not name.strip():
+        raise InvalidInput("the name to screen is empty")
+    settings = Settings(db=db) if db else Settings()
+    query = Query(
+        name=name,
+        kind=EntityKind(kind) if kind else None,
+        country=country.upper() if country else None,
+    )
+    screener = Screener(open_store(settings), settings)
+    result = screener.screen(
+        query, as_of=_date(as_of), known_at=_datetime(known_at), threshold=threshold
+    )
+    if json_out:
+        sys.stdout.write(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        render(result, Console())
+    code = 1 if (fail_on_hit and result.hits) else 0
+    if code:
+        raise typer.Exit(code)
+    return code
