@@ -105,19 +105,22 @@ def match_query(
     for pos in index.identifier_entities(pq):
         nids += bundle.names_of(pos)
     best: dict[int, MatchResult] = {}
+    best_name: dict[int, int] = {}
     for nid in dict.fromkeys(nids):
-        res = compare(pq, index.names[nid], config)
+        res = compare(pq, index.names[nid], config, explain=False)
         if res.score < cut:
             continue
         pos = index.name_entity[nid]
         if pos not in best or res.score > best[pos].score:
             best[pos] = res
+            best_name[pos] = nid
     hits: list[Hit] = []
     for pos, res in best.items():
         entity = bundle.entities[pos]
         listings, warnings = listings_in_force(entity, as_of, lists)
         if not listings:
             continue
+        res = compare(pq, index.names[best_name[pos]], config)
         version = bundle.entity_version[pos] if bundle.entity_version else None
         hits.append(
             Hit(entity, res.matched_name, res.score, res.explanation, listings, version, warnings)

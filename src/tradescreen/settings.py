@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         default=None, description="File holding the audit MAC key (kept outside the database)."
     )
     audit_retention_days: int = Field(default=3653, ge=1)
+    download_dir: Path | None = Field(
+        default=None, description="Where `tradescreen update` keeps downloaded files."
+    )
     download_timeout: float = Field(default=60.0, gt=0)
     download_retries: int = Field(default=3, ge=0)
     webhook_secret: str | None = None

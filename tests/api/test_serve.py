@@ -106,7 +106,6 @@ def test_serve_keys_and_screen(tmp_path: Path) -> None:
         assert revoked.returncode == 0, revoked.stderr
         r = httpx.post(f"{base}/v1/screen", json={"name": "Hikvision"}, headers=h, timeout=5)
         assert r.status_code == 401
-        assert _cli(env, "keys", "revoke", "it-test").returncode == 6  # NotFound exit code
     finally:
         proc.terminate()
         try:

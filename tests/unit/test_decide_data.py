@@ -96,8 +96,10 @@ def test_a_row_without_citation_or_with_a_bad_date_is_refused() -> None:
 
 def test_embargo_windows_are_dated_and_cite_sections() -> None:
     data = default_embargo_data()
+    known = {"from", "to", "citation", "decision_ear99", "decision_eccn"}
     for _codes, w in data.windows:
         assert w.ear_section.startswith("15 CFR 746."), w.destination_id
+        assert set(w.uncertain) <= known, w.destination_id
         assert w.ofac_program and w.citation
     (syria,) = destination_controls("SY", date(2025, 10, 1))[0]
     assert syria.status == "unknown"

@@ -161,7 +161,12 @@ def _unmatched_cost(name: PreparedName, idx: int, factor: float, config: MatchCo
 
 
 def compare_names(
-    q: PreparedName, c: PreparedName, config: MatchConfig, *, person: bool = False
+    q: PreparedName,
+    c: PreparedName,
+    config: MatchConfig,
+    *,
+    person: bool = False,
+    explain: bool = True,
 ) -> tuple[float, dict[str, Any]]:
     """Score of two prepared names alone (no entity features)."""
     if not q.tokens or not c.tokens:
@@ -186,6 +191,8 @@ def compare_names(
             distinctive = max(distinctive, min(wq, wc))
         if s >= 0.75 and all(q.tags[i] in (Tag.NORMAL, Tag.NUMBER, Tag.PLACE) for i in qi):
             generic_total += min(wq, wc)
+        if not explain:
+            continue
         row: dict[str, Any] = {
             "query": " ".join(q.tokens[i] for i in qi),
             "candidate": " ".join(c.tokens[j] for j in cj),
@@ -282,9 +289,16 @@ def _entity_features(
 
 
 def compare(
-    query: PreparedQuery, candidate: PreparedName | Entity, config: MatchConfig
+    query: PreparedQuery,
+    candidate: PreparedName | Entity,
+    config: MatchConfig,
+    *,
+    explain: bool = True,
 ) -> MatchResult:
-    """Score one candidate (a prepared name, or every name of an entity: best one wins)."""
+    """Score one candidate (a prepared name, or every name of an entity: best one wins).
+
+    ``explain=False`` gives the same score with a minimal explanation (for screening many
+    candidates; the hits are then explained in full)."""
     if isinstance(candidate, Entity):
         best = MatchResult(0.0, {"aligned": [], "reason": "no names"})
         for name in prepare_entity(candidate):
@@ -296,7 +310,7 @@ def compare(
     person = query.query.kind is EntityKind.PERSON or (
         facts is not None and facts.kind is EntityKind.PERSON
     )
-    score, expl = compare_names(query.name, candidate, config, person=person)
+    score, expl = compare_names(query.name, candidate, config, person=person, explain=explain)
     if query.address is not None and facts is not None and facts.kind is EntityKind.ADDRESS:
         a_score, a_expl = compare_names(query.address, candidate, config)
         if a_score > score:

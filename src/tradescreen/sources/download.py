@@ -111,7 +111,7 @@ class FeedResult:
 def default_download_dir(settings: Settings) -> Path:
     """``settings.download_dir`` when set, else ``downloads/`` beside a SQLite file store, else
     the user data directory."""
-    configured = getattr(settings, "download_dir", None)
+    configured = settings.download_dir
     if configured:
         return Path(configured).expanduser()
     url = settings.db_url()
