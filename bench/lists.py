@@ -42,7 +42,7 @@ _KIND = {
 def _open(path: Path) -> io.TextIOBase:
     if path.suffix == ".gz":
         return io.TextIOWrapper(gzip.open(path), encoding="utf-8")
-    return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    return open(path, encoding="utf-8", errors="replace")
 
 
 def _cites(text: str | None) -> tuple[Citation, ...]:
@@ -115,7 +115,8 @@ def nsf_json(path: Path) -> Iterator[Entity]:
 
 
 def un_xml(path: Path = UN) -> Iterator[Entity]:
-    root = etree.parse(gzip.open(path)).getroot()
+    with gzip.open(path) as fh:
+        root = etree.parse(fh).getroot()
     for tag, kind in (("INDIVIDUAL", EntityKind.PERSON), ("ENTITY", EntityKind.ORGANIZATION)):
         for el in root.iter(tag):
             parts = [

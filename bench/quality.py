@@ -21,15 +21,14 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import lists  # noqa: E402
-import variants  # noqa: E402
-
-from tradescreen.match.compare import compare  # noqa: E402
-from tradescreen.match.config import DEFAULT_THRESHOLD, MatchConfig  # noqa: E402
-from tradescreen.match.prepared import prepare_name, prepare_query  # noqa: E402
-from tradescreen.model import EntityKind, Query  # noqa: E402
-from tradescreen.names.tokens import TokenWeights  # noqa: E402
-from tradescreen.screen import IndexBundle, match_query  # noqa: E402
+import lists
+import variants
+from tradescreen.match.compare import compare
+from tradescreen.match.config import DEFAULT_THRESHOLD, MatchConfig
+from tradescreen.match.prepared import prepare_name, prepare_query
+from tradescreen.model import EntityKind, Query
+from tradescreen.names.tokens import TokenWeights
+from tradescreen.screen import IndexBundle, match_query
 
 RESULTS = Path(__file__).parent / "results"
 AS_OF = date(2026, 8, 1)
@@ -38,8 +37,10 @@ Scorer = Callable[[str, str, str], float]
 
 def pairs(path: Path) -> list[tuple[str, str, str, bool]]:
     with open(path, encoding="utf-8") as fh:
-        return [(r["schema"], r["name1"], r["name2"], r["is_match"].strip().lower() == "true")
-                for r in csv.DictReader(fh)]
+        return [
+            (r["schema"], r["name1"], r["name2"], r["is_match"].strip().lower() == "true")
+            for r in csv.DictReader(fh)
+        ]
 
 
 def prf(scores: Sequence[float], labels: Sequence[bool], t: float) -> tuple[float, float, float]:
@@ -63,8 +64,10 @@ def best_threshold(scores: Sequence[float], labels: Sequence[bool]) -> tuple[flo
 def tradescreen_scorer(weights: TokenWeights, config: MatchConfig) -> Scorer:
     def score(schema: str, a: str, b: str) -> float:
         kind = EntityKind.PERSON if schema == "Person" else None
-        return compare(prepare_query(Query(a, kind=kind), weights), prepare_name(b, weights),
-                       config).score
+        return compare(
+            prepare_query(Query(a, kind=kind), weights), prepare_name(b, weights), config
+        ).score
+
     return score
 
 
@@ -73,6 +76,7 @@ def wratio_scorer() -> Scorer:
 
     def score(schema: str, a: str, b: str) -> float:
         return float(fuzz.WRatio(a, b, processor=utils.default_process)) / 100.0
+
     return score
 
 
@@ -92,8 +96,11 @@ def nomenklatura_scorers() -> dict[str, Scorer]:
         cfg = algo.default_config()
 
         def score(schema: str, a: str, b: str, algo=algo, cfg=cfg) -> float:  # type: ignore[no-untyped-def]
-            sch = "Person" if schema == "Person" else ("Company" if schema in (
-                "Company", "Organization") else "LegalEntity")
+            sch = (
+                "Person"
+                if schema == "Person"
+                else ("Company" if schema in ("Company", "Organization") else "LegalEntity")
+            )
             q = model.make_entity(sch)
             n = next(ids)
             q.id = f"q{n}"
@@ -102,6 +109,7 @@ def nomenklatura_scorers() -> dict[str, Scorer]:
             c.id = f"c{n}"
             c.add("name", b)
             return float(algo.compare(q, c, cfg).score)
+
         out[name] = score
     return out
 
@@ -125,8 +133,13 @@ def plot_pr(title: str, curves: dict[str, tuple[list[float], list[bool]]], path:
     plt.close(fig)
 
 
-def run_pairs(name: str, rows: list[tuple[str, str, str, bool]], scorers: dict[str, Scorer],
-              default: dict[str, float], out: list[str]) -> None:
+def run_pairs(
+    name: str,
+    rows: list[tuple[str, str, str, bool]],
+    scorers: dict[str, Scorer],
+    default: dict[str, float],
+    out: list[str],
+) -> None:
     curves: dict[str, tuple[list[float], list[bool]]] = {}
     labels = [y for *_, y in rows]
     for label, fn in scorers.items():
@@ -137,8 +150,10 @@ def run_pairs(name: str, rows: list[tuple[str, str, str, bool]], scorers: dict[s
         t = default.get(label, 0.7)
         p, r, f = prf(scores, labels, t)
         bt, bf = best_threshold(scores, labels)
-        out.append(f"| {name} ({len(rows)}) | {label} | {t:.2f} | {p:.3f} | {r:.3f} | {f:.3f} | "
-                   f"{bf:.3f} @ {bt:.2f} | {dt:.1f}s |")
+        out.append(
+            f"| {name} ({len(rows)}) | {label} | {t:.2f} | {p:.3f} | {r:.3f} | {f:.3f} | "
+            f"{bf:.3f} @ {bt:.2f} | {dt:.1f}s |"
+        )
     plot_pr(name, curves, RESULTS / f"pr_{name}.png")
 
 
@@ -150,9 +165,15 @@ def screening_rate(bundle: IndexBundle, queries: list[Query], config: MatchConfi
 def person_queries(path: Path, *, with_dob: bool = True) -> list[Query]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
-        return [Query(r["full_name"], kind=EntityKind.PERSON,
-                      birth_date=(r.get("date_of_birth") or None) if with_dob else None)
-                for r in csv.DictReader(fh) if r["full_name"].strip()]
+        return [
+            Query(
+                r["full_name"],
+                kind=EntityKind.PERSON,
+                birth_date=(r.get("date_of_birth") or None) if with_dob else None,
+            )
+            for r in csv.DictReader(fh)
+            if r["full_name"].strip()
+        ]
 
 
 def main() -> None:
@@ -171,23 +192,38 @@ def main() -> None:
     print(f"indexes built in {time.perf_counter() - t0:.1f}s", flush=True)
     weights = everything.index.weights
     scorers: dict[str, Scorer] = {"tradescreen": tradescreen_scorer(weights, config)}
-    default = {"tradescreen": DEFAULT_THRESHOLD, "wratio": 0.85, "logic-v2": 0.7,
-               "logic-v1": 0.7, "name-based": 0.7}
+    default = {
+        "tradescreen": DEFAULT_THRESHOLD,
+        "wratio": 0.85,
+        "logic-v2": 0.7,
+        "logic-v1": 0.7,
+        "name-based": 0.7,
+    }
     if not args.no_peers:
         scorers.update(nomenklatura_scorers())
         scorers["wratio"] = wratio_scorer()
-    out = ["# Quality", "", f"Run {time.strftime('%Y-%m-%d %H:%M')} UTC; `{' '.join(sys.argv)}`",
-           "", "## Pair sets", "",
-           "| set | system | threshold | precision | recall | F1 | best F1 @ t | time |",
-           "|---|---|---|---|---|---|---|---|"]
+    out = [
+        "# Quality",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M')} UTC; `{' '.join(sys.argv)}`",
+        "",
+        "## Pair sets",
+        "",
+        "| set | system | threshold | precision | recall | F1 | best F1 @ t | time |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     ev = lists.EVAL
-    run_pairs("name_bench", pairs(ev / "nomenklatura_name_bench" / "cases.csv"), scorers, default,
-              out)
+    run_pairs(
+        "name_bench", pairs(ev / "nomenklatura_name_bench" / "cases.csv"), scorers, default, out
+    )
     cascade = pairs(ev / "watchman_cascade_name_pairs" / "cascade-name-pairs.csv") + pairs(
-        ev / "watchman_cascade_name_pairs" / "cascade-name-pairs-2.csv")
+        ev / "watchman_cascade_name_pairs" / "cascade-name-pairs-2.csv"
+    )
     run_pairs("cascade", cascade, scorers, default, out)
     xs = []
-    with open(ev / "watchman_cross_script_pairs" / "cross_script_pairs.csv", encoding="utf-8") as fh:
+    with open(
+        ev / "watchman_cross_script_pairs" / "cross_script_pairs.csv", encoding="utf-8"
+    ) as fh:
         for line in fh:
             if line.strip() and not line.startswith("#"):
                 q, m, *_ = next(csv.reader([line]))
@@ -195,22 +231,41 @@ def main() -> None:
     run_pairs("cross_script", xs, scorers, default, out)
     print("\n".join(out), flush=True)
 
-    out += ["", "## Screening sets (any hit at the threshold)", "",
-            "| set | system | n | rate | note |", "|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Screening sets (any hit at the threshold)",
+        "",
+        "| set | system | n | rate | note |",
+        "|---|---|---|---|---|",
+    ]
     rng = random.Random(7)
-    for label, bundle, path, kind in [
-        ("UN positives untreated → recall", un, ev / "yente_candidate_generation" /
-         "positives_un_untreated.csv", "recall"),
-        ("UN positives treated → recall", un, ev / "yente_candidate_generation" /
-         "positives_un_treated.csv", "recall"),
-        ("US Congress → FP rate (all lists)", everything, ev / "yente_candidate_generation" /
-         "positives_us_congress_untreated.csv", "fp"),
+    for label, bundle, path, _kind in [
+        (
+            "UN positives untreated → recall",
+            un,
+            ev / "yente_candidate_generation" / "positives_un_untreated.csv",
+            "recall",
+        ),
+        (
+            "UN positives treated → recall",
+            un,
+            ev / "yente_candidate_generation" / "positives_un_treated.csv",
+            "recall",
+        ),
+        (
+            "US Congress → FP rate (all lists)",
+            everything,
+            ev / "yente_candidate_generation" / "positives_us_congress_untreated.csv",
+            "fp",
+        ),
     ]:
         qs = person_queries(path)
         t1 = time.perf_counter()
         rate = screening_rate(bundle, qs, config)
-        out.append(f"| {label} | tradescreen | {len(qs)} | {rate:.4f} | "
-                   f"{len(qs) / (time.perf_counter() - t1):.0f} q/s |")
+        out.append(
+            f"| {label} | tradescreen | {len(qs)} | {rate:.4f} | "
+            f"{len(qs) / (time.perf_counter() - t1):.0f} q/s |"
+        )
         print(out[-1], flush=True)
     negs: list[Query] = []
     for f in ("negatives_global.csv.gz", "negatives_us.csv.gz"):
@@ -219,8 +274,10 @@ def main() -> None:
         negs = rng.sample(negs, args.negatives)
     t1 = time.perf_counter()
     rate = screening_rate(everything, negs, config)
-    out.append(f"| negatives global+us → FP rate (all lists) | tradescreen | {len(negs)} | "
-               f"{rate:.4f} | {len(negs) / (time.perf_counter() - t1):.0f} q/s |")
+    out.append(
+        f"| negatives global+us → FP rate (all lists) | tradescreen | {len(negs)} | "
+        f"{rate:.4f} | {len(negs) / (time.perf_counter() - t1):.0f} q/s |"
+    )
     print(out[-1], flush=True)
 
     # Entity List variants and look-alikes (against the 2026 EL)
@@ -235,37 +292,67 @@ def main() -> None:
         hits = match_query(el, Query(v.query), config, AS_OF)
         found += any(h.entity.id == by_name[v.source] for h in hits)
     la_hits = [v for v in neg if match_query(el, Query(v.query), config, AS_OF)]
-    out.append(f"| EL variants → recall of the source entry | tradescreen | {len(pos)} | "
-               f"{found / len(pos):.4f} | seed 20260701 |")
-    out.append(f"| EL look-alikes → hit rate | tradescreen | {len(neg)} | "
-               f"{len(la_hits) / max(1, len(neg)):.4f} | |")
+    out.append(
+        f"| EL variants → recall of the source entry | tradescreen | {len(pos)} | "
+        f"{found / len(pos):.4f} | seed 20260701 |"
+    )
+    out.append(
+        f"| EL look-alikes → hit rate | tradescreen | {len(neg)} | "
+        f"{len(la_hits) / max(1, len(neg)):.4f} | |"
+    )
     print("\n".join(out[-2:]), flush=True)
     for how in sorted({v.how for v in pos}):
         sub = [v for v in pos if v.how == how]
-        ok = sum(any(h.entity.id == by_name[v.source] for h in match_query(
-            el, Query(v.query), config, AS_OF)) for v in sub)
+        ok = sum(
+            any(
+                h.entity.id == by_name[v.source]
+                for h in match_query(el, Query(v.query), config, AS_OF)
+            )
+            for v in sub
+        )
         out.append(f"| EL variants: {how} | tradescreen | {len(sub)} | {ok / len(sub):.4f} | |")
-    (RESULTS / "lookalike_hits.txt").write_text("\n".join(f"{v.query}\t{v.source}"
-                                                          for v in la_hits))
+    (RESULTS / "lookalike_hits.txt").write_text(
+        "\n".join(f"{v.query}\t{v.source}" for v in la_hits)
+    )
 
     # peers on samples of the screening sets: brute force over every name of the index
     if not args.no_peers:
-        for label, bundle, qs, rate_kind in [
-            ("UN positives treated → recall", un, person_queries(
-                ev / "yente_candidate_generation" / "positives_un_treated.csv"), "recall"),
-            ("negatives → FP rate (UN list)", un, rng.sample(negs, min(args.peer_sample,
-                                                                       len(negs))), "fp"),
+        for label, bundle, qs, _rate_kind in [
+            (
+                "UN positives treated → recall",
+                un,
+                person_queries(ev / "yente_candidate_generation" / "positives_un_treated.csv"),
+                "recall",
+            ),
+            (
+                "negatives → FP rate (UN list)",
+                un,
+                rng.sample(negs, min(args.peer_sample, len(negs))),
+                "fp",
+            ),
         ]:
             names = [n.text for n in bundle.index.names]
             for peer in ("wratio",):
                 fn = scorers[peer]
                 t1 = time.perf_counter()
                 from rapidfuzz import fuzz, process, utils
-                hit = sum(1 for q in qs if process.extractOne(
-                    q.name, names, scorer=fuzz.WRatio, processor=utils.default_process,
-                    score_cutoff=default[peer] * 100) is not None)
-                out.append(f"| {label} | {peer} (brute force) | {len(qs)} | {hit / len(qs):.4f} "
-                           f"| {len(qs) / (time.perf_counter() - t1):.0f} q/s |")
+
+                hit = sum(
+                    1
+                    for q in qs
+                    if process.extractOne(
+                        q.name,
+                        names,
+                        scorer=fuzz.WRatio,
+                        processor=utils.default_process,
+                        score_cutoff=default[peer] * 100,
+                    )
+                    is not None
+                )
+                out.append(
+                    f"| {label} | {peer} (brute force) | {len(qs)} | {hit / len(qs):.4f} "
+                    f"| {len(qs) / (time.perf_counter() - t1):.0f} q/s |"
+                )
                 del fn
             print(out[-1], flush=True)
     (RESULTS / "quality.md").write_text("\n".join(out) + "\n")

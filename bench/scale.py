@@ -54,6 +54,7 @@ def batch_db(work: Path) -> str:
     from tradescreen.store.sql import open_store
 
     db = work / "batch.db"
+    db.unlink(missing_ok=True)  # a fresh index, built by the code being measured
     settings = Settings(db=str(db))
     store = open_store(settings)
     for path in LISTS:

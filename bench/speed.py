@@ -19,15 +19,14 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import lists  # noqa: E402
-import variants  # noqa: E402
-
-from tradescreen.index.build import NameIndex  # noqa: E402
-from tradescreen.match.compare import compare  # noqa: E402
-from tradescreen.match.config import MatchConfig  # noqa: E402
-from tradescreen.match.prepared import prepare_query  # noqa: E402
-from tradescreen.model import Query  # noqa: E402
-from tradescreen.screen import IndexBundle, match_query  # noqa: E402
+import lists
+import variants
+from tradescreen.index.build import NameIndex
+from tradescreen.match.compare import compare
+from tradescreen.match.config import MatchConfig
+from tradescreen.match.prepared import prepare_query
+from tradescreen.model import Query
+from tradescreen.screen import IndexBundle, match_query
 
 RESULTS = Path(__file__).parent / "results"
 AS_OF = date(2026, 8, 1)
@@ -42,7 +41,9 @@ def workload(groups: dict[str, list], n: int, rng: random.Random) -> list[Query]
     listed = [v.query for v in variants.generate(rng.sample(names, n // 2), seed=1)]
     with gzip.open(lists.EVAL / "yente_candidate_generation" / "negatives_us.csv.gz", "rt") as fh:
         negs = [line.split(",")[0] for line in fh.readlines()[1:]]
-    qs = rng.sample(listed, min(len(listed), n // 2)) + rng.sample(negs, n - min(len(listed), n // 2))
+    qs = rng.sample(listed, min(len(listed), n // 2)) + rng.sample(
+        negs, n - min(len(listed), n // 2)
+    )
     rng.shuffle(qs)
     return [Query(q) for q in qs if q.strip()]
 
@@ -67,12 +68,18 @@ def main() -> None:
     t0 = time.perf_counter()
     merged = NameIndex.merge(loaded)
     t_merge = time.perf_counter() - t0
-    bundle = IndexBundle(merged, [e for v in groups.values() for e in v],
-                         [i for i, v in enumerate(groups.values()) for _ in v])
-    out += [f"- lists: {len(groups)} files, {n_entities:,} entities, {len(merged.names):,} names",
-            f"- index build (tokenise + weights + keys, all lists): {t_build:.1f} s",
-            f"- index blobs: {sum(map(len, blobs)) / 1e6:.1f} MB; load all from bytes "
-            f"{t_load:.2f} s; merge + keys over all versions {t_merge:.2f} s", ""]
+    bundle = IndexBundle(
+        merged,
+        [e for v in groups.values() for e in v],
+        [i for i, v in enumerate(groups.values()) for _ in v],
+    )
+    out += [
+        f"- lists: {len(groups)} files, {n_entities:,} entities, {len(merged.names):,} names",
+        f"- index build (tokenise + weights + keys, all lists): {t_build:.1f} s",
+        f"- index blobs: {sum(map(len, blobs)) / 1e6:.1f} MB; load all from bytes "
+        f"{t_load:.2f} s; merge + keys over all versions {t_merge:.2f} s",
+        "",
+    ]
     qs = workload(groups, args.queries, rng)
     for q in qs[:50]:  # warm caches
         match_query(bundle, q, config, AS_OF)
@@ -87,10 +94,13 @@ def main() -> None:
     lat.sort()
     p50 = statistics.median(lat) * 1000
     p99 = lat[int(len(lat) * 0.99)] * 1000
-    out += [f"- workload: {len(qs)} queries (half listed-name variants, half synthetic persons); "
-            f"{hits} raised a hit",
-            f"- single query latency: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {lat[-1] * 1000:.1f} ms",
-            f"- batch: {len(qs) / total:.0f} queries/s on one core", ""]
+    out += [
+        f"- workload: {len(qs)} queries (half listed-name variants, half synthetic persons); "
+        f"{hits} raised a hit",
+        f"- single query latency: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {lat[-1] * 1000:.1f} ms",
+        f"- batch: {len(qs) / total:.0f} queries/s on one core",
+        "",
+    ]
     # logic-v2 on the same candidates
     try:
         from followthemoney import model
@@ -122,11 +132,13 @@ def main() -> None:
         for q in sample:
             match_query(bundle, q, config, AS_OF)
         t_e2e = time.perf_counter() - t0
-        out += [f"- same candidates ({len(pairs)} pairs from {len(sample)} queries): tradescreen "
-                f"compare {len(pairs) / t_ours:,.0f} pairs/s, logic-v2 {len(pairs) / t_peer:,.0f} "
-                f"pairs/s → ratio {t_peer / t_ours:.0f}×",
-                f"- end to end (candidates + scoring + listings) vs logic-v2 scoring alone: "
-                f"{t_peer / t_e2e:.0f}×"]
+        out += [
+            f"- same candidates ({len(pairs)} pairs from {len(sample)} queries): tradescreen "
+            f"compare {len(pairs) / t_ours:,.0f} pairs/s, logic-v2 {len(pairs) / t_peer:,.0f} "
+            f"pairs/s → ratio {t_peer / t_ours:.0f}×",
+            f"- end to end (candidates + scoring + listings) vs logic-v2 scoring alone: "
+            f"{t_peer / t_e2e:.0f}×",
+        ]
     except ImportError as exc:
         out.append(f"- logic-v2 unavailable: {exc}")
     out.append(f"- peak RSS: {rss_mb():.0f} MB")

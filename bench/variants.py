@@ -20,10 +20,45 @@ LEGAL_RE = re.compile(
     r"gmbh|jsc|ooo|pjsc|s\.a\.|fze|l\.l\.c\.)\s*$",
     re.IGNORECASE,
 )
-PLACES = ["Beijing", "Shanghai", "Shenzhen", "Hangzhou", "Guangzhou", "Zhejiang", "Jiangsu",
-          "Wuhan", "Chengdu", "Xian", "Tianjin", "Nanjing", "Moscow", "Dubai", "Hong Kong"]
-SYLLABLES = ["xin", "yuan", "hua", "tai", "feng", "jia", "long", "sheng", "rui", "kang", "bo",
-             "da", "tong", "hong", "mei", "lian", "zhi", "chuang", "wei", "yi"]
+PLACES = [
+    "Beijing",
+    "Shanghai",
+    "Shenzhen",
+    "Hangzhou",
+    "Guangzhou",
+    "Zhejiang",
+    "Jiangsu",
+    "Wuhan",
+    "Chengdu",
+    "Xian",
+    "Tianjin",
+    "Nanjing",
+    "Moscow",
+    "Dubai",
+    "Hong Kong",
+]
+SYLLABLES = [
+    "xin",
+    "yuan",
+    "hua",
+    "tai",
+    "feng",
+    "jia",
+    "long",
+    "sheng",
+    "rui",
+    "kang",
+    "bo",
+    "da",
+    "tong",
+    "hong",
+    "mei",
+    "lian",
+    "zhi",
+    "chuang",
+    "wei",
+    "yi",
+]
 
 
 @dataclass(frozen=True)
@@ -82,14 +117,18 @@ def lookalike_of(name: str, rng: random.Random, vocabulary: set[str]) -> Variant
     if not distinctive or len(words) - len(distinctive) < 2:
         return None
     invented = "".join(rng.sample(SYLLABLES, 2)).capitalize()
-    new = [invented if i == distinctive[0] else w for i, w in enumerate(words)
-           if i == distinctive[0] or i not in distinctive]
+    new = [
+        invented if i == distinctive[0] else w
+        for i, w in enumerate(words)
+        if i == distinctive[0] or i not in distinctive
+    ]
     legal = name[len(_core(name)) :].strip(" ,") or "Co., Ltd."
     return Variant(f"{' '.join(new)} {legal}", name, "lookalike", False)
 
 
-def generate(names: Iterable[str], seed: int = 20260701, generic_vocabulary: set[str] | None = None
-             ) -> list[Variant]:
+def generate(
+    names: Iterable[str], seed: int = 20260701, generic_vocabulary: set[str] | None = None
+) -> list[Variant]:
     rng = random.Random(seed)
     vocab = generic_vocabulary or set()
     out: list[Variant] = []

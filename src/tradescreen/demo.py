@@ -155,7 +155,7 @@ def run(out: Path, as_of: date, console: Console) -> int:
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         console.print(
-            f"against the sample's known truth (column '{TRUTH_COLUMN}', not used for screening): "
+            f"sample truth (column '{TRUTH_COLUMN}', never given to the screener): "
             f"{tp}/{tp + fn} listed flagged, {fp}/{truth.count('clear')} clear flagged; "
             f"precision {precision:.2f}, recall {recall:.2f}"
         )

@@ -243,3 +243,43 @@ def test_pending_clearing_reopens_when_entry_changes(
     with pytest.raises(InvalidInput):
         approve(conn, alert.id, approver="bob", key=KEY)
     assert get_alert(conn, alert.id).to_dict()["status"] == "open"
+
+
+def test_screen_and_review_suppresses_per_counterparty(
+    conn: Connection, make_entity: E, make_hit: H, make_result: R
+) -> None:
+    from datetime import date
+    from typing import Any
+
+    from tradescreen.model import Query
+    from tradescreen.review.workflow import query_key, screen_and_review
+
+    listed = make_entity("el-5", "Orion Trading LLC")
+
+    class FakeScreener:
+        def screen(self, query: Query, *, as_of: date, **kw: Any) -> ScreenResult:
+            return make_result(make_hit(listed, 0.9), name=query.name)
+
+    q = Query("Orion  Trading", country="ae")
+    assert query_key(q) == "adhoc:orion trading|AE"
+    first = screen_and_review(conn, FakeScreener(), q, as_of=date(2026, 1, 5), actor="ann", key=KEY)
+    assert first.counterparty_key == "adhoc:orion trading|AE" and first.suppressed == ()
+    (alert,) = first.alerts
+    assert first.alert_for("el-5") == alert and first.alert_for("x") is None
+    decide(conn, alert.id, reviewer="ann", verdict="false_positive", reason="r", key=KEY)
+    again = screen_and_review(conn, FakeScreener(), q, as_of=date(2026, 1, 5), actor="ann", key=KEY)
+    assert again.alerts == () and again.is_suppressed("el-5")
+    assert again.record is not None
+    assert again.record.payload["context"]["suppressed"] == ["el-5"]
+    assert len(again.record.payload["hits"]) == 1  # the full answer is still recorded
+    other = screen_and_review(
+        conn,
+        FakeScreener(),
+        q,
+        as_of=date(2026, 1, 5),
+        actor="bob",
+        key=KEY,
+        counterparty_key=" CUST-7 ",
+    )
+    assert other.counterparty_key == "CUST-7" and len(other.alerts) == 1
+    assert verify(conn, KEY).ok

@@ -285,6 +285,8 @@ def test_specific_licence_covers_only_what_it_names(hikvision: Entity) -> None:
         tx("Hikvision", date(2024, 1, 1), item="5A002", value=50_000), [hikvision], ctx
     )
     assert too_much.decision == "license_required"
+    (shown,) = too_much.authorizations
+    assert shown["kind"] == "specific_licence" and "over limit" in shown["not_covering"][0]
     expired = decide(tx("Hikvision", date(2025, 1, 1), item="5A002"), [hikvision], ctx)
     assert expired.decision == "license_required"
 

@@ -23,8 +23,11 @@ LISTED = [
     "China Electronics Technology Group Corporation 14th Research Institute",
     "China Electronics Technology Group Corporation 38th Research Institute",
     "Huawei Technologies Co., Ltd.",
-] + [f"Firm{i} {g} Co., Ltd." for i in range(60) for g in (
-    "Technology", "Digital Technology", "International Trading", "Electronics Group")]
+] + [
+    f"Firm{i} {g} Co., Ltd."
+    for i in range(60)
+    for g in ("Technology", "Digital Technology", "International Trading", "Electronics Group")
+]
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +73,10 @@ def test_number_mismatch_is_penalised(weights: TokenWeights) -> None:
     r = score("CETC 14th Research Institute", LISTED[4], weights)
     same = score("China Electronics Technology Group Corp No. 14 Research Inst", LISTED[3], weights)
     assert r.score < CONFIG.threshold
-    assert any(p["reason"] == "number mismatch" for p in
-               score(LISTED[3], LISTED[4], weights).explanation["penalties"])
+    assert any(
+        p["reason"] == "number mismatch"
+        for p in score(LISTED[3], LISTED[4], weights).explanation["penalties"]
+    )
     assert same.score >= 0.9
 
 
@@ -108,21 +113,30 @@ def test_token_similarity_rules() -> None:
 
 def entity(**kw: object) -> Entity:
     base: dict[str, object] = {
-        "id": "e1", "kind": EntityKind.PERSON, "names": (Name("Ivan Petrov"),)}
+        "id": "e1",
+        "kind": EntityKind.PERSON,
+        "names": (Name("Ivan Petrov"),),
+    }
     base.update(kw)
     return Entity(**base)  # type: ignore[arg-type]
 
 
 def test_entity_features_kind_country_dob_identifier() -> None:
-    e = entity(countries=("RU",), birth_dates=("1970-01-02",),
-               identifiers=(Identifier("Passport", "AB-123 456"),))
+    e = entity(
+        countries=("RU",),
+        birth_dates=("1970-01-02",),
+        identifiers=(Identifier("Passport", "AB-123 456"),),
+    )
     base = compare(prepare_query(Query("Ivan Petrov")), e, CONFIG).score
     kind = compare(prepare_query(Query("Ivan Petrov", kind=EntityKind.VESSEL)), e, CONFIG)
     country = compare(prepare_query(Query("Ivan Petrov", country="FR")), e, CONFIG)
     dob_bad = compare(prepare_query(Query("Ivan Petrov", birth_date="1990")), e, CONFIG)
     dob_ok = compare(prepare_query(Query("Ivan Petrov", birth_date="1970")), e, CONFIG)
-    ident = compare(prepare_query(Query("I. Petrof", identifiers=(
-        Identifier("Passport", "ab123456"),))), e, CONFIG)
+    ident = compare(
+        prepare_query(Query("I. Petrof", identifiers=(Identifier("Passport", "ab123456"),))),
+        e,
+        CONFIG,
+    )
     assert kind.score < base and country.score < base and dob_bad.score < base
     assert dob_ok.score >= base and dob_ok.explanation.get("birth_date") == "match"
     assert ident.score >= CONFIG.identifier_match

@@ -133,7 +133,9 @@ def test_normalize_never_crashes_and_is_idempotent(text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.text(alphabet="华为技术有限公司中兴通讯第十四研究所海康威视 abcCoLtd.,-1234", max_size=30))
+@given(
+    st.text(alphabet="华为技术有限公司中兴通讯第十四研究所海康威视 abcCoLtd.,-1234", max_size=30)
+)
 def test_normalize_idempotent_on_mixed_han_latin(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once

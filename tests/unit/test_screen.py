@@ -20,18 +20,36 @@ def listing(start: date | None, end: date | None = None, code: str = "us_bis_el"
 
 ENTITIES = {
     1: [
-        Entity("el-1", EntityKind.ORGANIZATION,
-               (Name("Hangzhou Hikvision Digital Technology Co., Ltd."),),
-               (listing(date(2019, 10, 9)),)),
-        Entity("el-2", EntityKind.ORGANIZATION, (Name("Dahua Technology"),),
-               (listing(None),)),
-        Entity("el-3", EntityKind.ORGANIZATION, (Name("Removed Widgets Ltd"),),
-               (listing(date(2010, 1, 1), date(2015, 1, 1)),)),
-    ] + [Entity(f"el-g{i}", EntityKind.ORGANIZATION, (Name(f"Gen{i} Technology Co., Ltd."),),
-                (listing(date(2020, 1, 1)),)) for i in range(30)],
+        Entity(
+            "el-1",
+            EntityKind.ORGANIZATION,
+            (Name("Hangzhou Hikvision Digital Technology Co., Ltd."),),
+            (listing(date(2019, 10, 9)),),
+        ),
+        Entity("el-2", EntityKind.ORGANIZATION, (Name("Dahua Technology"),), (listing(None),)),
+        Entity(
+            "el-3",
+            EntityKind.ORGANIZATION,
+            (Name("Removed Widgets Ltd"),),
+            (listing(date(2010, 1, 1), date(2015, 1, 1)),),
+        ),
+    ]
+    + [
+        Entity(
+            f"el-g{i}",
+            EntityKind.ORGANIZATION,
+            (Name(f"Gen{i} Technology Co., Ltd."),),
+            (listing(date(2020, 1, 1)),),
+        )
+        for i in range(30)
+    ],
     2: [
-        Entity("dpl-1", EntityKind.ORGANIZATION, (Name("Dahua Electronics Corporation"),),
-               (listing(date(2017, 9, 1), code="us_bis_dpl"),)),
+        Entity(
+            "dpl-1",
+            EntityKind.ORGANIZATION,
+            (Name("Dahua Electronics Corporation"),),
+            (listing(date(2017, 9, 1), code="us_bis_dpl"),),
+        ),
     ],
 }
 
@@ -114,8 +132,9 @@ def test_index_persisted_per_version_and_reused(store: MemoryStore) -> None:
 
 def test_screen_many_and_pure_match_query(store: MemoryStore) -> None:
     s = Screener(store)
-    results = s.screen_many([Query("Dahua Technology"), Query("Nothing Alike")],
-                            as_of=date(2026, 1, 1))
+    results = s.screen_many(
+        [Query("Dahua Technology"), Query("Nothing Alike")], as_of=date(2026, 1, 1)
+    )
     assert [bool(r.hits) for r in results] == [True, False]
     _, bundle = s.bundle()
     shipped = pickle.loads(pickle.dumps(bundle))  # what a Spark worker receives

@@ -20,20 +20,56 @@ def db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'ts.db'}"
     store = open_store(Settings(db=url))
     ents = [
-        Entity("el-1", EntityKind.ORGANIZATION, (Name("Dahua Technology"),),
-               (Listing("us_bis_el", "Entity List", citations=(Citation(84, 54002),),
-                        start_date=date(2019, 10, 9)),)),
-    ] + [Entity(f"el-{i}", EntityKind.ORGANIZATION, (Name(f"Gen{i} Technology Co"),),
-                (Listing("us_bis_el", "Entity List", start_date=date(2020, 1, 1)),))
-         for i in range(2, 20)]
-    store.add_versions([NewVersion("us_bis_el", "Entity List", "test", "test", "0", ents,
-                                   retrieved_at=datetime(2026, 1, 1, tzinfo=UTC))])
+        Entity(
+            "el-1",
+            EntityKind.ORGANIZATION,
+            (Name("Dahua Technology"),),
+            (
+                Listing(
+                    "us_bis_el",
+                    "Entity List",
+                    citations=(Citation(84, 54002),),
+                    start_date=date(2019, 10, 9),
+                ),
+            ),
+        ),
+    ] + [
+        Entity(
+            f"el-{i}",
+            EntityKind.ORGANIZATION,
+            (Name(f"Gen{i} Technology Co"),),
+            (Listing("us_bis_el", "Entity List", start_date=date(2020, 1, 1)),),
+        )
+        for i in range(2, 20)
+    ]
+    store.add_versions(
+        [
+            NewVersion(
+                "us_bis_el",
+                "Entity List",
+                "test",
+                "test",
+                "0",
+                ents,
+                retrieved_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+        ]
+    )
     return url
 
 
 def test_hit_json_exit_zero(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["screen", "Zhejiang Dahua Technology Co Ltd", "--db", db, "--json",
-               "--as-of", "2026-01-01"])
+    rc = main(
+        [
+            "screen",
+            "Zhejiang Dahua Technology Co Ltd",
+            "--db",
+            db,
+            "--json",
+            "--as-of",
+            "2026-01-01",
+        ]
+    )
     out = orjson.loads(capsys.readouterr().out)
     assert rc == 0
     assert out["hits"][0]["name"] == "Dahua Technology"
@@ -44,8 +80,10 @@ def test_hit_json_exit_zero(db: str, capsys: pytest.CaptureFixture[str]) -> None
 def test_fail_on_hit(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["screen", "Dahua Technology", "--db", db, "--fail-on-hit"]) == 1
     assert main(["screen", "Nothing Alike At All", "--db", db, "--fail-on-hit"]) == 0
-    assert main(["screen", "Dahua Technology", "--db", db, "--as-of", "2019-01-01",
-                 "--fail-on-hit"]) == 0
+    assert (
+        main(["screen", "Dahua Technology", "--db", db, "--as-of", "2019-01-01", "--fail-on-hit"])
+        == 0
+    )
 
 
 def test_human_table(db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,8 +94,12 @@ def test_human_table(db: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["   "], ["Dahua", "--as-of", "yesterday"], ["Dahua", "--kind", "city"],
-     ["Dahua", "--known-at", "noon"]],
+    [
+        ["   "],
+        ["Dahua", "--as-of", "yesterday"],
+        ["Dahua", "--kind", "city"],
+        ["Dahua", "--known-at", "noon"],
+    ],
 )
 def test_errors_exit_two(db: str, args: list[str]) -> None:
     assert main(["screen", *args, "--db", db]) == 2

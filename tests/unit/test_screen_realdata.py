@@ -40,8 +40,10 @@ def screener(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screener]:
 def el_hits(s: Screener, name: str, as_of: date = TODAY) -> list[tuple[str, list[str]]]:
     res = s.screen(Query(name), as_of=as_of)
     return [
-        (h.entity.name, [str(c) for x in h.listings if x.list_code == "us_bis_el"
-                         for c in x.citations])
+        (
+            h.entity.name,
+            [str(c) for x in h.listings if x.list_code == "us_bis_el" for c in x.citations],
+        )
         for h in res.hits
         if any(x.list_code == "us_bis_el" for x in h.listings)
     ]
@@ -55,8 +57,9 @@ def test_hikvision_entity_list_hit_with_citation(screener: Screener) -> None:
 
 
 def test_dahua_el_ahead_of_dpl_namesake(screener: Screener) -> None:
-    res = screener.screen(Query("Zhejiang Dahua Technology Co., Ltd."), as_of=TODAY,
-                          threshold=0.3, limit=50)
+    res = screener.screen(
+        Query("Zhejiang Dahua Technology Co., Ltd."), as_of=TODAY, threshold=0.3, limit=50
+    )
     names = [h.entity.name.casefold() for h in res.hits]
     assert "dahua technology" in names
     el = names.index("dahua technology")
@@ -70,8 +73,9 @@ def test_huawei_listed_on_2019_05_22(screener: Screener) -> None:
 
 
 def test_hikvision_not_on_entity_list_on_2019_05_22(screener: Screener) -> None:
-    assert not el_hits(screener, "Hangzhou Hikvision Digital Technology Co., Ltd.",
-                       date(2019, 5, 22))
+    assert not el_hits(
+        screener, "Hangzhou Hikvision Digital Technology Co., Ltd.", date(2019, 5, 22)
+    )
 
 
 @pytest.mark.parametrize("generic", ["CORP", "Technology Co., Ltd.", "International Trading"])

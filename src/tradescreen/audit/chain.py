@@ -40,7 +40,7 @@ from tradescreen.settings import Settings
 PRUNED = "audit.pruned"
 GENESIS = ""  # prev_mac of the very first record
 KEY_BYTES = 32
-_MAX_RETRIES = 5
+_MAX_RETRIES = 20
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import importlib
 import sys
 
-import click
-
 from tradescreen.cli._app import app
 from tradescreen.errors import TradescreenError
 
@@ -33,23 +31,22 @@ for _name in COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status. Usage errors (unknown option, missing argument) are
+    printed by Typer itself and exit 2; a ``TradescreenError`` prints its one line and exits with
+    its own code."""
     try:
-        result = app(args=argv, standalone_mode=False)
-    except click.ClickException as exc:  # usage errors: bad option, missing argument
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
-        print("aborted", file=sys.stderr)
-        return 130
+        app(args=argv, standalone_mode=True)
     except TradescreenError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
-    except SystemExit as exc:  # typer/click usage errors and explicit exits
-        return int(exc.code or 0) if isinstance(exc.code, int) else 2
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    return result if isinstance(result, int) else 0
+    return 0
 
 
 __all__ = ["app", "main"]

@@ -73,7 +73,8 @@ def render(result: ScreenResult, console: Console) -> None:
                 h.matched_name,
                 ", ".join(sorted({x.list_code for x in h.listings})),
                 "; ".join(cites[:4]) + (" ..." if len(cites) > 4 else ""),
-                explain_text(h.explanation) + ("" if not h.warnings else f" [{'; '.join(h.warnings)}]"),
+                explain_text(h.explanation)
+                + ("" if not h.warnings else f" [{'; '.join(h.warnings)}]"),
             )
         console.print(table)
     for w in result.warnings:
@@ -87,7 +88,9 @@ def screen_command(
     kind: Annotated[
         str | None, typer.Option("--kind", help="organization | person | vessel | aircraft")
     ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today).")
+    ] = None,
     known_at: Annotated[
         str | None, typer.Option("--known-at", help="Replay the lists as loaded at this time.")
     ] = None,

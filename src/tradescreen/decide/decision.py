@@ -417,6 +417,8 @@ def _authorizations(
                 )
                 if ok or (name and "does not name" not in why):
                     break
+            if not ok and "does not name" in why:
+                continue  # a licence for other parties is not shown
             view = shown.setdefault(
                 f"licence:{lic.number}",
                 {

@@ -9,6 +9,7 @@ document frequencies of all of them (so a 15-entry list does not make "technolog
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -136,8 +137,9 @@ class NameIndex:
         for idx in indexes:
             offset = len(out.facts)
             out.facts.extend(
-                EntityFacts(f.pos + offset, f.entity_id, f.kind, f.countries, f.birth_years,
-                            f.identifiers)
+                EntityFacts(
+                    f.pos + offset, f.entity_id, f.kind, f.countries, f.birth_years, f.identifiers
+                )
                 for f in idx.facts
             )
             out.names.extend(idx.names)
@@ -171,7 +173,7 @@ class NameIndex:
 
     @classmethod
     def from_bytes(cls, data: bytes, *, with_keys: bool = True) -> NameIndex:
-        fmt, state = pickle.loads(data)  # noqa: S301 - our own blob, written by to_bytes
+        fmt, state = pickle.loads(data)
         if fmt != FORMAT:
             raise ValueError(f"unknown index format {fmt!r}")
         version_ids, raw_facts, raw_names, n_docs, df = state
@@ -236,12 +238,14 @@ class NameIndex:
                 local[nid] = max(local.get(nid, 0.0), w * 0.9)
             for nid, g in local.items():
                 acc[nid] += g
-        for a, b in zip(toks, toks[1:], strict=False):
+        for a, b in itertools.pairwise(toks):
             for nid in self.postings.get(a + b, ()):
                 acc[nid] += 0.9
         names = self.names
         total = sum(
-            w for w, g in zip(name.weights, name.tags, strict=True) if g not in (Tag.LEGAL, Tag.STOP)
+            w
+            for w, g in zip(name.weights, name.tags, strict=True)
+            if g not in (Tag.LEGAL, Tag.STOP)
         )
         floor = config.candidate_floor * total
         best = sorted(

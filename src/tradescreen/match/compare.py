@@ -9,12 +9,11 @@ unmatched candidate token ``candidate_unmatched`` times its weight; features of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
@@ -118,13 +117,16 @@ def _align(
                 pairs.append((qw[i] + cw[j], 1.0, (i,), (j,), "exact", 0))
                 continue
             # cheap rejections before the full similarity (no fuzzy edit can bridge these)
-            if a[0] != b[0] and (not qs[i] or qs[i] != cs[j]) and la > 1 and len(b) > 1:
-                if not fuzzy or abs(la - len(b)) > 2 or a[-1] != b[-1] and a[1:2] != b[1:2]:
-                    if not (q.tags[i] == Tag.LEGAL and c.tags[j] == Tag.LEGAL):
-                        continue
-            s, how, d = token_similarity(
-                a, b, qs[i], cs[j], q.tags[i], c.tags[j], config, fuzzy
-            )
+            if (
+                a[0] != b[0]
+                and (not qs[i] or qs[i] != cs[j])
+                and la > 1
+                and len(b) > 1
+                and (not fuzzy or abs(la - len(b)) > 2 or (a[-1] != b[-1] and a[1:2] != b[1:2]))
+                and not (q.tags[i] == Tag.LEGAL and c.tags[j] == Tag.LEGAL)
+            ):
+                continue
+            s, how, d = token_similarity(a, b, qs[i], cs[j], q.tags[i], c.tags[j], config, fuzzy)
             if s > 0:
                 pairs.append((s * (qw[i] + cw[j]), s, (i,), (j,), how, d))
     # joined forms: "zhong xing" ~ "zhongxing" (either side split)
@@ -211,14 +213,23 @@ def compare_names(
     den += sum(_unmatched_cost(c, j, cf, config) for j in miss_c)
     score = num / den if den > 0 else 0.0
     penalties: list[dict[str, Any]] = []
-    if config.native_script and q.non_latin and c.non_latin and _script(q.text) == _script(c.text):
-        if squash(q.text) != squash(c.text):
-            r = fuzz.token_sort_ratio(fold(q.text), fold(c.text)) / 100.0
-            if r < score:
-                score = r
-                penalties.append({"reason": "native script differs", "factor": round(r, 3)})
-    dq = [i for i in miss_q if q.tags[i] == Tag.NORMAL and q.weights[i] >= config.distinctive_weight]
-    dc = [j for j in miss_c if c.tags[j] == Tag.NORMAL and c.weights[j] >= config.distinctive_weight]
+    if (
+        config.native_script
+        and q.non_latin
+        and c.non_latin
+        and _script(q.text) == _script(c.text)
+        and squash(q.text) != squash(c.text)
+    ):
+        r = fuzz.token_sort_ratio(fold(q.text), fold(c.text)) / 100.0
+        if r < score:
+            score = r
+            penalties.append({"reason": "native script differs", "factor": round(r, 3)})
+    dq = [
+        i for i in miss_q if q.tags[i] == Tag.NORMAL and q.weights[i] >= config.distinctive_weight
+    ]
+    dc = [
+        j for j in miss_c if c.tags[j] == Tag.NORMAL and c.weights[j] >= config.distinctive_weight
+    ]
     if dq and dc:
         score *= config.conflict
         penalties.append({"reason": "conflicting distinctive words", "factor": config.conflict})
@@ -231,14 +242,17 @@ def compare_names(
         score *= config.no_distinctive
         penalties.append({"reason": "no distinctive word aligned", "factor": config.no_distinctive})
     expl_extra: dict[str, Any] = {}
-    if not (qnums and cnums and qnums != cnums):
-        if (miss_q or miss_c) and score < config.squashed_min:
-            sq, sc = squash(q.text), squash(c.text)
-            if min(len(sq), len(sc)) >= 6:
-                r = Levenshtein.normalized_similarity(sq, sc)
-                if r >= config.squashed_min and r - 0.05 > score:
-                    score = r - 0.05
-                    expl_extra["squashed"] = round(r, 3)
+    if (
+        not (qnums and cnums and qnums != cnums)
+        and (miss_q or miss_c)
+        and (score < config.squashed_min)
+    ):
+        sq, sc = squash(q.text), squash(c.text)
+        if min(len(sq), len(sc)) >= 6:
+            r = Levenshtein.normalized_similarity(sq, sc)
+            if r >= config.squashed_min and r - 0.05 > score:
+                score = r - 0.05
+                expl_extra["squashed"] = round(r, 3)
     expl: dict[str, Any] = {
         "aligned": rows,
         "unmatched_query": [q.tokens[i] for i in miss_q],

@@ -272,33 +272,44 @@ PLACES: frozenset[str] = frozenset(
         "korea",
         "hong",
         "kong",
-        
-        
-        
-        
     ]
 )
 
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?|\b[a-z]\.(?=[a-z]\b)")
 _APOS = re.compile(r"[\'’`ʼ]")
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _LEET = re.compile(r"(?<=[a-z])[0134579](?=[a-z])")
 _LEET_MAP = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g"}
 UNITS: dict[str, int] = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen".split()
+        _words(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen"
+        )
     )
 }
 TENS: dict[str, int] = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 ROMAN: dict[str, str] = {
     r: str(i)
     for i, r in enumerate(
-        "_ _ ii iii iv _ vi vii viii ix _ _ xii xiii xiv xv xvi xvii xviii xix xx".split()
+        _words("_ _ ii iii iv _ vi vii viii ix _ _ xii xiii xiv xv xvi xvii xviii xix xx")
     )
     if r != "_"
 }
@@ -382,11 +393,20 @@ def tag_of(token: str) -> Tag:
 
 @lru_cache(maxsize=131072)
 def tokenize(text: str) -> tuple[str, ...]:
-    """The canonical tokens of a name (never raises; may be empty)."""
+    """The canonical tokens of a name (never raises; may be empty).
+
+    Legal forms and canonical spellings are applied until nothing changes, so a name made of
+    canonical tokens maps to itself (``normalize`` is idempotent).
+    """
     latin = join_dotted(_APOS.sub("", fold(transliterate(fold(text)))))
     latin = _ROMAN_RE.sub(lambda m: ROMAN[m.group(0)], latin)
-    latin = replace_legal_forms(latin)
-    return tuple(canonical_tokens(split_tokens(latin)))
+    tokens = tuple(canonical_tokens(split_tokens(replace_legal_forms(latin))))
+    for _ in range(3):
+        again = tuple(canonical_tokens(split_tokens(replace_legal_forms(" ".join(tokens)))))
+        if again == tokens:
+            break
+        tokens = again
+    return tokens
 
 
 def normalize(text: str) -> str:

@@ -77,7 +77,7 @@ HAN_GENERIC: dict[str, str] = {
 }
 
 # Place names kept as one pinyin token each (only needed so they split from what follows).
-HAN_PLACES: tuple[str, ...] = [
+HAN_PLACES: list[str] = [
     "北京",
     "上海",
     "天津",
