@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     download_dir: Path | None = Field(
         default=None, description="Where `tradescreen update` keeps downloaded files."
     )
+    review_approval_score: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Clearing a hit scored at or above this needs a second reviewer's approval.",
+    )
     download_timeout: float = Field(default=60.0, gt=0)
     download_retries: int = Field(default=3, ge=0)
     webhook_secret: str | None = None

@@ -93,16 +93,58 @@ def test_load_then_screen_hikvision_cites_its_federal_register_notice(real_db: P
         assert "us_bis_el" in proc.stdout and "us_ofac_sdn" in proc.stdout
 
 
-def test_load_the_bundled_sample_and_screen(tmp_path: Path) -> None:
-    """The Quick start: load the sample list, screen one name, get JSON with a citation."""
-    db = tmp_path / "sample.db"
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
     _need("load", db)
     proc = tradescreen("load", str(SAMPLE), db=db)
     assert proc.returncode == 0, f"{proc.stdout[-2000:]}\n{proc.stderr}"
-    _need("screen", db)
-    proc = tradescreen("screen", "Hikvision", "--json", db=db)
-    assert proc.returncode in (0, 1), proc.stderr
+    return db
+
+
+def test_load_the_bundled_sample_and_screen(sample_db: Path) -> None:
+    """The Quick start: load the sample list, screen one name, get JSON with a citation."""
+    _need("screen", sample_db)
+    proc = tradescreen("screen", "Hikvision", "--country", "CN", "--json", db=sample_db)
+    assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
     top = _hits_on(payload, "us_bis_el")[0]
     assert top["name"] == HIKVISION
+    assert top["matched_name"] == "Hikvision"
     assert any("84 FR 54002" in c for x in top["listings"] for c in x["federal_register"])
+    proc = tradescreen("screen", "Siemens AG", "--fail-on-hit", db=sample_db)
+    assert proc.returncode == 0, proc.stdout  # no hit: exit 0 even with --fail-on-hit
+    proc = tradescreen("screen", HIKVISION, "--fail-on-hit", "--json", db=sample_db)
+    assert proc.returncode == 1  # a hit fails the step, for CI pipelines
+
+
+def test_batch_over_the_counterparties_agrees_with_the_demo(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    """`tradescreen batch examples/counterparties.csv` and the demo use the same library; the
+    verdicts must be the same, row for row, in input order."""
+    _need("batch", sample_db)
+    out = tmp_path / "batch.jsonl"
+    counterparties = REPO / "examples" / "counterparties.csv"
+    proc = tradescreen("batch", str(counterparties), "-o", str(out), "--workers", "1", db=sample_db)
+    assert proc.returncode in (0, 1), f"{proc.stdout[-2000:]}\n{proc.stderr}"
+    batch = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    demo_out = tmp_path / "demo"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradescreen.demo", "--out", str(demo_out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    demo_lines = (demo_out / "demo" / "report.jsonl").read_text(encoding="utf-8").splitlines()
+    demo = [json.loads(line) for line in demo_lines]
+    assert [b["input"]["id"] for b in batch] == [d["input"]["id"] for d in demo]
+    assert [b["row"] for b in batch] == list(range(1, len(demo) + 1))
+    diff = [
+        (d["input"]["id"], [h["name"] for h in b["hits"][:1]], [h["name"] for h in d["hits"][:1]])
+        for b, d in zip(batch, demo, strict=True)
+        if [h["entity_id"] for h in b["hits"]] != [h["entity_id"] for h in d["hits"]]
+    ]
+    assert not diff, diff

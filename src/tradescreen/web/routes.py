@@ -151,8 +151,7 @@ def _error(w: Web, user: session.WebUser | None, err: TradescreenError) -> Respo
 
 def approval_score(settings: Settings) -> float | None:
     """Scores at or above this need a second reviewer to clear (``review_approval_score``)."""
-    value = getattr(settings, "review_approval_score", None)
-    return float(value) if value is not None else None
+    return settings.review_approval_score
 
 
 # ---------------------------------------------------------------------------
