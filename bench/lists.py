@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import re
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ EL_2026 = LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
 UN = LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml.gz"
 SDN_2024 = LISTS / "us_ofac_sdn" / "2024-05-03" / "sdn.csv"
 EU = [LISTS / "eu_opensanctions_journal" / f for f in ("32014R0833.csv.gz", "32014R0269.csv.gz")]
+CONS_2025 = LISTS / "us_ofac_cons" / "2025-12"
 NSF_JSON = sorted(p for p in LISTS.glob("us_*/*.json"))
 
 _CITE = re.compile(r"(\d+)\s*FR\s*(\d+)")
@@ -57,13 +59,15 @@ def _date(text: str | None) -> date | None:
 
 
 def _via_readers(paths: list[Path]) -> list[Entity] | None:
+    """The project's own readers (dates of birth, countries, kinds, start dates)."""
     try:
-        from tradescreen.sources import read_source  # type: ignore[attr-defined]
+        from tradescreen.sources import read_source
     except ImportError:
         return None
     try:
         return list(read_source(paths).entities)
-    except Exception:
+    except Exception as exc:  # a reader not finished: fall back to the minimal one
+        print(f"reader failed on {paths[0].name}: {exc}; using the fallback", file=sys.stderr)
         return None
 
 
@@ -175,15 +179,23 @@ def eu_csv(path: Path) -> Iterator[Entity]:
             yield Entity(f"eu-{row['celex']}-{row['recordId']}", kind, tuple(names), (listing,))
 
 
-def groups() -> dict[str, list[Entity]]:
-    """Every list in ../shared/data/lists, one entity list per source file group."""
+def groups(*, readers: bool = True) -> dict[str, list[Entity]]:
+    """Every list in ../shared/data/lists (newest file of each), one entity list per file."""
+
+    def read(path: Path, fallback: Iterator[Entity]) -> list[Entity]:
+        got = _via_readers([path]) if readers else None
+        return got if got is not None else list(fallback)
+
     out: dict[str, list[Entity]] = {
-        "csl_2022": list(csl()),
-        "un_sc": list(un_xml()),
-        "us_ofac_sdn_2024": list(sdn_csv()),
+        "csl_2022": read(CSL_2022, csl()),
+        "un_sc": read(UN, un_xml()),
+        "us_ofac_sdn_2024": read(SDN_2024, sdn_csv()),
     }
     for p in EU:
-        out[p.name.split(".")[0]] = list(eu_csv(p))
+        out[p.name.split(".")[0]] = read(p, eu_csv(p))
     for p in NSF_JSON:
-        out[p.stem] = list(nsf_json(p))
+        out[p.stem] = read(p, nsf_json(p))
+    cons = _via_readers([CONS_2025]) if readers else None
+    if cons is not None:
+        out["us_ofac_cons_2025"] = cons
     return out

@@ -3,6 +3,9 @@
     tradescreen load <CSL 2022 csv.gz>          # trade.gov Consolidated Screening List
     tradescreen load <Entity List 2026 json>     # eCFR Entity List
     tradescreen screen "Hangzhou Hikvision Digital Technology Co., Ltd." --json
+    tradescreen load examples/lists/us_csl_sample.csv    # the Quick start, on the sample
+    tradescreen screen "Hikvision" --country CN --json   # and --fail-on-hit
+    tradescreen batch examples/counterparties.csv -o out.jsonl
 
 ``TRADESCREEN_DB`` points every command at the temporary database.
 """

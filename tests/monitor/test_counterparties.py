@@ -97,3 +97,30 @@ def test_all_rows_bad_is_an_error(conn: Connection, tmp_path: Path) -> None:
     write_csv(f, [{"id": "1", "company": "Acme"}])
     with pytest.raises(InvalidInput):
         import_counterparties(conn, f)
+
+
+def test_counterparty_index_is_cached_until_the_register_changes(
+    conn: Connection, tmp_path: Path
+) -> None:
+    from tradescreen.monitor.delta import cached_counterparty_index, register_digest
+
+    f = tmp_path / "cps.csv"
+    write_csv(f, ROWS)
+    import_counterparties(conn, f)
+    d1 = register_digest(conn)
+    first = cached_counterparty_index(conn)
+    again = cached_counterparty_index(conn)
+    assert [c.key for c in again.parties] == ["C001", "C002", "C003"]
+    assert again is not first  # loaded from the stored blob, not rebuilt in memory
+    assert again.lookup("DAHUA TECHNOLOGY", again_config(), 10)[0] == 0
+    write_csv(f, [*ROWS, {"id": "C004", "name": "Shenzhen SiCarrier", "country": "CN",
+                          "lei": "", "owner": "d"}])
+    import_counterparties(conn, f)
+    assert register_digest(conn) != d1
+    assert len(cached_counterparty_index(conn).parties) == 4
+
+
+def again_config():  # type: ignore[no-untyped-def]
+    from tradescreen.match.config import MatchConfig
+
+    return MatchConfig()

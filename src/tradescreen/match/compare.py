@@ -28,6 +28,7 @@ from tradescreen.model import Entity, EntityKind, NameKind
 from tradescreen.names.normalize import Tag, fold
 
 _NON_WORD = re.compile(r"[\W_]+")
+_DOUBLE = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=65536)
@@ -59,6 +60,21 @@ def max_edits(length: int) -> int:
     if length <= 11:
         return 2
     return 3
+
+
+_ABJAD_DROP = re.compile(r"[aeiouwy]+")
+ABJADS = ("ARABIC", "HEBREW", "SYRIAC", "THAANA")
+
+
+def consonants(token: str) -> str:
+    """All consonants of a token (abjads write few vowels: "mhmd" ~ "mohamed", "hmd" ~ "ahmed")."""
+    sk = _DOUBLE.sub(r"\1", _ABJAD_DROP.sub("", token.replace("kh", "h")))
+    return sk
+
+
+@lru_cache(maxsize=65536)
+def abjad(text: str) -> bool:
+    return _script(text) in ABJADS
 
 
 @lru_cache(maxsize=65536)
@@ -108,6 +124,7 @@ def _align(
     pairs: list[tuple[float, float, tuple[int, ...], tuple[int, ...], str, int]] = []
     qt, ct = q.tokens, c.tokens
     fuzzy = not (q.non_latin and syllabic(q.text)) and not (c.non_latin and syllabic(c.text))
+    vowelless = (q.non_latin and abjad(q.text)) != (c.non_latin and abjad(c.text))
     qs, cs = q.skeletons, c.skeletons
     qw, cw = q.weights, c.weights
     for i, a in enumerate(qt):
@@ -118,7 +135,8 @@ def _align(
                 continue
             # cheap rejections before the full similarity (no fuzzy edit can bridge these)
             if (
-                a[0] != b[0]
+                not vowelless
+                and a[0] != b[0]
                 and (not qs[i] or qs[i] != cs[j])
                 and la > 1
                 and len(b) > 1
@@ -127,6 +145,10 @@ def _align(
             ):
                 continue
             s, how, d = token_similarity(a, b, qs[i], cs[j], q.tags[i], c.tags[j], config, fuzzy)
+            if s < config.abjad and vowelless and a.isalpha() and b.isalpha():
+                ka = consonants(a)
+                if ka and ka == consonants(b):
+                    s, how, d = config.abjad, "transliteration", 0
             if s > 0:
                 pairs.append((s * (qw[i] + cw[j]), s, (i,), (j,), how, d))
     # joined forms: "zhong xing" ~ "zhongxing" (either side split)

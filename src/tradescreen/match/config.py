@@ -24,7 +24,8 @@ class MatchConfig:
     legal_variant: float = 0.9  # two different legal forms ("llc" / "corporation")
     initial: float = 0.6  # "j" ~ "john"
     phonetic: float = 0.75  # same consonant skeleton ("mhmd" ~ "mohamed")
-    joined: float = 0.95  # "zhong xing" ~ "zhongxing"
+    joined: float = 0.95
+    abjad: float = 0.85  # same consonants, one side in Arabic/Hebrew script ("mhmd" ~ "mohamed")  # "zhong xing" ~ "zhongxing"
     min_token_sim: float = 0.5
     # whole-name features
     distinctive_weight: float = 0.45  # a token at least this heavy is "distinctive"
@@ -41,6 +42,6 @@ class MatchConfig:
     dob_match_boost: float = 0.2  # score += boost * (1 - score)
     identifier_match: float = 0.98  # score at least this on an exact identifier match
     # candidate generation
-    max_candidates: int = 40
-    candidate_floor: float = 0.4  # share of the query's weight a candidate must already match
+    max_candidates: int = 20
+    candidate_floor: float = 0.5  # share of the query's weight a candidate must already match
     max_posting: int = 3000  # tokens listed in more names only confirm, never propose

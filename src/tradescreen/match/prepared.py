@@ -18,7 +18,8 @@ def skeleton(token: str) -> str:
     if len(token) < 3 or token.isdigit():
         return ""
     sk = _DOUBLE.sub(r"\1", token[0] + _VOWELS.sub("", token[1:]))
-    sk = sk.replace("kh", "h").replace("ph", "f").replace("ck", "k")
+    sk = sk.replace("kh", "h").replace("ph", "f").replace("ck", "k").replace("ks", "x")
+    sk = sk.replace("w", "v")
     return sk if len(sk) >= 3 else ""
 
 

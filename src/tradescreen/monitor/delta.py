@@ -14,6 +14,8 @@ re-screen would raise for those entries. Entries removed from a list close their
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +25,9 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, delete, insert, select
 
+import tradescreen
 from tradescreen.batch.snapshot import SnapshotScreener
+from tradescreen.index.build import FORMAT as INDEX_FORMAT
 from tradescreen.index.build import NameIndex
 from tradescreen.match.compare import compare
 from tradescreen.match.config import MatchConfig
@@ -34,7 +38,12 @@ from tradescreen.monitor.counterparties import (
     iter_counterparties,
     mark_screened,
 )
-from tradescreen.monitor.tables import monitor_runs, monitor_watch
+from tradescreen.monitor.tables import (
+    monitor_blobs,
+    monitor_counterparties,
+    monitor_runs,
+    monitor_watch,
+)
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import (
     ACTIVE,
@@ -114,6 +123,45 @@ class CounterpartyIndex:
         )
         nids = self.index.candidates(p, wide)
         return [self.index.name_entity[n] for n in nids]
+
+
+CP_INDEX_KEY = "counterparty-index"
+
+
+def register_digest(conn: Connection) -> str:
+    """A digest of the active register and of the index format: changes when either does."""
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{tradescreen.__version__}".encode())
+    q = (
+        select(monitor_counterparties.c.key, monitor_counterparties.c.row_hash)
+        .where(monitor_counterparties.c.active)
+        .order_by(monitor_counterparties.c.key)
+    )
+    for r in conn.execution_options(yield_per=20_000).execute(q):
+        h.update(f"{r.key}\x1f{r.row_hash}\x1e".encode())
+    return h.hexdigest()
+
+
+def cached_counterparty_index(conn: Connection) -> CounterpartyIndex:
+    """The counterparty index, loaded from ``monitor_blobs`` when the register has not changed
+    since it was built, else built and stored."""
+    digest = register_digest(conn)
+    row = conn.execute(select(monitor_blobs).where(monitor_blobs.c.key == CP_INDEX_KEY)).first()
+    if row is not None and row.digest == digest:
+        try:
+            loaded = pickle.loads(row.data)
+            if isinstance(loaded, CounterpartyIndex):
+                return loaded
+        except Exception:  # an unreadable blob is rebuilt, never trusted
+            pass
+    built = CounterpartyIndex.build(iter_counterparties(conn))
+    data = pickle.dumps(built, protocol=5)
+    conn.execute(delete(monitor_blobs).where(monitor_blobs.c.key == CP_INDEX_KEY))
+    conn.execute(
+        insert(monitor_blobs).values(
+            key=CP_INDEX_KEY, digest=digest, data=data, created_at=datetime.now(UTC)
+        )
+    )
+    return built
 
 
 # ---------------------------------------------------------------------------
@@ -263,7 +311,7 @@ def screen_entries(
     cut = config.threshold if threshold is None else threshold
     if cp_index is None:
         t0 = time.monotonic()
-        cp_index = CounterpartyIndex.build(iter_counterparties(conn))
+        cp_index = cached_counterparty_index(conn)
         report.index_seconds = round(time.monotonic() - t0, 3)
     report.counterparties = len(cp_index.parties)
     prepared: dict[int, PreparedQuery] = {}
@@ -503,6 +551,7 @@ __all__ = [
     "SOURCE",
     "CounterpartyIndex",
     "DeltaReport",
+    "cached_counterparty_index",
     "close_gone",
     "last_run_versions",
     "record_run",

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -87,7 +88,18 @@ monitor_watch = Table(
     Index("ix_monitor_watch_entity", "entity_id"),
 )
 
+# Derived data kept between runs: the pickled counterparty index, keyed by a digest of the register.
+monitor_blobs = Table(
+    "monitor_blobs",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
 __all__ = [
+    "monitor_blobs",
     "monitor_counterparties",
     "monitor_deliveries",
     "monitor_runs",
