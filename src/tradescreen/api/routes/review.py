@@ -98,7 +98,7 @@ def decide_case(
             verdict=body.verdict,
             reason=body.reason,
             key=audit_key,
-            approval_score=getattr(ctx.settings, "review_approval_score", None),
+            approval_score=ctx.settings.review_approval_score,
         )
     return json_response(_case(ctx, case_id))
 
