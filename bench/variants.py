@@ -1,10 +1,10 @@
 """Seeded generator of Entity List name variants (positives) and look-alikes (negatives).
 
 Positives, one transformation each of a listed name: legal form changed or dropped, city or
-province prefix dropped, case and punctuation changed, one typo, pinyin split ("Hikvision" →
-"Hik Vision"). Look-alikes keep only the GENERIC words of a listed firm (city, "Digital
-Technology Co., Ltd.") and replace its distinctive word with an invented one, e.g.
-"Hangzhou Xinyuan Digital Technology Co., Ltd.": none of them should raise a hit.
+province prefix dropped, case and punctuation changed, one typo, pinyin split ("Zhongxing" →
+"Zhong Xing", at a syllable boundary). Look-alikes keep only the GENERIC words of a listed
+firm (city, "Digital Technology Co., Ltd.") and replace its distinctive word with an invented
+one, e.g. "Hangzhou Xinyuan Digital Technology Co., Ltd.": none of them should raise a hit.
 """
 
 from __future__ import annotations
@@ -61,6 +61,29 @@ SYLLABLES = [
 ]
 
 
+_SYLLABLE = re.compile(
+    r"(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo"
+    r"|ue|ui|a|o|e|i|u|v)"
+)
+
+
+def pinyin_syllables(word: str) -> list[str] | None:
+    """A word's pinyin syllables ("zhongxing" → ["zhong", "xing"]), or None if it is not pinyin."""
+    w = word.lower()
+    if not w:
+        return []
+    for m in sorted(
+        {w[: m.end()] for k in range(len(w), 0, -1) if (m := _SYLLABLE.fullmatch(w[:k]))},
+        key=len,
+        reverse=True,
+    ):
+        rest = pinyin_syllables(w[len(m) :])
+        if rest is not None:
+            return [m, *rest]
+    return None
+
+
 @dataclass(frozen=True)
 class Variant:
     query: str
@@ -101,10 +124,11 @@ def variants_of(name: str, rng: random.Random) -> list[Variant]:
         typo = [*words[:i], _typo(rng, words[i]), *words[i + 1 :]]
         out.append(Variant(" ".join(typo), name, "typo", True))
     for i, w in enumerate(words):
-        if len(w) >= 8 and w.isalpha() and w not in PLACES:
-            cut = rng.randrange(3, len(w) - 3)
-            split = [*words[:i], w[:cut], w[cut:].lower(), *words[i + 1 :]]
-            out.append(Variant(" ".join(split), name, "split", True))
+        syl = pinyin_syllables(w) if w.isalpha() and w not in PLACES else None
+        if syl and len(syl) >= 2:  # pinyin split: "Zhongxing" → "Zhong Xing"
+            cut = sum(len(x) for x in syl[: rng.randrange(1, len(syl))])
+            split = [*words[:i], w[:cut], w[cut:].capitalize(), *words[i + 1 :]]
+            out.append(Variant(" ".join(split), name, "pinyin_split", True))
             break
     return out
 

@@ -6,12 +6,20 @@ Any exception is a finding; so is a normaliser that is not idempotent
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 
-import atheris
+import atheris  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 with atheris.instrument_imports(include=["tradescreen"]):
     from tradescreen.names.normalize import normalize, tagged, tokenize
+
+
+# FUZZ_SKIP_KNOWN=1: ignore the known roman-numeral idempotence defect (normalize.py) so the run
+# can look for other findings.
+KNOWN_ROMAN = os.environ.get("FUZZ_SKIP_KNOWN", "") not in ("", "0")
+_ROMAN = re.compile(r"\b[ivx]+\b")
 
 
 def test_one(data: bytes) -> None:
@@ -19,7 +27,7 @@ def test_one(data: bytes) -> None:
     text = fdp.ConsumeUnicodeNoSurrogates(len(data))
     once = normalize(text)
     twice = normalize(once)
-    if once != twice:
+    if once != twice and not (KNOWN_ROMAN and _ROMAN.search(once)):
         raise AssertionError(f"normalize not idempotent: {text!r} -> {once!r} -> {twice!r}")
     for tok in tokenize(text):
         if not tok or " " in tok:

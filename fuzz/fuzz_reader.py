@@ -13,10 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import atheris
+import atheris  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from seeds import TARGETS  # noqa: E402
+from seeds import TARGETS
 
 with atheris.instrument_imports(include=["tradescreen"]):
     from tradescreen.errors import SourceError
@@ -24,7 +24,11 @@ with atheris.instrument_imports(include=["tradescreen"]):
 
 TARGET = os.environ.get("FUZZ_TARGET") or sys.argv.pop(1)
 FORMAT, FILENAME = TARGETS[TARGET]
-WORK = Path(tempfile.mkdtemp(prefix=f"fuzz-{TARGET}-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+WORK = Path(
+    tempfile.mkdtemp(
+        prefix=f"fuzz-{TARGET}-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None
+    )
+)
 PATH = WORK / FILENAME
 
 

@@ -24,7 +24,7 @@ for t in "${TARGETS[@]}"; do
   if [ "$t" = names ]; then harness=("$HERE/fuzz_names.py"); else harness=("$HERE/fuzz_reader.py" "$t"); fi
   log="$OUT/$t.log"
   (cd "$OUT" && "$PY" "${harness[@]}" -max_total_time="$SECS" -rss_limit_mb=1024 \
-      -max_len=65536 -timeout=20 -artifact_prefix="$OUT/$t-" "$corpus" >"$log" 2>&1)
+      -max_len=65536 -artifact_prefix="$OUT/$t-" "$corpus" >"$log" 2>&1)
   rc=$?
   execs=$(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' | tail -1)
   [ -z "$execs" ] && execs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#')

@@ -63,7 +63,9 @@ def _ftm_seed() -> bytes:
     from tradescreen.sources.ftm import write_ftm
 
     ents = []
-    for i, e in enumerate(read_source(SHARED / "un_sc" / "UN_consolidated_2026-02-27.xml.gz").entities):
+    for i, e in enumerate(
+        read_source(SHARED / "un_sc" / "UN_consolidated_2026-02-27.xml.gz").entities
+    ):
         ents.append(e)
         if i >= 15:
             break
@@ -89,8 +91,11 @@ def seeds_for(target: str) -> list[bytes]:
         import orjson
 
         out = []
-        for rel in ("us_bis_entity_list/bis_entity_list_ecfr_2026-07.json",
-                    "us_bis_dpl/bis_dpl_2026-04-14.json", "us_fcc_covered/fcc_covered_2026-07.json"):
+        for rel in (
+            "us_bis_entity_list/bis_entity_list_ecfr_2026-07.json",
+            "us_bis_dpl/bis_dpl_2026-04-14.json",
+            "us_fcc_covered/fcc_covered_2026-07.json",
+        ):
             doc = orjson.loads((SHARED / rel).read_bytes())
             if isinstance(doc, dict):
                 doc = {k: (v[:8] if isinstance(v, list) else v) for k, v in doc.items()}
@@ -112,10 +117,19 @@ def seeds_for(target: str) -> list[bytes]:
         d = _raw(SHARED / "eu_opensanctions_journal" / "32014R0833.csv.gz")
         return [_lines(d, 25), _lines(d, 10, start=900)]
     if target == "names":
-        return [n.encode() for n in (
-            "OOO \"Rosneft\" Trading Co., Ltd.", "Усама бен Ладен", "HUAWEI TECHNOLOGIES CO LTD",
-            "محمد بن سلمان", "Kim Jong-un", "S.A. de C.V. Banco", "習近平", "Ibn Al-Khattab",
-        )]
+        return [
+            n.encode()
+            for n in (
+                'OOO "Rosneft" Trading Co., Ltd.',
+                "Усама бен Ладен",
+                "HUAWEI TECHNOLOGIES CO LTD",
+                "محمد بن سلمان",
+                "Kim Jong-un",
+                "S.A. de C.V. Banco",
+                "習近平",
+                "Ibn Al-Khattab",
+            )
+        ]
     raise KeyError(target)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -95,6 +95,7 @@ def match_query(
     cut = config.threshold if threshold is None else threshold
     index = bundle.index
     pq = prepare_query(query, index.weights)
+    pq = replace(pq, name=index.calibrate(pq.name))
     nids = list(index.candidates(pq.name, config))
     if pq.address is not None:
         nids += [

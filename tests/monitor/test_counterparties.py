@@ -113,8 +113,13 @@ def test_counterparty_index_is_cached_until_the_register_changes(
     assert [c.key for c in again.parties] == ["C001", "C002", "C003"]
     assert again is not first  # loaded from the stored blob, not rebuilt in memory
     assert again.lookup("DAHUA TECHNOLOGY", again_config(), 10)[0] == 0
-    write_csv(f, [*ROWS, {"id": "C004", "name": "Shenzhen SiCarrier", "country": "CN",
-                          "lei": "", "owner": "d"}])
+    write_csv(
+        f,
+        [
+            *ROWS,
+            {"id": "C004", "name": "Shenzhen SiCarrier", "country": "CN", "lei": "", "owner": "d"},
+        ],
+    )
     import_counterparties(conn, f)
     assert register_digest(conn) != d1
     assert len(cached_counterparty_index(conn).parties) == 4

@@ -121,7 +121,9 @@ def test_delta_equals_full_rescreen(tmp_path: Path) -> None:
             assert rep.diffs[0]["added"] == 6870 and rep.diffs[0]["removed"] == 881
             assert rep.counterparties_screened < 600  # not the whole register
         else:
-            rep = rescreen_full(store, SETTINGS, screener=screener, as_of=AS_OF, now=t_new)
+            rep = rescreen_full(
+                store, SETTINGS, screener=screener, as_of=AS_OF, now=t_new, workers=2
+            )
         with engine.connect() as conn:
             outcome[mode] = (before, alerts(conn), rep)
         engine.dispose()

@@ -25,7 +25,7 @@ NAME_TEXT = st.text(
         st.characters(min_codepoint=0x0400, max_codepoint=0x04FF),
         st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
         st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40),
-        st.characters(blacklist_categories=("Cs",)),
+        st.characters(exclude_categories=["Cs"]),
     ),
     max_size=40,
 )

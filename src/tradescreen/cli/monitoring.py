@@ -161,6 +161,7 @@ def monitor_run_cmd(
     ),
     full: Annotated[bool, typer.Option("--full", help="Re-screen the whole register.")] = False,
     notify: Annotated[bool, typer.Option(help="Send new alerts to the webhooks.")] = True,
+    workers: Annotated[int, typer.Option(help="Processes for a full screen.")] = 1,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -168,7 +169,9 @@ def monitor_run_cmd(
     from tradescreen.monitor.runner import monitor_run
 
     settings = _settings(db)
-    rep = monitor_run(_store(settings), settings, as_of=_date(as_of), full=full, notify=notify)
+    rep = monitor_run(
+        _store(settings), settings, as_of=_date(as_of), full=full, notify=notify, workers=workers
+    )
     if as_json:
         _json(rep.to_dict())
         return

@@ -9,7 +9,6 @@ document frequencies of all of them (so a 15-entry list does not make "technolog
 
 from __future__ import annotations
 
-import itertools
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -238,9 +237,10 @@ class NameIndex:
                 local[nid] = max(local.get(nid, 0.0), w * 0.9)
             for nid, g in local.items():
                 acc[nid] += g
-        for a, b in itertools.pairwise(toks):
-            for nid in self.postings.get(a + b, ()):
-                acc[nid] += 0.9
+        for i in range(len(toks) - 1):
+            gain = 0.95 * (name.weights[i] + name.weights[i + 1])
+            for nid in self.postings.get(toks[i] + toks[i + 1], ()):
+                acc[nid] += gain
         names = self.names
         total = sum(
             w
@@ -253,6 +253,28 @@ class NameIndex:
             key=lambda kv: (-kv[1], len(names[kv[0]].tokens)),
         )[: config.max_candidates]
         return [nid for nid, _ in best]
+
+    def calibrate(self, name: PreparedName) -> PreparedName:
+        """A query name whose unseen words (typos, mostly) weigh like the nearest listed word."""
+        if all(t in self.postings for t in name.tokens):
+            return name
+        ws = list(name.weights)
+        for i, t in enumerate(name.tokens):
+            if t in self.postings or name.tags[i] != Tag.NORMAL:
+                continue
+            near = [self.weights.weight(v) for v, _ in self.similar_tokens(t) if v != t]
+            if near:
+                ws[i] = max(near)
+        return PreparedName(
+            name.text,
+            name.kind,
+            name.tokens,
+            name.tags,
+            tuple(ws),
+            name.skeletons,
+            name.non_latin,
+            name.facts,
+        )
 
     def identifier_entities(self, query: PreparedQuery) -> list[int]:
         out: list[int] = []

@@ -24,8 +24,8 @@ class MatchConfig:
     legal_variant: float = 0.9  # two different legal forms ("llc" / "corporation")
     initial: float = 0.6  # "j" ~ "john"
     phonetic: float = 0.75  # same consonant skeleton ("mhmd" ~ "mohamed")
-    joined: float = 0.95
-    abjad: float = 0.85  # same consonants, one side in Arabic/Hebrew script ("mhmd" ~ "mohamed")  # "zhong xing" ~ "zhongxing"
+    joined: float = 0.95  # "zhong xing" ~ "zhongxing"
+    abjad: float = 0.85  # same consonants, one side in Arabic/Hebrew script
     min_token_sim: float = 0.5
     # whole-name features
     distinctive_weight: float = 0.45  # a token at least this heavy is "distinctive"

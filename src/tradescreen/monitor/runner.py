@@ -39,6 +39,7 @@ def monitor_run(
     notify: bool = True,
     now: datetime | None = None,
     webhook_kwargs: dict[str, Any] | None = None,
+    workers: int = 1,
 ) -> DeltaReport:
     started = now or datetime.now(UTC)
     as_of = as_of or date.today()
@@ -48,7 +49,9 @@ def monitor_run(
     with store.engine.connect() as c:
         last = last_run_versions(c)
     if last is None or full:
-        report = rescreen_full(store, settings, screener=screener, as_of=as_of, now=started)
+        report = rescreen_full(
+            store, settings, screener=screener, as_of=as_of, now=started, workers=workers
+        )
     else:
         diffs: list[VersionDiff] = []
         warnings: list[str] = []
