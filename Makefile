@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test check lint typecheck format bench-quality bench-speed clean
+.PHONY: setup system-deps demo test check lint typecheck format audit-deps bench-quality bench-speed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,7 +18,10 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/python -m tradescreen.demo
 
-test: setup
+system-deps:
+	bash scripts/system-deps.sh
+
+test: setup system-deps
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: setup

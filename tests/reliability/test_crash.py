@@ -152,6 +152,7 @@ def test_sigkill_during_list_load(work: Path) -> None:
         if i < 2:
             res = _run(["load", *map(str, NEW), "--db", str(db)], env)
             assert res.returncode == 0, res.stderr
+    print(f"list load: {KILLS} runs, {killed} killed, in force after: {outcomes}")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} runs were killed before finishing"
     assert outcomes["old"] > 0, outcomes
 
@@ -246,6 +247,7 @@ def test_sigkill_during_batch_resume_identical(work: Path) -> None:
         assert res.returncode == 0, res.stderr
         assert out.read_bytes() == ref.read_bytes(), "resumed output differs from uninterrupted"
         assert Path(f"{out}.rejects.csv").read_bytes() == ref_rejects
+    print(f"batch: {kills} kills over {chains} chains, {finished} finished runs, resume identical")
     assert kills == KILLS
 
 
@@ -309,3 +311,4 @@ def test_sigkill_during_audit_writes(work: Path) -> None:
         assert payloads[:acked] == list(range(1, acked + 1)), f"kill {i}: acknowledged record lost"
         assert len(payloads) in (acked, acked + 1)
         acked = len(payloads)
+    print(f"audit: {KILLS} kills, {acked} records, chain verified after each")

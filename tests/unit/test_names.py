@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tradescreen.names.legal_forms import is_legal_form, replace_legal_forms
@@ -119,13 +119,16 @@ def test_weights_from_lists() -> None:
         ["x" + str(i), "technology", "llc"] for i in range(200)
     ]
     w = TokenWeights.from_token_lists(docs)
-    assert w.weight("hikvision") > 3 * w.weight("technology")
+    assert w.weight("hikvision") > 2 * w.weight("technology")
     assert w.weight("llc") <= 0.1
     assert w.weight("unseen") == 1.0
     assert w.weight("14") == 1.0
 
 
 @settings(max_examples=300, deadline=None)
+@example("5XX")
+@example("X(XX")
+@example("Sgr.")
 @given(st.text(max_size=60))
 def test_normalize_never_crashes_and_is_idempotent(text: str) -> None:
     once = normalize(text)

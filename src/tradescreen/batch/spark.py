@@ -37,6 +37,8 @@ def spark_session(master: str | None = None, app_name: str = "tradescreen-batch"
         builder.config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.python.worker.reuse", "true")
+        # executors hash strings like the driver when the driver's seed is fixed
+        .config("spark.executorEnv.PYTHONHASHSEED", os.environ.get("PYTHONHASHSEED", "0"))
         .config("spark.driver.memory", os.environ.get("TRADESCREEN_SPARK_DRIVER_MEMORY", "2g"))
         .getOrCreate()
     )

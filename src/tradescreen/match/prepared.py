@@ -75,7 +75,7 @@ def prepare_name(
     facts: EntityFacts | None = None,
 ) -> PreparedName:
     w = weights or TokenWeights()
-    toks = tokenize(text)
+    toks = tuple(dict.fromkeys(tokenize(text)))  # a repeated word adds no evidence
     tags = tuple(int(tag_of(t)) for t in toks)
     return PreparedName(
         text=text,

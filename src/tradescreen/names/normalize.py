@@ -402,7 +402,8 @@ def tokenize(text: str) -> tuple[str, ...]:
     latin = _ROMAN_RE.sub(lambda m: ROMAN[m.group(0)], latin)
     tokens = tuple(canonical_tokens(split_tokens(replace_legal_forms(latin))))
     for _ in range(3):
-        again = tuple(canonical_tokens(split_tokens(replace_legal_forms(" ".join(tokens)))))
+        text2 = _ROMAN_RE.sub(lambda m: ROMAN[m.group(0)], " ".join(tokens))
+        again = tuple(canonical_tokens(split_tokens(replace_legal_forms(text2))))
         if again == tokens:
             break
         tokens = again
