@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test check lint typecheck format audit-deps bench-quality bench-speed clean
+.PHONY: setup system-deps demo test check lint typecheck format audit-deps bench-setup bench-quality bench-speed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,15 @@ format: setup
 	$(BIN)/ruff check --fix src tests bench
 
 check: lint typecheck test
+
+bench-setup: setup
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+
+bench-quality: bench-setup
+	$(BIN)/python bench/quality.py
+
+bench-speed: bench-setup
+	$(BIN)/python bench/speed.py --queries 3000 --peer-queries 150
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -25,7 +25,12 @@ class Settings(BaseSettings):
         default_factory=default_db_url,
         description="SQLAlchemy URL or a plain file path of the SQLite store.",
     )
-    threshold: float = Field(default=0.7, ge=0.0, le=1.0, description="Default hit threshold.")
+    threshold: float = Field(
+        default=0.75,
+        ge=0.0,
+        le=1.0,
+        description="Default hit threshold (chosen from bench/quality.py; see docs/matching.md).",
+    )
     max_hits: int = Field(default=10, ge=1, le=500)
     stale_after_days: int = Field(default=7, ge=0, description="A list older than this is stale.")
     stale_policy: str = Field(default="flag", pattern="^(flag|refuse)$")

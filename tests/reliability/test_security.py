@@ -261,7 +261,7 @@ def test_pip_audit_runs() -> None:
     assert res.returncode == 0 and "pip-audit" in res.stdout
     if os.environ.get("TRADESCREEN_LONG"):  # needs the network (PyPI advisory database)
         res = subprocess.run(
-            [str(exe), "--skip-editable", "--progress-spinner", "off"],
+            [str(exe), "--skip-editable", "--strict", "--progress-spinner", "off"],
             capture_output=True,
             text=True,
             timeout=300,
