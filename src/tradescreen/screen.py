@@ -1,21 +1,24 @@
 """The library's main call: screen a party against the list versions in force.
 
 ``Screener(store, settings)`` picks versions with ``store.active_versions(known_at)``, loads each
-version's candidate index from its blob ("index/v1") or builds and persists it, merges the
-versions' indexes (token weights over all of them) and caches everything per set of version ids,
-so a long-running process pays once. ``match_query`` is the pure core a Spark worker runs on a
+version's candidate index from its blob (keyed by a fingerprint of the index code) or builds and
+persists it, merges the versions' indexes (token weights over all of them) and caches everything
+per set of version ids, so a long-running process pays once. ``match_query`` is the pure core a Spark worker runs on a
 broadcast ``IndexBundle``.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from tradescreen.errors import InvalidInput
+from tradescreen.errors import InvalidInput, StaleLists
 from tradescreen.index.build import NameIndex
 from tradescreen.match.compare import MatchResult, compare
 from tradescreen.match.config import MatchConfig
@@ -25,8 +28,49 @@ from tradescreen.results import Hit, ScreenResult
 from tradescreen.settings import Settings
 from tradescreen.store.base import Store
 
-BLOB_KEY = "index/v1"
 START_UNKNOWN = "start date unknown"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the code and data that shape a persisted index (normalisation, weights,
+    index layout). An index blob stored by other code is never reused: it is rebuilt."""
+    import tradescreen.index.build
+    import tradescreen.match.prepared
+    import tradescreen.names
+
+    h = hashlib.sha256()
+    files = [Path(tradescreen.index.build.__file__), Path(tradescreen.match.prepared.__file__)]
+    names_dir = Path(tradescreen.names.__file__).parent
+    files += sorted(names_dir.glob("*.py")) + sorted(names_dir.glob("data/*"))
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def blob_key() -> str:
+    return f"index/v1/{code_fingerprint()}"
+
+
+def freshness_warnings(
+    versions: Sequence[ListVersion], settings: Settings, now: datetime
+) -> list[str]:
+    """Stale lists (older than ``stale_after_days`` at ``now``) and required lists missing."""
+    out: list[str] = []
+    if not versions:
+        out.append("no list loaded")
+    limit = timedelta(days=settings.stale_after_days)
+    for v in versions:
+        retrieved = v.retrieved_at if v.retrieved_at.tzinfo else v.retrieved_at.replace(tzinfo=UTC)
+        age = now - retrieved
+        if settings.stale_after_days and age > limit:
+            out.append(f"list {v.list_code} is stale: loaded {age.days} days ago (version {v.id})")
+    loaded = {v.list_code for v in versions}
+    for code in settings.required_lists:
+        if code not in loaded:
+            out.append(f"required list {code} is not loaded")
+    return out
 
 
 @dataclass
@@ -126,7 +170,7 @@ def match_query(
         hits.append(
             Hit(entity, res.matched_name, res.score, res.explanation, listings, version, warnings)
         )
-    hits.sort(key=lambda h: (-h.score, h.entity.name))
+    hits.sort(key=lambda h: (-h.score, h.entity.name, h.entity.id))
     return hits[:limit] if limit else hits
 
 
@@ -148,7 +192,7 @@ class Screener:
         if part is not None:
             return part
         entities = list(self.store.iter_entities([version.id]))
-        blob = self.store.get_blob(version.id, BLOB_KEY)
+        blob = self.store.get_blob(version.id, blob_key())
         index: NameIndex | None = None
         if blob is not None:
             try:
@@ -159,7 +203,7 @@ class Screener:
                 index = None
         if index is None:
             index = NameIndex.build(entities, version.id)
-            self.store.put_blob(version.id, BLOB_KEY, index.to_bytes())
+            self.store.put_blob(version.id, blob_key(), index.to_bytes())
             index.drop_keys()  # rebuilt once, over all the versions in force, by merge()
         part = IndexBundle(index, entities, [version.id] * len(entities))
         self._parts[version.id] = part
@@ -193,9 +237,13 @@ class Screener:
         if not query.name or not query.name.strip():
             raise InvalidInput("the name to screen is empty")
         versions, bundle = self.bundle(known_at)
-        warnings: list[str] = []
-        if not versions:
-            warnings.append("no list loaded")
+        now = known_at if known_at is not None else datetime.now(UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        warnings = freshness_warnings(versions, self.settings, now)
+        if warnings and self.settings.stale_policy == "refuse":
+            # fail closed: never answer "no hit" against missing or stale lists
+            raise StaleLists("screening refused: " + "; ".join(warnings))
         hits = match_query(
             bundle,
             query,
@@ -213,4 +261,12 @@ class Screener:
         return [self.screen(q, as_of=as_of, **kwargs) for q in queries]
 
 
-__all__ = ["BLOB_KEY", "IndexBundle", "Screener", "listings_in_force", "match_query"]
+__all__ = [
+    "IndexBundle",
+    "Screener",
+    "blob_key",
+    "code_fingerprint",
+    "freshness_warnings",
+    "listings_in_force",
+    "match_query",
+]

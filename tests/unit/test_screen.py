@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 
 import pytest
 
-from tradescreen.errors import InvalidInput
+from tradescreen.errors import InvalidInput, StaleLists
 from tradescreen.match.config import MatchConfig
 from tradescreen.model import Citation, Entity, EntityKind, Listing, ListVersion, Name, Query
-from tradescreen.screen import BLOB_KEY, START_UNKNOWN, IndexBundle, Screener, match_query
+from tradescreen.screen import START_UNKNOWN, IndexBundle, Screener, blob_key, match_query
+from tradescreen.settings import Settings
 
 
 def listing(start: date | None, end: date | None = None, code: str = "us_bis_el") -> Listing:
@@ -120,7 +124,7 @@ def test_empty_name_is_invalid(store: MemoryStore, name: str) -> None:
 def test_index_persisted_per_version_and_reused(store: MemoryStore) -> None:
     s = Screener(store)
     s.warm()
-    assert set(store.blobs) == {(1, BLOB_KEY), (2, BLOB_KEY)}
+    assert set(store.blobs) == {(1, blob_key()), (2, blob_key())}
     before = dict(store.blobs)
     s.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1))
     s.screen(Query("Hikvision"), as_of=date(2026, 1, 1))
@@ -145,3 +149,75 @@ def test_screen_many_and_pure_match_query(store: MemoryStore) -> None:
 def test_bundle_build_standalone() -> None:
     b = IndexBundle.build(ENTITIES[1])
     assert match_query(b, Query("Hikvision Digital Technology"), MatchConfig(), date(2026, 1, 1))
+
+
+def test_stale_and_missing_lists_are_flagged_in_every_result(store: MemoryStore) -> None:
+    settings = Settings(stale_after_days=7, required_lists=("us_ofac_sdn",))
+    s = Screener(store, settings)
+    replay = datetime(2026, 1, 3, tzinfo=UTC)  # two days after the versions were loaded
+    fresh = s.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1), known_at=replay)
+    assert fresh.warnings == ("required list us_ofac_sdn is not loaded",)
+    late = datetime(2026, 2, 1, tzinfo=UTC)
+    res = s.screen(Query("Nothing Alike"), as_of=date(2026, 1, 1), known_at=late)
+    assert res.hits == ()
+    assert "list us_bis_el is stale: loaded 31 days ago (version 1)" in res.warnings
+    assert res.to_dict()["warnings"] == list(res.warnings)
+
+
+def test_refuse_policy_fails_closed(store: MemoryStore) -> None:
+    s = Screener(store, Settings(stale_after_days=7, stale_policy="refuse"))
+    ok = s.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1), known_at=datetime(2026, 1, 2))
+    assert ok.hits
+    with pytest.raises(StaleLists, match="us_bis_el is stale"):
+        s.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1), known_at=datetime(2026, 3, 1))
+
+
+def test_index_blob_is_keyed_by_the_code_that_built_it(store: MemoryStore) -> None:
+    """A blob stored under another code fingerprint is ignored and rebuilt, never trusted."""
+    store.blobs[(1, "index/v1/0000000000000000")] = b"stale bytes from older code"
+    Screener(store).warm()
+    assert (1, blob_key()) in store.blobs
+    assert blob_key().startswith("index/v1/") and blob_key() != "index/v1/0000000000000000"
+
+
+TIE_SCRIPT = """
+import sys
+from datetime import UTC, date, datetime
+from tradescreen.match.config import MatchConfig
+from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Name, Query
+from tradescreen.screen import IndexBundle, match_query
+
+# 3 same-named entities for each one-deletion variant of the query's word (27 > max_candidates):
+# they tie, and are found through different fuzzy keys, whose iteration order is hash-seeded
+word = "zephyrinz"
+variants = [word[:i] + word[i + 1 :] for i in range(len(word))]
+ents = [
+    Entity(
+        f"e{n:03d}",
+        EntityKind.ORGANIZATION,
+        (Name(f"{v} holdings"),),
+        (Listing("us_bis_el", "EL", start_date=date(2020, 1, 1)),),
+    )
+    for n, v in enumerate(v for v in variants for _ in range(3))
+]
+bundle = IndexBundle.build(ents, 1)
+cfg = MatchConfig(threshold=0.0, max_candidates=20)
+for q in ("zephyrinz holdings", "zephyrinz"):
+    hits = match_query(bundle, Query(q), cfg, date(2026, 1, 1), threshold=0.0, limit=100)
+    print(q, [(h.entity.id, round(h.score, 6)) for h in hits])
+"""
+
+
+def test_ranking_does_not_depend_on_the_hash_seed() -> None:
+    """Ties are broken by ids, not by set iteration order: same answer under any PYTHONHASHSEED
+    (Spark workers and resumed batches run in other processes, with other seeds)."""
+    outs = set()
+    for seed in ("0", "1", "2", "3", "4", "5", "6", "7"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", TIE_SCRIPT], capture_output=True, text=True, env=env
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert out.stdout.count("('e") >= 2 * 20  # the cut-off really is reached
+        outs.add(out.stdout)
+    assert len(outs) == 1, outs

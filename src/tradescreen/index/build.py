@@ -250,7 +250,8 @@ class NameIndex:
         floor = config.candidate_floor * total
         best = sorted(
             ((nid, a) for nid, a in acc.items() if a >= floor),
-            key=lambda kv: (-kv[1], len(names[kv[0]].tokens)),
+            # the name id breaks ties, so the ranking never depends on hash-seeded set order
+            key=lambda kv: (-kv[1], len(names[kv[0]].tokens), kv[0]),
         )[: config.max_candidates]
         return [nid for nid, _ in best]
 
