@@ -30,6 +30,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from tradescreen.csvsafe import safe_cell
 from tradescreen.results import Hit, ScreenResult
 
 Row = Mapping[str, str]
@@ -55,8 +56,6 @@ CSV_RESULT_COLUMNS = (
     "why",
     "warnings",
 )
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---------------------------------------------------------------------------
@@ -277,16 +276,6 @@ def write_jsonl(results: Iterable[Pair], path: str | Path) -> int:
             fh.write(json.dumps(to_record(n, row, result), ensure_ascii=False, default=str))
             fh.write("\n")
     return n
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV cell that spreadsheets will not evaluate as a formula."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 def csv_values(number: int, result: ScreenResult) -> dict[str, str]:

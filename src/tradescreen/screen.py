@@ -3,8 +3,8 @@
 ``Screener(store, settings)`` picks versions with ``store.active_versions(known_at)``, loads each
 version's candidate index from its blob (keyed by a fingerprint of the index code) or builds and
 persists it, merges the versions' indexes (token weights over all of them) and caches everything
-per set of version ids, so a long-running process pays once. ``match_query`` is the pure core a Spark worker runs on a
-broadcast ``IndexBundle``.
+per set of version ids, so a long-running process pays once. ``match_query`` is the pure core a
+Spark worker runs on a broadcast ``IndexBundle``.
 """
 
 from __future__ import annotations

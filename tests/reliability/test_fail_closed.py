@@ -158,11 +158,7 @@ def _age(db: Path, days: int) -> None:
     con.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screen.py ignores Settings.stale_after_days / stale_policy: a 30-day-old list is "
-    "screened without a warning and without refusal (only `tradescreen lists` flags STALE)",
-)
+# Regression: screening used to ignore stale_after_days / stale_policy.
 @pytest.mark.parametrize("policy", ["flag", "refuse"])
 def test_stale_list_flagged_or_refused(
     db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, policy: str

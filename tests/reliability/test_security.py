@@ -152,11 +152,7 @@ def test_audit_csv_export_neutralises_formulas(env: dict[str, Any]) -> None:
     assert "HYPERLINK" in r.text and _bad_cells(api_csv) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batch CSV output copies input cells unchanged (batch/io.py CSV writer): a name "
-    "'=HYPERLINK(...)' reaches the output as a live formula",
-)
+# Regression: batch CSV output used to copy input cells as they were (fixed: csvsafe.py).
 def test_batch_csv_output_neutralises_formulas(env: dict[str, Any]) -> None:
     inp = env["tmp"] / "formulas.csv"
     with open(inp, "w", newline="", encoding="utf-8") as f:
@@ -172,17 +168,17 @@ def test_batch_csv_output_neutralises_formulas(env: dict[str, Any]) -> None:
     assert _bad_cells(out) == []
 
 
-def test_report_csv_cells_neutralised() -> None:
-    from tradescreen import report
+def test_report_csv_cells_neutralised(tmp_path: Path) -> None:
+    """The demo report and every CSV writer share one neutraliser; check it and its use."""
+    from tradescreen import csvsafe, report
+    from tradescreen.audit import export
+    from tradescreen.batch import io as batch_io
 
-    cell = next(
-        f
-        for n, f in inspect.getmembers(report, inspect.isfunction)
-        if f.__doc__ and "formula" in f.__doc__
-    )
     for s in [*FORMULAS, "\tx", "\rx"]:
-        assert not str(cell(s)).startswith(("=", "+", "-", "@", "\t", "\r")), s
-    assert cell("ACME") == "ACME"
+        assert not csvsafe.safe_cell(s).startswith(("=", "+", "-", "@", "\t", "\r")), s
+    assert csvsafe.safe_cell("ACME") == "ACME" and csvsafe.safe_cell(None) == ""
+    for mod in (report, export, batch_io):
+        assert getattr(mod, "safe_cell", None) is csvsafe.safe_cell, mod.__name__
 
 
 @pytest.mark.xfail(

@@ -14,16 +14,16 @@ import orjson
 from sqlalchemy import Connection
 
 from tradescreen.audit.chain import AuditRecord, iter_records, verify
+from tradescreen.csvsafe import safe_cell
 from tradescreen.errors import InvalidInput
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("seq", "at", "actor", "action", "summary", "payload", "prev_mac", "mac")
 FORMATS = ("csv", "json")
 
 
 def neutralise(cell: str) -> str:
     """Prefix an apostrophe to a cell a spreadsheet would treat as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    return safe_cell(cell)
 
 
 def summary(rec: AuditRecord) -> str:

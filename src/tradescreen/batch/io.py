@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import orjson
 
+from tradescreen.csvsafe import safe_cell
 from tradescreen.errors import InvalidInput
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -268,13 +269,10 @@ def flatten_result(row_number: int, result: Mapping[str, Any]) -> dict[str, Any]
 
 
 def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
+    """A neutralised CSV cell (no spreadsheet formulas); lists and dicts as JSON."""
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    return safe_cell(value)
 
 
 def csv_line(values: Sequence[Any]) -> bytes:
