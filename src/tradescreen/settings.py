@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         default=None, description="File holding the audit MAC key (kept outside the database)."
     )
     audit_retention_days: int = Field(default=3653, ge=1)
+    list_dir: Path | None = Field(
+        default=None,
+        description="The only directory `POST /v1/lists/load` may read list files from "
+        "(unset: loading by path over the API is disabled).",
+    )
     download_dir: Path | None = Field(
         default=None, description="Where `tradescreen update` keeps downloaded files."
     )

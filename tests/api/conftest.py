@@ -60,9 +60,15 @@ def audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def api_settings(audit_key_file: Path) -> Settings:
+def list_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("lists")
+
+
+@pytest.fixture(scope="session")
+def api_settings(audit_key_file: Path, list_dir: Path) -> Settings:
     return Settings(
         db="sqlite://",
+        list_dir=list_dir,
         audit_key_file=audit_key_file,
         api_max_body_bytes=64_000,
         api_batch_max=20,

@@ -34,7 +34,7 @@ ROUTES: dict[tuple[str, str], tuple[Role, Any]] = {
     ),
     ("POST", "/v1/cases/{case_id}/approve"): (Role.REVIEWER, {}),
     ("POST", "/v1/cases/{case_id}/reject"): (Role.REVIEWER, {"reason": "no"}),
-    ("POST", "/v1/lists/load"): (Role.ADMIN, {"paths": ["/nonexistent/list.csv"]}),
+    ("POST", "/v1/lists/load"): (Role.ADMIN, {"paths": ["nonexistent-list.csv"]}),
     ("GET", "/v1/keys"): (Role.ADMIN, None),
     ("POST", "/v1/keys"): (Role.ADMIN, {"name": "new-key", "role": "screener"}),
     ("DELETE", "/v1/keys/{name_or_id}"): (Role.ADMIN, None),

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from tradescreen.api.app import create_app
 from tradescreen.api.keys import Role, create_key, list_keys, parse_token, revoke_key, verify_key
 from tradescreen.api.tables import api_keys
+from tradescreen.settings import Settings
 
 from .support import Client, auth
 
@@ -96,3 +100,28 @@ def test_audit_export_and_verify(client: Client, keys: dict[str, str]) -> None:
     v = client.get("/v1/audit/verify", headers=h).json()
     assert v["ok"] is True, v
     assert client.get("/v1/audit/export?format=xml", headers=h).status_code == 422
+
+
+def test_list_load_reads_only_the_list_directory(tmp_path: Path) -> None:
+    """Admins load files put in TRADESCREEN_LIST_DIR; nothing outside it, however spelled."""
+    list_dir = tmp_path / "lists"
+    list_dir.mkdir()
+    settings = Settings(db="sqlite://", list_dir=list_dir, audit_key_file=tmp_path / "audit.key")
+    app = create_app(settings)
+    admin = create_key(app.state.engine, "loader", Role.ADMIN)[1]
+    client = Client(app, admin)
+    shared = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists"
+    src = shared / "un_sc" / "UN_consolidated_2026-02-27.xml.gz"
+    shutil.copy(src, list_dir / "un.xml.gz")
+    try:
+        ok = client.post("/v1/lists/load", json={"paths": ["un.xml.gz"]})
+        assert ok.status_code == 200, ok.text
+        assert [v["list"] for v in ok.json()["created"]] == ["un_sc"]
+        escape = f"../{list_dir.name}/../un.xml.gz"
+        for path in (str(src), escape, "/etc/passwd"):
+            r = client.post("/v1/lists/load", json={"paths": [path]})
+            assert r.status_code == 403 and r.json()["error"] == "forbidden", (path, r.text)
+        missing = client.post("/v1/lists/load", json={"paths": ["nope.csv"]})
+        assert missing.status_code == 422 and "nope.csv" in missing.json()["detail"]
+    finally:
+        client.close()

@@ -181,11 +181,7 @@ def test_report_csv_cells_neutralised(tmp_path: Path) -> None:
         assert getattr(mod, "safe_cell", None) is csvsafe.safe_cell, mod.__name__
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="POST /v1/lists/load (api/routes/lists.py:52) loads any file the server can read; "
-    "there is no configured list directory to confine it to",
-)
+# Regression: POST /v1/lists/load used to read any file the server could read.
 def test_list_load_endpoint_confined_to_configured_dirs(env: dict[str, Any]) -> None:
     outside = env["tmp"] / "elsewhere"
     outside.mkdir(exist_ok=True)

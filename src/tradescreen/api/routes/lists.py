@@ -16,7 +16,7 @@ from tradescreen.api.errors import Unavailable
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import EntityOut, ListsOut, LoadIn
-from tradescreen.errors import InvalidInput, NotFound
+from tradescreen.errors import Forbidden, InvalidInput, NotFound
 from tradescreen.model import to_dict
 from tradescreen.results import version_to_json
 
@@ -51,29 +51,36 @@ def get_lists(key: auth.ScreenerKey, ctx: Ctx) -> Response:
 
 @router.post(
     "/lists/load",
-    summary="Load list files readable by the server (admin)",
+    summary="Load list files from the server's list directory (admin)",
     responses=errors(*AUTHED, 503),
 )
 def load_lists(body: LoadIn, key: auth.AdminKey, ctx: Ctx) -> Response:
     loading = optional_module("tradescreen.loading")
     if loading is None:
         raise Unavailable("list loading is not available")
-    missing = [p for p in body.paths if not _is_file(p)]
+    paths = [confined(p, ctx.settings.list_dir) for p in body.paths]
+    missing = [str(p) for p in paths if not p.is_file()]
     if missing:
-        raise InvalidInput(f"not a readable file on the server: {missing[0]!r}")
-    report = loading.load_files(
-        ctx.need_store(), body.paths, format=body.format, settings=ctx.settings
-    )
+        raise InvalidInput(f"not a readable file in the list directory: {missing[0]!r}")
+    report = loading.load_files(ctx.need_store(), paths, format=body.format, settings=ctx.settings)
     data = report.to_dict()
     ctx.audit_action(key.name, "lists.load", data)
     return json_response(data)
 
 
-def _is_file(path: str) -> bool:
+def confined(path: str, list_dir: Path | None) -> Path:
+    """``path`` (relative to ``list_dir``, or absolute) resolved, refused unless it lies inside
+    ``list_dir``: the API never reads a file an administrator did not put there on purpose."""
+    if list_dir is None:
+        raise Forbidden("loading lists by path is disabled: set TRADESCREEN_LIST_DIR")
+    root = list_dir.expanduser().resolve()
     try:
-        return Path(path).is_file()
-    except (OSError, ValueError):  # embedded NUL, name too long...
-        return False
+        target = (root / path).resolve()  # an absolute ``path`` replaces ``root``
+    except (OSError, ValueError) as exc:  # embedded NUL, name too long...
+        raise InvalidInput(f"not a usable path: {path!r}") from exc
+    if not target.is_relative_to(root):
+        raise Forbidden(f"{path!r} is outside the list directory")
+    return target
 
 
 @router.get(
