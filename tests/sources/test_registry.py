@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tradescreen.errors import SourceError
-from tradescreen.sources import FORMATS, detect, read_source
+from tradescreen.sources import FORMATS, detect, group_sources, read_source
 from tradescreen.sources.csl import COLUMNS
 
 from .conftest import FIXTURES, LISTS
@@ -244,3 +244,17 @@ def test_split_by_list() -> None:
 
     groups = split_by_list(read_source(FIXTURES / "csl_api.json").entities)
     assert {k: len(v) for k, v in groups.items()} == {"us_bis_el": 2, "us_ofac_sdn": 1}
+
+
+def test_group_sources_keeps_ofac_sets_together(tmp_path: Path) -> None:
+    ofac_dir = LISTS / "us_ofac_sdn" / "2021-07"
+    el = LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
+    csl = LISTS / "us_csl" / "consolidated_2022-04.csv.gz"
+    files = [ofac_dir / "sdn.csv", el, ofac_dir / "add.csv", ofac_dir / "alt.csv", csl]
+    groups = group_sources(files)
+    assert groups == [
+        [ofac_dir / "sdn.csv", ofac_dir / "add.csv", ofac_dir / "alt.csv"],
+        [el],
+        [csl],
+    ]
+    assert group_sources([ofac_dir, el]) == [[ofac_dir], [el]]  # a set's directory is one path

@@ -63,7 +63,7 @@ def test_load_lists_versions_and_bad_file(
 
     # the same file again: unchanged, no new version
     code, out, _ = run(capsys, "load", str(el_json), "--db", db, "--json")
-    assert code == 0 and json.loads(out)["unchanged"] == ["us_bis_el"]
+    assert code == 0 and [r["unchanged"] for r in json.loads(out)] == [["us_bis_el"]]
 
     code, out, _ = run(capsys, "versions", "us_bis_el", "--db", db)
     assert code == 0 and "Versions of us_bis_el" in out

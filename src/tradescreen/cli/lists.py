@@ -87,24 +87,38 @@ def _report_tables(report: LoadReport, console: Console) -> None:
 
 @app.command("load")
 def load_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="List file(s) of one source.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="List files, each its own source (an OFAC CSV set: its directory, or its files)."
+        ),
+    ],
     source: Annotated[
         str | None, typer.Option("--source", help="Reader name (default: detected).")
     ] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Load list file(s) as new list versions (fail-closed: a broken file changes nothing)."""
+    """Load list files as new list versions (fail-closed: a broken file changes nothing).
+
+    Sources load one after another, each in its own transaction; the first that fails stops the
+    command, and every list it touched keeps the version in force. ``--json`` prints a list
+    with one load report per source."""
+    from tradescreen.sources import group_sources
+
     settings = _settings(db)
     store = open_store(settings)
+    reports = []
     try:
-        report = load_files(store, paths, format=source, settings=settings)
+        for group in group_sources(paths):
+            report = load_files(store, group, format=source, settings=settings)
+            reports.append(report)
+            if not json_out:
+                _report_tables(report, _console())
     finally:
         store.close()
     if json_out:
-        _print_json(report.to_dict())
-    else:
-        _report_tables(report, _console())
+        _print_json([r.to_dict() for r in reports])
 
 
 @app.command("update")

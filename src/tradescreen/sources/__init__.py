@@ -108,6 +108,25 @@ def read_source(paths: Sequence[Path] | Path | str, format: str | None = None) -
     return FORMATS[fmt].read(plist)  # type: ignore[no-any-return]
 
 
+def group_sources(paths: Sequence[Path | str]) -> list[list[Path]]:
+    """Split command-line paths into sources, in order: the files of an OFAC CSV set given one
+    by one (``sdn.csv add.csv alt.csv`` in one directory) form one source; every other path
+    (a file, or an OFAC set's directory) is a source of its own."""
+    groups: list[list[Path]] = []
+    ofac_sets: dict[Path, list[Path]] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_file() and ofac.sniff(b"", p.name):
+            key = p.resolve().parent
+            if key not in ofac_sets:
+                ofac_sets[key] = []
+                groups.append(ofac_sets[key])
+            ofac_sets[key].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
 def split_by_list(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
     """Group entities by the list code of their first listing (one store version per list).
 
@@ -120,4 +139,12 @@ def split_by_list(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
     return out
 
 
-__all__ = ["ALIASES", "FORMATS", "ParsedSource", "detect", "read_source", "split_by_list"]
+__all__ = [
+    "ALIASES",
+    "FORMATS",
+    "ParsedSource",
+    "detect",
+    "group_sources",
+    "read_source",
+    "split_by_list",
+]
