@@ -342,6 +342,9 @@ def split_tokens(text: str) -> list[str]:
     return out
 
 
+NUMBER_MARKERS = frozenset({"no", "nr", "num", "number"})
+
+
 def canonical_tokens(raw: list[str]) -> list[str]:
     """Ordinals, "No. 14", abbreviations and generic plurals → one canonical spelling."""
     out: list[str] = []
@@ -357,8 +360,13 @@ def canonical_tokens(raw: list[str]) -> list[str]:
         if tok.isdigit():
             out.append(str(int(tok)) if len(tok) < 18 else tok)
             continue
-        if tok in ("no", "nr", "num", "number") and i + 1 < n and raw[i + 1][:1].isdigit():
-            continue
+        if tok in NUMBER_MARKERS:
+            # "No. 14", "nr 14", "no no 14": a run of markers before a number goes in one pass
+            j = i + 1
+            while j < n and raw[j] in NUMBER_MARKERS:
+                j += 1
+            if j < n and raw[j][:1].isdigit():
+                continue
         if tok in TENS:
             nxt = raw[i + 1] if i + 1 < n else ""
             if nxt in UNITS and 0 < UNITS[nxt] < 10:
