@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -186,6 +187,26 @@ class Screener:
         self._parts: dict[int, IndexBundle] = {}
         self._merged: dict[tuple[int, ...], IndexBundle] = {}
         self._lock = threading.Lock()
+        self._in_force: tuple[float, int, list[ListVersion]] | None = None  # (read at, gen, ...)
+
+    def versions_in_force(self, known_at: datetime | None = None) -> list[ListVersion]:
+        """The versions a screening uses, by id. For "now" the answer is cached until the
+        store's generation changes (a load in this process) or ``version_refresh_seconds``
+        pass (a load by another process): one query per interval instead of one per screen."""
+        if known_at is not None:
+            return sorted(self.store.active_versions(known_at), key=lambda v: v.id)
+        generation = self.store.generation
+        now = time.monotonic()
+        cached = self._in_force
+        if (
+            cached is not None
+            and cached[1] == generation
+            and now - cached[0] < self.settings.version_refresh_seconds
+        ):
+            return cached[2]
+        versions = sorted(self.store.active_versions(), key=lambda v: v.id)
+        self._in_force = (now, generation, versions)
+        return versions
 
     def _part(self, version: ListVersion) -> IndexBundle:
         part = self._parts.get(version.id)
@@ -210,7 +231,7 @@ class Screener:
         return part
 
     def bundle(self, known_at: datetime | None = None) -> tuple[list[ListVersion], IndexBundle]:
-        versions = sorted(self.store.active_versions(known_at), key=lambda v: v.id)
+        versions = self.versions_in_force(known_at)
         key = tuple(v.id for v in versions)
         with self._lock:
             merged = self._merged.get(key)

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     )
     max_hits: int = Field(default=10, ge=1, le=500)
     stale_after_days: int = Field(default=7, ge=0, description="A list older than this is stale.")
+    version_refresh_seconds: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="How long a screener trusts its view of the versions in force before "
+        "re-reading them (loads in the same process are seen at once; 0: every query).",
+    )
     stale_policy: str = Field(default="flag", pattern="^(flag|refuse)$")
     required_lists: tuple[str, ...] = Field(default=())
     max_shrink: float = Field(

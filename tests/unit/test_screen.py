@@ -59,6 +59,8 @@ ENTITIES = {
 
 
 class MemoryStore:
+    generation = 0
+
     def __init__(self) -> None:
         self.blobs: dict[tuple[int, str], bytes] = {}
         self.iterated = 0

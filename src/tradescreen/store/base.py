@@ -45,6 +45,11 @@ class VersionDiff:
 
 
 class Store(Protocol):
+    @property
+    def generation(self) -> int:
+        """Bumped whenever the versions in force change through this store's database handle;
+        lets a long-running screener skip re-reading them on every query."""
+
     def create_schema(self) -> None:
         """Create or migrate the schema (idempotent)."""
 

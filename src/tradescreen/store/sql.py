@@ -22,6 +22,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import orjson
 from sqlalchemy import and_, delete, func, insert, select, update
@@ -125,11 +126,24 @@ def _newest_first(rows: Iterable[RowMapping]) -> list[RowMapping]:
     return sorted(rows, key=lambda r: (_aware(r["retrieved_at"]), r["id"]), reverse=True)
 
 
+# Per engine, a counter bumped whenever the set of versions in force changes through it, so a
+# Screener in the same process sees a load at once (other processes: its refresh interval).
+_generations: WeakKeyDictionary[Engine, int] = WeakKeyDictionary()
+
+
+def _bump(engine: Engine) -> None:
+    _generations[engine] = _generations.get(engine, 0) + 1
+
+
 class SqlStore:
     """:class:`tradescreen.store.base.Store` on a SQLAlchemy engine."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    @property
+    def generation(self) -> int:
+        return _generations.get(self.engine, 0)
 
     @classmethod
     def from_url(cls, url: str) -> SqlStore:
@@ -161,6 +175,7 @@ class SqlStore:
                         self._reconcile(conn, code)
         except SQLAlchemyError as exc:
             raise StoreError(f"list versions not stored: {_one_line(exc)}") from exc
+        _bump(self.engine)
         return [self.get_version(i) for i in ids]
 
     def quarantine(self, version: NewVersion, reason: str) -> ListVersion:
@@ -183,6 +198,7 @@ class SqlStore:
                 .values(status=STATUS_SUPERSEDED)
             )
             self._reconcile(conn, row["list_code"])
+        _bump(self.engine)
         return self.get_version(version_id)
 
     def _insert(self, conn: Connection, v: NewVersion, status: str, reason: str | None) -> int:
