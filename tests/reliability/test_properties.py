@@ -64,6 +64,7 @@ def test_normaliser_idempotent_with_roman_numerals(text: str) -> None:
     assert normalize(once) == once
 
 
+# Regression: fuzz/fuzz_names.py's second finding ('no no no no no no 9' -> 'no no 9' -> '9').
 @settings(max_examples=100, deadline=None)
 @example(k=6, word="no")
 @given(st.integers(min_value=5, max_value=12), st.sampled_from(["no", "nr", "No.", "number"]))
