@@ -279,6 +279,6 @@ class NameIndex:
 
     def identifier_entities(self, query: PreparedQuery) -> list[int]:
         out: list[int] = []
-        for v in query.identifiers:
+        for v in sorted(query.identifiers):  # a set: sorted, so the order is seed-free
             out.extend(self.identifiers.get(norm_identifier(v), ()))
         return out
