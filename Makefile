@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test check lint typecheck format audit-deps bench-setup bench-quality bench-speed clean
+.PHONY: setup system-deps demo test check lint typecheck format audit-deps fuzz soak bench-setup bench-quality bench-speed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,17 @@ format: setup
 	$(BIN)/ruff check --fix src tests bench
 
 check: lint typecheck test
+
+# Known vulnerabilities in the installed dependencies. Needs PyPI's vulnerability service;
+# --strict makes "could not check" a failure instead of a silent pass (see docs/reliability.md).
+audit-deps: setup
+	$(BIN)/pip-audit --skip-editable --strict --progress-spinner off
+
+fuzz: setup
+	bash fuzz/run.sh $(or $(FUZZ_SECONDS),60)
+
+soak: setup
+	$(BIN)/python bench/soak.py --seconds 60
 
 bench-setup: setup
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'

@@ -175,16 +175,19 @@ def test_stale_list_flagged_or_refused(
         assert "stale" in json.dumps(json.loads(out.out)["warnings"]).lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screen.py ignores Settings.required_lists: screening with us_ofac_sdn required but "
-    "not loaded answers normally instead of refusing (StaleLists, exit 7 / HTTP 503)",
-)
-def test_missing_required_list_refused(
-    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("policy", ["flag", "refuse"])
+def test_missing_required_list_flagged_or_refused(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, policy: str
 ) -> None:
     monkeypatch.setenv("TRADESCREEN_REQUIRED_LISTS", '["us_ofac_sdn"]')
+    monkeypatch.setenv("TRADESCREEN_STALE_POLICY", policy)
     assert Settings().required_lists == ("us_ofac_sdn",)
     capsys.readouterr()
     rc = cli_main(["screen", "ACME", "--json"])
-    assert rc == 7, capsys.readouterr()
+    out = capsys.readouterr()
+    if policy == "refuse":
+        assert rc == 7, out
+        assert "required list us_ofac_sdn is not loaded" in out.err
+    else:
+        assert rc == 0, out
+        assert "required list us_ofac_sdn is not loaded" in json.loads(out.out)["warnings"]
