@@ -7,6 +7,7 @@ a truncated archive fail *before* any entity is yielded); entities themselves ar
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import io
@@ -15,7 +16,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from tradescreen.errors import SourceError
 from tradescreen.model import Entity
@@ -183,3 +184,51 @@ def prebuild(fn: Callable[[], Entity]) -> Callable[[], Entity]:
 
         return fail
     return lambda: entity
+
+
+class LineReader(Protocol):
+    """What ``csv.reader`` gives: rows, and the physical line reached."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __next__(self) -> list[str]: ...
+
+
+def csv_records(
+    reader: LineReader,
+    header: list[str],
+    parsed: ParsedSource,
+    path: str,
+    *,
+    truncated_tail_ok: bool = False,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, record)`` for each well-formed row of a ``csv.reader`` past its ``header``.
+
+    Blank rows and repeated header rows are skipped (the latter with a warning); a row with the
+    wrong number of fields goes to ``parsed.rejected``; broken quoting fails the file with its
+    line, except, with ``truncated_tail_ok``, a file that ends inside a quoted field: then only
+    that last, cut row is rejected.
+    """
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if truncated_tail_ok and "unexpected end of data" in str(exc):
+                parsed.rejected.append(
+                    f"{path}:{line}: last row truncated (end of file inside quotes)"
+                )
+                return
+            raise SourceError(f"broken CSV quoting ({exc})", path=path, line=line) from exc
+        if not any(c.strip() for c in row):
+            continue
+        if [c.strip() for c in row] == header:
+            parsed.warnings.append(f"{path}:{line}: repeated header row skipped")
+            continue
+        if len(row) != len(header):
+            parsed.rejected.append(f"{path}:{line}: {len(row)} fields, header has {len(header)}")
+            continue
+        yield line, dict(zip(header, row, strict=True))

@@ -216,35 +216,8 @@ def _rows(
             f"not a CSL header: missing column(s) {', '.join(missing)}", path=blob.path, line=1
         )
     ids = IdAllocator()
-    while True:
-        start_line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if "unexpected end of data" in str(exc):
-                # The file ends inside a quoted field: only the last row is cut (seen in the
-                # partial 2023 copy). Reject that row; a quote broken mid-file fails the file.
-                parsed.rejected.append(
-                    f"{blob.path}:{start_line}: last row truncated (end of file inside quotes)"
-                )
-                return
-            raise SourceError(
-                f"broken CSV quoting ({exc})", path=blob.path, line=start_line
-            ) from exc
-        if not any(c.strip() for c in row):
-            continue
-        if [c.strip() for c in row] == header:
-            parsed.warnings.append(f"{blob.path}:{start_line}: repeated header row skipped")
-            continue
-        if len(row) != len(header):
-            parsed.rejected.append(
-                f"{blob.path}:{start_line}: {len(row)} fields, header has {len(header)}"
-            )
-            continue
-        record = dict(zip(header, row, strict=True))
-        yield start_line, partial(row_to_entity, record, ids)
+    for line, record in _io.csv_records(reader, header, parsed, blob.path, truncated_tail_ok=True):
+        yield line, partial(row_to_entity, record, ids)
 
 
 def read(paths: Sequence[Path]) -> ParsedSource:

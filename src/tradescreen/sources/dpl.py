@@ -99,22 +99,7 @@ def read(paths: Sequence[Path]) -> ParsedSource:
     ids = IdAllocator()
 
     def rows() -> Iterator[tuple[int | None, Callable[[], Entity | None]]]:
-        while True:
-            line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise SourceError(f"broken quoting ({exc})", path=blob.path, line=line) from exc
-            if not any(c.strip() for c in row):
-                continue
-            if len(row) != len(header):
-                parsed.rejected.append(
-                    f"{blob.path}:{line}: {len(row)} fields, expected {len(header)}"
-                )
-                continue
-            rec = dict(zip(header, row, strict=True))
+        for line, rec in _io.csv_records(reader, header, parsed, blob.path):
             yield line, partial(_entity, rec, ids)
 
     parsed.entities = _io.guarded(parsed, blob.path, rows())
