@@ -1,4 +1,5 @@
-"""Fixtures for review tests: an in-memory database and small Entity/Hit/ScreenResult builders."""
+"""Fixtures for the audit and review tests: an in-memory database and small Entity/Hit/ScreenResult
+builders."""
 
 from __future__ import annotations
 
