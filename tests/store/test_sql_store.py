@@ -11,6 +11,7 @@ from store_factories import ent, version
 
 from tradescreen.errors import NotFound, StoreError
 from tradescreen.model import Entity
+from tradescreen.store import migrate
 from tradescreen.store.base import NewVersion, Store
 from tradescreen.store.sql import SqlStore
 
@@ -190,7 +191,8 @@ def test_create_schema_idempotent_and_tables(db_store: SqlStore) -> None:
     names = set(inspect(db_store.engine).get_table_names())
     assert {"list_versions", "entities", "blobs", "alembic_version"} <= names
     with db_store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        version = conn.execute(text("select version_num from alembic_version")).scalar()
+    assert version == migrate.head() == "0002"
 
 
 def test_get_version_not_found(db_store: SqlStore) -> None:
