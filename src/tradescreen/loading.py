@@ -77,8 +77,10 @@ def sha256_files(paths: Sequence[Path]) -> str:
 
 def read_all(paths: Sequence[Path], format: str | None) -> tuple[ParsedSource, list[Entity]]:
     """Read the files completely (the reader's lazy iterator is drained here, so a broken row
-    anywhere fails before anything is stored)."""
+    anywhere fails before anything is stored), with effective and publication dates of the
+    Federal Register rules that differ (``sources/notices.py``)."""
     from tradescreen.sources import read_source  # type: ignore[attr-defined,unused-ignore]
+    from tradescreen.sources.notices import with_rule_dates
 
     for p in paths:
         if not Path(p).exists():
@@ -86,7 +88,7 @@ def read_all(paths: Sequence[Path], format: str | None) -> tuple[ParsedSource, l
     where = str(paths[0]) if len(paths) == 1 else ", ".join(str(p) for p in paths)
     try:
         parsed: ParsedSource = read_source(list(paths), format=format)
-        ents = list(parsed.entities)
+        ents = [with_rule_dates(e) for e in parsed.entities]
     except TradescreenError:
         raise
     except (OSError, ValueError, UnicodeError) as exc:
