@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -117,3 +118,24 @@ def test_update_from_local_server(
         [feed] = json.loads(out)
         assert feed["load"] is None and feed["files"][0]["status"] == "not_modified"
     assert (tmp_path / "downloads" / "un_sc" / "consolidated.xml").read_bytes() == xml
+
+
+def test_update_with_expected_sha256(
+    capsys: pytest.CaptureFixture[str], db: str, shared_data: Path
+) -> None:
+    """A pinned digest that does not match refuses the download (exit 4), loads nothing, and
+    keeps what was in force; the right digest loads; a malformed option is an input error."""
+    xml = gzip.decompress(
+        (shared_data / "lists/un_sc/UN_consolidated_2026-02-27.xml.gz").read_bytes()
+    )
+    good = hashlib.sha256(xml).hexdigest()
+    with serve(Behaviour(files={"consolidated.xml": xml})) as base:
+        args = ("update", "--list", "un_sc", "--base-url", base, "--db", db)
+        code, _, err = run(capsys, *args, "--sha256", f"consolidated.xml={'0' * 64}")
+        assert code == 4 and "SHA-256" in err
+        code, out, _ = run(capsys, "lists", "--db", db, "--json")
+        assert "un_sc" not in out
+        code, _, err = run(capsys, *args, "--sha256", "consolidated.xml=abc")
+        assert code == 2 and "--sha256 wants FILE=HEX" in err
+        code, out, err = run(capsys, *args, "--sha256", f"consolidated.xml={good}")
+        assert code == 0 and "1003" in out, err

@@ -6,6 +6,7 @@ Adapters only: parse options, build ``Settings``, call ``tradescreen.loading`` /
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tradescreen.cli._app import app
+from tradescreen.errors import InvalidInput
 from tradescreen.loading import LoadReport, load_files
 from tradescreen.model import ListVersion
 from tradescreen.settings import Settings
@@ -121,6 +123,17 @@ def load_cmd(
         _print_json([r.to_dict() for r in reports])
 
 
+def _digests(items: list[str]) -> dict[str, str]:
+    """``FILE=HEX`` options as a mapping; anything else is a one-line input error."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, _, digest = item.partition("=")
+        if not name or not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+            raise InvalidInput(f"--sha256 wants FILE=HEX with 64 hex digits, got {item!r}")
+        out[name] = digest.lower()
+    return out
+
+
 @app.command("update")
 def update_cmd(
     list_codes: Annotated[
@@ -130,16 +143,27 @@ def update_cmd(
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="Fetch the files from this URL instead.")
     ] = None,
+    sha256: Annotated[
+        list[str] | None,
+        typer.Option("--sha256", help="FILE=HEX: the digest a downloaded file must have."),
+    ] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Download the official lists (conditional, retried, checked) and load what changed."""
     from tradescreen.sources.download import update
 
+    expected = _digests(sha256 or [])
     settings = _settings(db)
     store = open_store(settings)
     try:
-        results = update(store, settings, lists=list_codes or None, base_url=base_url)
+        results = update(
+            store,
+            settings,
+            lists=list_codes or None,
+            base_url=base_url,
+            expected_sha256=expected or None,
+        )
     finally:
         store.close()
     if json_out:

@@ -295,8 +295,12 @@ def update(
     download_dir: Path | None = None,
     downloader: Downloader | None = None,
     force: bool = False,
+    expected_sha256: Mapping[str, str] | None = None,
 ) -> list[tuple[FeedResult, LoadReport | None]]:
     """Download the feeds (all, or the codes in ``lists``) and load those that changed.
+
+    ``expected_sha256`` maps a file name (``sdn.csv``, ``consolidated.xml``) to the digest it
+    must have; a mismatch raises ``DownloadError`` and that feed keeps its previous files.
 
     Returns ``(FeedResult, LoadReport | None)`` per feed; ``None`` when nothing was modified
     (and ``force`` is off). Raises ``DownloadError`` (nothing loaded for that feed) or what
@@ -310,7 +314,7 @@ def update(
     out: list[tuple[FeedResult, LoadReport | None]] = []
     for code in codes:
         feed = FEEDS[code]
-        fetched = dl.fetch_feed(feed, base_url=base_url)
+        fetched = dl.fetch_feed(feed, base_url=base_url, expected_sha256=expected_sha256)
         if not fetched.changed and not force:
             out.append((fetched, None))
             continue
