@@ -135,11 +135,9 @@ class Entity:
         return self.names[0].value if self.names else ""
 
     def content_hash(self) -> str:
-        """A digest of everything the entry says; changes when the list entry changes."""
-        import orjson
-
-        payload = orjson.dumps(to_dict(self), option=orjson.OPT_SORT_KEYS)
-        return hashlib.sha256(payload).hexdigest()
+        """A digest of everything the entry says; changes when the list entry changes, not
+        when a list merely reorders its aliases, addresses or identifiers."""
+        return hash_entity_dict(to_dict(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +167,36 @@ class Query:
     birth_date: str | None = None
     identifiers: tuple[Identifier, ...] = ()
     address: str | None = None
+
+
+# Entity fields whose order carries no meaning: hashed as sorted multisets.
+_UNORDERED = (
+    "names",
+    "addresses",
+    "identifiers",
+    "birth_dates",
+    "birth_places",
+    "nationalities",
+    "countries",
+    "listings",
+)
+
+
+def hash_entity_dict(data: Mapping[str, Any]) -> str:
+    """The content hash of an entity given as its plain dict (``to_dict``): SHA-256 of its
+    canonical JSON, keys sorted and the order-free fields sorted. The store hashes with this
+    too, so both always agree."""
+    import orjson
+
+    def key(item: Any) -> bytes:
+        return orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
+
+    canon = dict(data)
+    for name in _UNORDERED:
+        values = canon.get(name)
+        if values is not None and len(values) > 1:
+            canon[name] = sorted(values, key=key)
+    return hashlib.sha256(key(canon)).hexdigest()
 
 
 # ---------------------------------------------------------------------------
@@ -257,6 +285,7 @@ __all__ = [
     "Query",
     "citation_from_dict",
     "entity_from_dict",
+    "hash_entity_dict",
     "listing_from_dict",
     "to_dict",
 ]

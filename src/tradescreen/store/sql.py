@@ -16,7 +16,6 @@ lists name is stored once per list version. :meth:`SqlStore.get_entity` merges t
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -31,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tradescreen.db import make_engine
 from tradescreen.errors import NotFound, StoreError
-from tradescreen.model import Entity, ListVersion, entity_from_dict
+from tradescreen.model import Entity, ListVersion, entity_from_dict, hash_entity_dict
 from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion, Store, VersionDiff
 from tradescreen.store.tables import (
@@ -95,13 +94,14 @@ def plain(value: Any) -> Any:
 
 def entity_row(version_id: int, entity: Entity) -> dict[str, Any]:
     """The ``entities`` row of one entity; ``content_hash`` equals ``Entity.content_hash()``."""
-    data = orjson.dumps(plain(entity), option=orjson.OPT_SORT_KEYS)
+    fields = plain(entity)
+    data = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
     return {
         "version_id": version_id,
         "entity_id": entity.id,
         "kind": entity.kind.value,
         "name": entity.name,
-        "content_hash": hashlib.sha256(data).hexdigest(),
+        "content_hash": hash_entity_dict(fields),
         "data": data.decode("utf-8"),
     }
 
