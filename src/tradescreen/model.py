@@ -18,7 +18,7 @@ import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -155,6 +155,16 @@ class ListVersion:
     status: str = "active"  # active | superseded | quarantined
     data_date: date | None = None  # the date the source says its data is as of
     warnings: tuple[str, ...] = ()
+
+    def age(self, now: datetime) -> timedelta:
+        """How long before ``now`` (timezone-aware) this version was loaded."""
+        loaded = self.retrieved_at
+        return now - (loaded if loaded.tzinfo else loaded.replace(tzinfo=UTC))
+
+    def is_stale(self, now: datetime, stale_after_days: int) -> bool:
+        """The one staleness rule (screening, ``/readyz``, ``tradescreen lists``, the web UI):
+        loaded more than ``stale_after_days`` days before ``now``."""
+        return self.age(now) > timedelta(days=stale_after_days)
 
 
 @dataclass(frozen=True, slots=True)

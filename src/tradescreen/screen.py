@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +61,10 @@ def freshness_warnings(
     out: list[str] = []
     if not versions:
         out.append("no list loaded")
-    limit = timedelta(days=settings.stale_after_days)
     for v in versions:
-        retrieved = v.retrieved_at if v.retrieved_at.tzinfo else v.retrieved_at.replace(tzinfo=UTC)
-        age = now - retrieved
-        if settings.stale_after_days and age > limit:
-            out.append(f"list {v.list_code} is stale: loaded {age.days} days ago (version {v.id})")
+        if v.is_stale(now, settings.stale_after_days):
+            days = v.age(now).days
+            out.append(f"list {v.list_code} is stale: loaded {days} days ago (version {v.id})")
     loaded = {v.list_code for v in versions}
     for code in settings.required_lists:
         if code not in loaded:

@@ -49,7 +49,7 @@ def _when(iso: str) -> str:
 
 
 def version_json(v: ListVersion, now: datetime, stale_after_days: int) -> dict[str, Any]:
-    age = (now - v.retrieved_at).total_seconds() / 86400
+    age = v.age(now).total_seconds() / 86400
     return {
         "id": v.id,
         "list": v.list_code,
@@ -59,7 +59,7 @@ def version_json(v: ListVersion, now: datetime, stale_after_days: int) -> dict[s
         "retrieved_at": v.retrieved_at.isoformat(),
         "data_date": v.data_date.isoformat() if v.data_date else None,
         "age_days": round(age, 2),
-        "stale": v.status == "active" and age > stale_after_days,
+        "stale": v.status == "active" and v.is_stale(now, stale_after_days),
         "format": v.format,
         "source": v.source,
         "sha256": v.sha256,

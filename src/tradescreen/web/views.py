@@ -94,9 +94,7 @@ def list_rows(
     t = now or datetime.now(UTC)
     out = []
     for v in sorted(versions, key=lambda x: x.list_code):
-        loaded = v.retrieved_at if v.retrieved_at.tzinfo else v.retrieved_at.replace(tzinfo=UTC)
-        age = max(0, (t - loaded).days)
-        out.append(ListRow(v, age, age > stale_after_days))
+        out.append(ListRow(v, max(0, v.age(t).days), v.is_stale(t, stale_after_days)))
     return out
 
 

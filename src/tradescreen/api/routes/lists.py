@@ -30,9 +30,8 @@ def list_status(ctx: ApiContext) -> dict[str, Any]:
     limit = ctx.settings.stale_after_days
     rows = []
     for v in store.active_versions():
-        loaded = v.retrieved_at if v.retrieved_at.tzinfo else v.retrieved_at.replace(tzinfo=UTC)
-        age = (now - loaded).days
-        rows.append({**version_to_json(v), "age_days": age, "stale": age > limit})
+        stale = v.is_stale(now, limit)
+        rows.append({**version_to_json(v), "age_days": v.age(now).days, "stale": stale})
     present = {r["list"] for r in rows}
     missing = [code for code in ctx.settings.required_lists if code not in present]
     ready = bool(rows) and not missing and not any(r["stale"] for r in rows)

@@ -1,0 +1,39 @@
+"""One staleness rule, used alike by screening, /readyz, `tradescreen lists` and the web UI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tradescreen.cli.lists import version_json
+from tradescreen.model import ListVersion
+from tradescreen.screen import freshness_warnings
+from tradescreen.settings import Settings
+from tradescreen.web.views import list_rows
+
+LOADED = datetime(2026, 1, 1, tzinfo=UTC)
+V = ListVersion(1, "us_bis_el", "Entity List", "file", "nsf_json", "0" * 64, LOADED, 10)
+
+
+@pytest.mark.parametrize(
+    ("after", "days", "stale"),
+    [
+        (timedelta(days=7), 7, False),
+        (timedelta(days=7, hours=1), 7, True),  # seven whole days and a bit: stale everywhere
+        (timedelta(hours=1), 0, True),  # 0 means any age, not "never"
+        (timedelta(0), 0, False),
+    ],
+)
+def test_every_adapter_applies_the_same_rule(after: timedelta, days: int, stale: bool) -> None:
+    now = LOADED + after
+    assert V.is_stale(now, days) is stale
+    warned = freshness_warnings([V], Settings(stale_after_days=days), now)
+    assert any("is stale" in w for w in warned) is stale
+    assert list_rows([V], days, now)[0].stale is stale
+    assert version_json(V, now, days)["stale"] is stale
+
+
+def test_naive_load_time_is_taken_as_utc() -> None:
+    naive = ListVersion(1, "x", "x", "f", "f", "0", datetime(2026, 1, 1), 1)
+    assert naive.age(LOADED + timedelta(days=2)) == timedelta(days=2)
