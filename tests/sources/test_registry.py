@@ -239,11 +239,11 @@ def test_json_readers_on_arbitrary_records(fmt: str, records: list[dict[str, obj
             assert str(exc)
 
 
-def test_split_by_list() -> None:
-    from tradescreen.sources import split_by_list
+def test_a_csl_file_splits_into_its_lists() -> None:
+    from tradescreen.loading import group_by_list
 
-    groups = split_by_list(read_source(FIXTURES / "csl_api.json").entities)
-    assert {k: len(v) for k, v in groups.items()} == {"us_bis_el": 2, "us_ofac_sdn": 1}
+    groups = group_by_list(list(read_source(FIXTURES / "csl_api.json").entities))
+    assert {k: len(v) for k, (_, v) in groups.items()} == {"us_bis_el": 2, "us_ofac_sdn": 1}
 
 
 def test_group_sources_keeps_ofac_sets_together(tmp_path: Path) -> None:

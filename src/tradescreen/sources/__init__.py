@@ -9,12 +9,11 @@ as an OFAC legacy CSV set (``sdn.csv`` + ``add.csv`` + ``alt.csv`` + ``sdn_comme
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 from tradescreen.errors import SourceError
-from tradescreen.model import Entity
 from tradescreen.sources import (
     _io,
     csl,
@@ -127,18 +126,6 @@ def group_sources(paths: Sequence[Path | str]) -> list[list[Path]]:
     return groups
 
 
-def split_by_list(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
-    """Group entities by the list code of their first listing (one store version per list).
-
-    A CSL or OFAC consolidated file holds several lists; the store keeps one version per list
-    code, so a loader splits the parsed file with this before ``Store.add_version``.
-    """
-    out: dict[str, list[Entity]] = {}
-    for ent in entities:
-        out.setdefault(ent.listings[0].list_code, []).append(ent)
-    return out
-
-
 __all__ = [
     "ALIASES",
     "FORMATS",
@@ -146,5 +133,4 @@ __all__ = [
     "detect",
     "group_sources",
     "read_source",
-    "split_by_list",
 ]
