@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from tradescreen.decide.ownership import party_key
 from tradescreen.model import Entity, ListVersion, Query
 from tradescreen.results import Hit, ScreenResult
+from tradescreen.screen import listings_in_force
 
 POSSIBLE_SCORE = 0.75
 
@@ -70,11 +71,11 @@ class StaticScreener:
             score, matched = self._score(query.name, ent)
             if score <= 0:
                 continue
-            listings = tuple(x for x in ent.listings if x.in_force(as_of) is not False)
+            listings, warnings = listings_in_force(ent, as_of)  # the real screener's rule
             if not listings:
                 continue
             vid = self._by_code.get(listings[0].list_code)
-            hits.append(Hit(ent, matched, score, {"rule": "static"}, listings, vid))
+            hits.append(Hit(ent, matched, score, {"rule": "static"}, listings, vid, warnings))
         hits.sort(key=lambda h: (-h.score, h.entity.id))
         return ScreenResult(query, as_of, self.versions, tuple(hits))
 
