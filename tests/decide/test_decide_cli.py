@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tradescreen.cli import main
 from tradescreen.db import make_engine
 from tradescreen.decide import tables
-from tradescreen.decide.storage import create_tables, get_decision
+from tradescreen.decide.storage import get_decision
 from tradescreen.loading import load_files
 from tradescreen.settings import Settings
 from tradescreen.store.sql import open_store
@@ -37,8 +37,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('decide') / 'ts.db'}"
     settings = Settings(db=url)
     store = open_store(settings)
-    load_files(store, [ECFR_EL], settings=settings)
-    create_tables(store.engine)
+    load_files(store, [ECFR_EL], settings=settings)  # open_store migrated every table
     return url
 
 

@@ -24,8 +24,9 @@ from tradescreen.api.middleware import BodyLimitMiddleware
 from tradescreen.api.ratelimit import TokenBucketLimiter
 from tradescreen.api.render import install_error_handlers
 from tradescreen.api.routes import health, keys, lists, screening, yente
-from tradescreen.db import all_tables, make_engine
+from tradescreen.db import make_engine
 from tradescreen.settings import Settings
+from tradescreen.store import migrate
 from tradescreen.store.base import Store
 
 log = logging.getLogger("tradescreen.api")
@@ -124,7 +125,7 @@ def create_app(
         store = _open_store(settings)
     if engine is None:
         engine = _engine_of(store, settings)
-    all_tables().create_all(engine)  # idempotent; the store's migrations adopt these tables
+    migrate.upgrade(engine)  # the one schema path: Alembic, idempotent (adopts existing tables)
     if screener is None:
         screener = _make_screener(store, settings)
     ctx = ApiContext(

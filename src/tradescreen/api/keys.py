@@ -19,8 +19,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine, RowMapping
 
-from tradescreen.api.tables import API_TABLES, api_keys
-from tradescreen.db import metadata
+from tradescreen.api.tables import api_keys
 from tradescreen.errors import InvalidInput, NotFound
 
 PREFIX = "ts_"
@@ -66,11 +65,6 @@ class ApiKey:
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
             "active": self.active,
         }
-
-
-def create_tables(engine: Engine) -> None:
-    """Create the key table if missing (idempotent)."""
-    metadata.create_all(engine, tables=list(API_TABLES))
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -185,7 +179,6 @@ __all__ = [
     "ApiKey",
     "Role",
     "create_key",
-    "create_tables",
     "list_keys",
     "parse_token",
     "revoke_key",

@@ -22,12 +22,10 @@ app.add_typer(audit_app, name="audit")
 
 
 def _engine(settings: Settings) -> Engine:
-    from tradescreen.audit.tables import audit_log
-    from tradescreen.db import make_engine, metadata
+    """The store's engine, its schema migrated (the audit log included)."""
+    from tradescreen.store.sql import open_store
 
-    engine = make_engine(settings.db_url())
-    metadata.create_all(engine, tables=[audit_log])
-    return engine
+    return open_store(settings).engine
 
 
 def _key(settings: Settings) -> bytes:

@@ -56,13 +56,10 @@ def _settings(db: str | None) -> Settings:
 
 
 def _engine(settings: Settings) -> Engine:
-    """The store's engine, with the decision tables created if missing."""
-    from tradescreen.decide.storage import create_tables
+    """The store's engine, its schema migrated (decision tables included)."""
     from tradescreen.store.sql import open_store
 
-    store = open_store(settings)
-    create_tables(store.engine)
-    return store.engine
+    return open_store(settings).engine
 
 
 def _print_json(data: Any) -> None:

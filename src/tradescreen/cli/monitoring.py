@@ -40,12 +40,9 @@ def _settings(db: str | None) -> Settings:
 
 
 def _store(settings: Settings) -> SqlStore:
-    from tradescreen.db import all_tables
     from tradescreen.store.sql import open_store
 
-    store = open_store(settings)
-    all_tables().create_all(store.engine)  # monitoring tables (checkfirst: idempotent)
-    return store
+    return open_store(settings)  # migrated schema, monitoring tables included
 
 
 def _json(data: Any) -> None:

@@ -17,12 +17,10 @@ app.add_typer(keys_app, name="keys")
 
 
 def _engine(settings: Settings) -> Engine:
-    from tradescreen.api.keys import create_tables
-    from tradescreen.db import make_engine
+    """The store's engine, its schema migrated (API keys included)."""
+    from tradescreen.store.sql import open_store
 
-    engine = make_engine(settings.db_url())
-    create_tables(engine)
-    return engine
+    return open_store(settings).engine
 
 
 @app.command()

@@ -16,13 +16,6 @@ from tradescreen.decide import tables
 from tradescreen.decide.ownership import OwnershipEdge, party_key
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the decision tables if missing (until the store's migrations include them)."""
-    from tradescreen.db import metadata
-
-    metadata.create_all(engine, tables=[tables.licences, tables.ownership_edges, tables.decisions])
-
-
 def add_edges(engine: Engine, edges: Sequence[OwnershipEdge], *, source: str = "") -> str:
     """Store edges in one transaction (all or nothing). Returns the batch id."""
     batch = uuid.uuid4().hex
@@ -109,4 +102,4 @@ def get_decision(engine: Engine, decision_id: int) -> dict[str, Any] | None:
     }
 
 
-__all__ = ["add_edges", "create_tables", "digest", "get_decision", "load_edges", "record_decision"]
+__all__ = ["add_edges", "digest", "get_decision", "load_edges", "record_decision"]
