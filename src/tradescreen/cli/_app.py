@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from tradescreen.settings import Settings
 
 app = typer.Typer(
     name="tradescreen",
@@ -11,3 +15,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+# Options every command that touches the store shares.
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL or SQLite file (default: TRADESCREEN_DB).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+def settings_for(db: str | None) -> Settings:
+    """The settings from ``TRADESCREEN_*``, with ``--db`` taking precedence when given."""
+    return Settings(db=db) if db else Settings()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import orjson
 import typer
 
-from tradescreen.cli._app import app
+from tradescreen.cli._app import DbOption, app, settings_for
 from tradescreen.errors import AuditError, InvalidInput
 from tradescreen.settings import Settings
 
@@ -41,11 +41,12 @@ def verify_cmd(
         typer.Option(help="Anchor file from 'audit anchor': also detects a removed tail."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    db: DbOption = None,
 ) -> int:
     """Check every record's MAC and the sequence; exit 10 naming the first bad record."""
     from tradescreen.audit.chain import verify
 
-    settings = Settings()
+    settings = settings_for(db)
     with _engine(settings).connect() as conn:
         report = verify(conn, _key(settings), anchors=anchors)
     if as_json:
@@ -68,13 +69,14 @@ def export_cmd(
     ] = None,
     since: Annotated[int | None, typer.Option(help="First seq to export.")] = None,
     until: Annotated[int | None, typer.Option(help="Last seq to export.")] = None,
+    db: DbOption = None,
 ) -> int:
     """Export the records for auditors (CSV cells are neutralised against formula injection)."""
     from tradescreen.audit.export import FORMATS, export_csv, export_json
 
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}; use csv or json")
-    settings = Settings()
+    settings = settings_for(db)
     engine = _engine(settings)
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
@@ -96,11 +98,12 @@ def anchor_cmd(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Anchor file to append to.")
     ] = Path("audit-anchors.jsonl"),
+    db: DbOption = None,
 ) -> int:
     """Verify the chain and append its head {seq, mac, time} to an anchor file kept elsewhere."""
     from tradescreen.audit.chain import export_anchor
 
-    settings = Settings()
+    settings = settings_for(db)
     with _engine(settings).connect() as conn:
         line = export_anchor(conn, _key(settings), output)
     typer.echo(f"anchored record {line['seq']} ({line['mac'][:16]}...) in {output}")
@@ -113,11 +116,12 @@ def prune_cmd(
         int | None,
         typer.Option(help="Keep this many days (default: TRADESCREEN_AUDIT_RETENTION_DAYS)."),
     ] = None,
+    db: DbOption = None,
 ) -> int:
     """Remove records older than the retention period (a whole prefix) with a checkpoint."""
     from tradescreen.audit.chain import prune
 
-    settings = Settings()
+    settings = settings_for(db)
     keep = days if days is not None else settings.audit_retention_days
     if keep < 1:
         raise InvalidInput("--days must be at least 1")

@@ -14,9 +14,8 @@ import orjson
 import typer
 from rich.console import Console
 
-from tradescreen.cli._app import app
+from tradescreen.cli._app import app, settings_for
 from tradescreen.errors import InvalidInput
-from tradescreen.settings import Settings
 
 
 @app.command("batch")
@@ -69,7 +68,7 @@ def batch(
         day = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
         raise InvalidInput(f"--as-of: not a date (YYYY-MM-DD): {as_of!r}") from None
-    settings = Settings(db=db) if db else Settings()
+    settings = settings_for(db)
     report = screen_file(
         input,
         output,

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
-from tradescreen.cli._app import app
+from tradescreen.cli._app import DbOption, JsonOption, app, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
 
@@ -25,11 +25,6 @@ licences_app = typer.Typer(help="Specific licences you hold.", no_args_is_help=T
 ownership_app = typer.Typer(help="Ownership edges for the 50% rules.", no_args_is_help=True)
 app.add_typer(licences_app, name="licences")
 app.add_typer(ownership_app, name="ownership")
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL or SQLite file (default: TRADESCREEN_DB).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 
 
 def _date(value: str | None, field: str) -> date | None:
@@ -49,10 +44,6 @@ def _datetime(value: str | None, field: str) -> datetime | None:
     except ValueError:
         raise InvalidInput(f"{field}: {value!r} is not an ISO date-time") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _settings(db: str | None) -> Settings:
-    return Settings(db=db) if db else Settings()
 
 
 def _engine(settings: Settings) -> Engine:
@@ -115,7 +106,7 @@ def check_cmd(
         date=day,
         activity=activity,
     )
-    settings = _settings(db)
+    settings = settings_for(db)
     engine = _engine(settings)
     from tradescreen.store.sql import SqlStore
 
@@ -183,7 +174,7 @@ def licences_add(
         valid_from=_date(valid_from, "valid_from"),
         note=note,
     )
-    add_licence(_engine(_settings(db)), lic)
+    add_licence(_engine(settings_for(db)), lic)
     typer.echo(f"licence {lic.number} added")
 
 
@@ -192,7 +183,7 @@ def licences_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Show the specific licences on record."""
     from tradescreen.decide.licences import list_licences
 
-    rows = list_licences(_engine(_settings(db)))
+    rows = list_licences(_engine(settings_for(db)))
     if as_json:
         _print_json([r.to_dict() for r in rows])
         return
@@ -221,7 +212,7 @@ def ownership_load(
     from tradescreen.decide.storage import add_edges
 
     edges = read_ownership_file(file)  # validates everything before writing
-    add_edges(_engine(_settings(db)), edges, source=str(file))
+    add_edges(_engine(settings_for(db)), edges, source=str(file))
     typer.echo(f"{len(edges)} ownership edges loaded from {file}")
 
 
@@ -230,7 +221,7 @@ def ownership_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Show the ownership edges on record."""
     from tradescreen.decide.storage import load_edges
 
-    edges = load_edges(_engine(_settings(db)))
+    edges = load_edges(_engine(settings_for(db)))
     rows = [
         {
             "owner": e.owner,

@@ -17,22 +17,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import app
+from tradescreen.cli._app import DbOption, JsonOption, app, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.loading import LoadReport, load_files
 from tradescreen.model import ListVersion
-from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore, open_store
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL or SQLite file (default: TRADESCREEN_DB).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 MAX_WARNINGS_SHOWN = 12
-
-
-def _settings(db: str | None) -> Settings:
-    return Settings(db=db) if db else Settings()
 
 
 def _print_json(data: Any) -> None:
@@ -108,7 +99,7 @@ def load_cmd(
     with one load report per source."""
     from tradescreen.sources import group_sources
 
-    settings = _settings(db)
+    settings = settings_for(db)
     store = open_store(settings)
     reports = []
     try:
@@ -154,7 +145,7 @@ def update_cmd(
     from tradescreen.sources.download import update
 
     expected = _digests(sha256 or [])
-    settings = _settings(db)
+    settings = settings_for(db)
     store = open_store(settings)
     try:
         results = update(
@@ -190,13 +181,13 @@ def update_cmd(
 
 
 def _open_existing(db: str | None) -> SqlStore:
-    return open_store(_settings(db))
+    return open_store(settings_for(db))
 
 
 @app.command("lists")
 def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     """The list versions in force, their age, and refused (quarantined) updates."""
-    settings = _settings(db)
+    settings = settings_for(db)
     store = _open_existing(db)
     try:
         active = store.active_versions()
@@ -246,7 +237,7 @@ def versions_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """Every stored version of one list, newest first."""
-    settings = _settings(db)
+    settings = settings_for(db)
     store = _open_existing(db)
     try:
         versions = store.versions(list_code)

@@ -15,15 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import app
+from tradescreen.cli._app import DbOption, JsonOption, app, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL or SQLite file (default: TRADESCREEN_DB).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 
 counterparties_app = typer.Typer(
     help="The counterparty register monitored for list changes.", no_args_is_help=True
@@ -33,10 +28,6 @@ webhooks_app = typer.Typer(help="Signed webhooks that receive new alerts.", no_a
 app.add_typer(counterparties_app, name="counterparties")
 app.add_typer(monitor_app, name="monitor")
 app.add_typer(webhooks_app, name="webhooks")
-
-
-def _settings(db: str | None) -> Settings:
-    return Settings(db=db) if db else Settings()
 
 
 def _store(settings: Settings) -> SqlStore:
@@ -79,7 +70,7 @@ def counterparties_import(
     """Add or update counterparties (idempotent: an unchanged row is left alone)."""
     from tradescreen.monitor.counterparties import import_counterparties
 
-    store = _store(_settings(db))
+    store = _store(settings_for(db))
     with store.engine.begin() as conn:
         rep = import_counterparties(
             conn,
@@ -117,7 +108,7 @@ def counterparties_list(
         iter_counterparties,
     )
 
-    store = _store(_settings(db))
+    store = _store(settings_for(db))
     with store.engine.connect() as conn:
         total = count_counterparties(conn, active_only=not all_)
         rows: list[Counterparty] = []
@@ -165,7 +156,7 @@ def monitor_run_cmd(
     """Re-screen what changed since the last run (lists and counterparties)."""
     from tradescreen.monitor.runner import monitor_run
 
-    settings = _settings(db)
+    settings = settings_for(db)
     rep = monitor_run(
         _store(settings), settings, as_of=_date(as_of), full=full, notify=notify, workers=workers
     )
@@ -199,7 +190,7 @@ def monitor_expiry(
     from tradescreen.decide.licences import list_licences
     from tradescreen.monitor.expiry import raise_expiry_alerts
 
-    store = _store(_settings(db))
+    store = _store(settings_for(db))
     licences = list_licences(store.engine)
     with store.engine.begin() as conn:
         alerts = raise_expiry_alerts(conn, as_of=_date(as_of), days_ahead=days, licences=licences)
@@ -221,7 +212,7 @@ def webhooks_add(
     """Register a webhook (payloads are signed with TRADESCREEN_WEBHOOK_SECRET)."""
     from tradescreen.monitor.webhooks import add_webhook
 
-    settings = _settings(db)
+    settings = settings_for(db)
     with _store(settings).engine.begin() as conn:
         hook = add_webhook(conn, url, events=events)
     con = Console(highlight=False)
@@ -235,7 +226,7 @@ def webhooks_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Active webhooks and dead letters."""
     from tradescreen.monitor.webhooks import dead_letters, list_webhooks
 
-    with _store(_settings(db)).engine.connect() as conn:
+    with _store(settings_for(db)).engine.connect() as conn:
         hooks, dead = list_webhooks(conn), dead_letters(conn)
     if as_json:
         _json(
@@ -265,7 +256,7 @@ def webhooks_remove(webhook_id: int, db: DbOption = None) -> None:
     """Stop sending to a webhook."""
     from tradescreen.monitor.webhooks import remove_webhook
 
-    with _store(_settings(db)).engine.begin() as conn:
+    with _store(settings_for(db)).engine.begin() as conn:
         remove_webhook(conn, webhook_id)
 
 
@@ -274,7 +265,7 @@ def webhooks_retry(db: DbOption = None) -> None:
     """Send the dead letters again."""
     from tradescreen.monitor.webhooks import redeliver_dead
 
-    settings = _settings(db)
+    settings = settings_for(db)
     with _store(settings).engine.begin() as conn:
         out = redeliver_dead(conn, settings)
     ok = sum(1 for d in out if d.status == "delivered")

@@ -15,11 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import app
+from tradescreen.cli._app import DbOption, app, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.model import EntityKind, Query
 from tradescreen.results import ScreenResult
-from tradescreen.settings import Settings
 
 KINDS = ("organization", "person", "vessel", "aircraft")
 
@@ -97,7 +96,7 @@ def screen_command(
     threshold: Annotated[float | None, typer.Option("--threshold", min=0.0, max=1.0)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     fail_on_hit: Annotated[bool, typer.Option("--fail-on-hit", help="Exit 1 on any hit.")] = False,
-    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file.")] = None,
+    db: DbOption = None,
 ) -> int:
     """Screen NAME against every list in force."""
     from tradescreen.screen import Screener
@@ -107,7 +106,7 @@ def screen_command(
         raise InvalidInput(f"--kind must be one of {', '.join(KINDS)}")
     if not name.strip():
         raise InvalidInput("the name to screen is empty")
-    settings = Settings(db=db) if db else Settings()
+    settings = settings_for(db)
     query = Query(
         name=name,
         kind=EntityKind(kind) if kind else None,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from tradescreen.cli._app import app
+from tradescreen.cli._app import DbOption, app, settings_for
 from tradescreen.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,11 +29,16 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535),
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
     log_level: str = typer.Option("info", help="uvicorn log level."),
+    db: DbOption = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    import os
+
     import uvicorn
 
-    Settings()  # fail early on bad TRADESCREEN_* values
+    settings_for(db)  # fail early on bad TRADESCREEN_* values
+    if db:  # uvicorn builds the app (in each worker) from the environment
+        os.environ["TRADESCREEN_DB"] = db
     uvicorn.run(
         "tradescreen.api.app:app_from_env",
         factory=True,
@@ -50,33 +55,37 @@ def serve(
 def keys_create(
     name: str = typer.Argument(..., help="A label for the key's holder."),
     role: str = typer.Option("screener", help="screener | reviewer | admin"),
+    db: DbOption = None,
 ) -> None:
     """Create a key. The key itself is printed alone on the last line, once."""
     from tradescreen.api.keys import create_key
 
-    record, token = create_key(_engine(Settings()), name, role)
+    record, token = create_key(_engine(settings_for(db)), name, role)
     typer.echo(f"created key {record.id} '{record.name}' role={record.role.value}", err=True)
     typer.echo("store it now; it cannot be shown again:", err=True)
     typer.echo(token)
 
 
 @keys_app.command("revoke")
-def keys_revoke(name_or_id: str = typer.Argument(..., metavar="NAME_OR_ID")) -> None:
+def keys_revoke(
+    name_or_id: str = typer.Argument(..., metavar="NAME_OR_ID"), db: DbOption = None
+) -> None:
     """Revoke the active key with this id or name."""
     from tradescreen.api.keys import revoke_key
 
-    record = revoke_key(_engine(Settings()), name_or_id)
+    record = revoke_key(_engine(settings_for(db)), name_or_id)
     typer.echo(f"revoked key {record.id} '{record.name}'")
 
 
 @keys_app.command("list")
 def keys_list(
     all_keys: bool = typer.Option(False, "--all", help="Include revoked keys."),
+    db: DbOption = None,
 ) -> None:
     """List keys (never the keys themselves)."""
     from tradescreen.api.keys import list_keys
 
-    rows = list_keys(_engine(Settings()), include_revoked=all_keys)
+    rows = list_keys(_engine(settings_for(db)), include_revoked=all_keys)
     if not rows:
         typer.echo("no API keys")
         return
