@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -107,14 +106,4 @@ def get_ctx(request: Request) -> ApiContext:
 Ctx = Annotated[ApiContext, Depends(get_ctx)]
 
 
-def optional_module(name: str) -> Any:
-    """The module, or None when it is not written/installed (other import errors propagate)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and name.startswith(exc.name):
-            return None
-        raise
-
-
-__all__ = ["ApiContext", "Ctx", "get_ctx", "optional_module"]
+__all__ = ["ApiContext", "Ctx", "get_ctx"]

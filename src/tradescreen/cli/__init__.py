@@ -23,11 +23,7 @@ COMMAND_MODULES = (
 )
 
 for _name in COMMAND_MODULES:
-    try:
-        importlib.import_module(_name)
-    except ModuleNotFoundError as _exc:  # a module not written yet
-        if _exc.name != _name:
-            raise
+    importlib.import_module(_name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,12 +11,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from tradescreen.api import auth
-from tradescreen.api.context import ApiContext, Ctx, optional_module
-from tradescreen.api.errors import Unavailable
+from tradescreen.api.context import ApiContext, Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import EntityOut, ListsOut, LoadIn
 from tradescreen.errors import Forbidden, InvalidInput, NotFound
+from tradescreen.loading import load_files
 from tradescreen.model import to_dict
 from tradescreen.results import version_to_json
 
@@ -54,14 +54,11 @@ def get_lists(key: auth.ScreenerKey, ctx: Ctx) -> Response:
     responses=errors(*AUTHED, 503),
 )
 def load_lists(body: LoadIn, key: auth.AdminKey, ctx: Ctx) -> Response:
-    loading = optional_module("tradescreen.loading")
-    if loading is None:
-        raise Unavailable("list loading is not available")
     paths = [confined(p, ctx.settings.list_dir) for p in body.paths]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise InvalidInput(f"not a readable file in the list directory: {missing[0]!r}")
-    report = loading.load_files(ctx.need_store(), paths, format=body.format, settings=ctx.settings)
+    report = load_files(ctx.need_store(), paths, format=body.format, settings=ctx.settings)
     data = report.to_dict()
     ctx.audit_action(key.name, "lists.load", data)
     return json_response(data)
