@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import io
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tradescreen.model import Entity
+from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
 from tradescreen.names.normalize import normalize, tagged, tokenize
 from tradescreen.sources import read_source
 from tradescreen.sources.ftm import write_ftm
@@ -95,39 +97,94 @@ def _round_trip(ents: tuple[Entity, ...], tmp: Path) -> dict[str, Entity]:
     return {e.id: e for e in read_source(path, format="ftm_json").entities}
 
 
-@pytest.mark.parametrize(
-    "rel",
-    ["us_bis_dpl/bis_dpl_2026-04-14.json", "us_bis_entity_list/bis_entity_list_ecfr_2026-07.json"],
-)
-def test_ftm_round_trip_lossless(rel: str, tmp_path: Path) -> None:
+# Every real list we read, in every format that has people, native-script names, non-person
+# nationalities, addresses, identifiers and FR citations.
+ROUND_TRIP_LISTS = [
+    "us_bis_dpl/bis_dpl_2026-04-14.json",
+    "us_bis_dpl/dpl_2023-11.txt",
+    "us_bis_entity_list/bis_entity_list_ecfr_2026-07.json",
+    "us_bis_meu/bis_meu_ecfr_2026-07.json",
+    "un_sc/UN_consolidated_2026-02-27.xml.gz",
+    "us_ofac_sdn/2021-07",
+    "us_ofac_cons/2025-01",
+    "us_csl/consolidated_2022-04.csv.gz",
+    "eu_opensanctions_journal/32014R0269.csv.gz",
+]
+
+
+@pytest.mark.parametrize("rel", ROUND_TRIP_LISTS)
+def test_ftm_round_trip_is_lossless_on_real_lists(rel: str, tmp_path: Path) -> None:
+    """Export -> import gives back every entity field for field (names with their kind and
+    language, nationalities of organisations and vessels), and the same content hash, so an
+    unchanged list re-imported through FtM shows no change in ``diff()``."""
     ents = _read(rel)
     back = _round_trip(ents, tmp_path)
     assert set(back) == {e.id for e in ents}
     bad = [e.id for e in ents if _canon(e) != _canon(back[e.id])]
     assert not bad, f"{len(bad)} entities changed, e.g. {bad[:3]}"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources/ftm.py to_ftm: NATIVE names are written as 'alias' and read back as AKA "
-    "(378 UN entities), and nationalities of non-persons are dropped (10 SDN entities)",
-)
-@pytest.mark.parametrize("rel", ["un_sc/UN_consolidated_2026-02-27.xml.gz", "us_ofac_sdn/2021-07"])
-def test_ftm_round_trip_keeps_name_kinds_and_nationalities(rel: str, tmp_path: Path) -> None:
-    ents = _read(rel)
-    back = _round_trip(ents, tmp_path)
-    bad = [e.id for e in ents if _canon(e) != _canon(back[e.id])]
-    assert not bad, f"{len(bad)} entities changed, e.g. {bad[:3]}"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources/ftm.py writes NATIVE names as FtM 'alias' and reads them back as AKA, so an "
-    "unchanged UN list re-imported via FtM shows its entries with native-script names as "
-    "changed in diff() (the hash no longer depends on name order)",
-)
-def test_ftm_round_trip_keeps_content_hash(tmp_path: Path) -> None:
-    ents = _read("un_sc/UN_consolidated_2026-02-27.xml.gz")
-    back = _round_trip(ents, tmp_path)
     changed = [e.id for e in ents if e.content_hash() != back[e.id].content_hash()]
     assert not changed, f"{len(changed)} content hashes changed"
+
+
+def test_ftm_round_trip_covers_what_ftm_cannot_hold() -> None:
+    """The lists above do exercise the extension: UN has native names, SDN 2021-07 has
+    organisations with a nationality of registration."""
+    un = _read("un_sc/UN_consolidated_2026-02-27.xml.gz")
+    sdn = _read("us_ofac_sdn/2021-07")
+    assert sum(any(n.kind is NameKind.NATIVE for n in e.names) for e in un) > 300
+    assert sum(bool(e.nationalities) and e.kind is not EntityKind.PERSON for e in sdn) >= 10
+
+
+_TEXT = (
+    st.text(alphabet=st.characters(exclude_categories=["Cs", "Cc", "Zs", "Zl", "Zp"]), min_size=1)
+    .map(str.strip)
+    .filter(bool)
+)
+_COUNTRY = st.sampled_from(["CN", "RU", "IR", "KP", "US", "DE", "AE", "HK"])
+_NAME = st.builds(
+    Name,
+    _TEXT,
+    st.sampled_from(list(NameKind)),
+    st.one_of(st.none(), st.sampled_from(["zh", "ru", "ar", "fa"])),
+)
+_ENTITY = st.builds(
+    Entity,
+    id=st.just("us_bis_el:1"),
+    kind=st.sampled_from(list(EntityKind)),
+    names=st.lists(_NAME, min_size=1, max_size=6, unique=True).map(tuple),
+    listings=st.just((Listing("us_bis_el", "Entity List"),)),
+    nationalities=st.lists(_COUNTRY, max_size=3, unique=True).map(tuple),
+    countries=st.lists(_COUNTRY, max_size=3, unique=True).map(tuple),
+    addresses=st.lists(
+        st.builds(Address, full=_TEXT, country=st.one_of(st.none(), _COUNTRY)),
+        max_size=2,
+        unique=True,
+    ).map(tuple),
+    identifiers=st.lists(
+        st.builds(Identifier, st.sampled_from(["Passport", "IMO", "Registration Number"]), _TEXT),
+        max_size=2,
+        unique=True,
+    ).map(tuple),
+    title=st.one_of(st.none(), _TEXT),
+    remarks=st.one_of(st.none(), _TEXT),
+    birth_dates=st.lists(
+        st.sampled_from(["1970", "1970-02", "1970-02-03"]), max_size=2, unique=True
+    ).map(tuple),
+).filter(lambda e: e.kind is not EntityKind.ADDRESS or bool(e.addresses))  # as the EL has them
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ENTITY)
+def test_ftm_round_trip_property(entity: Entity) -> None:
+    """Any entity a reader could produce (stripped text, ISO countries, any name kind and
+    language, any entity kind) comes back from FtM unchanged."""
+    buf = io.BytesIO()
+    write_ftm([entity], buf)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "one.ftm.json"
+        path.write_bytes(buf.getvalue())
+        (back,) = list(read_source(path, format="ftm_json").entities)
+    if entity.kind is not EntityKind.PERSON:
+        entity = dataclasses.replace(entity, birth_dates=())  # FtM: only people have them
+    assert _canon(back) == _canon(entity)
+    assert back.content_hash() == entity.content_hash()

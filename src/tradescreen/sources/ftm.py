@@ -13,8 +13,17 @@ programs → ``program``, source_id → ``authorityId``, start/end/published dat
 ``startDate``/``endDate``/``listingDate``, citations → ``description`` ("84 FR 54002
 (2019-10-09)"), license_requirement → ``provisions``, license_policy → ``reason``,
 start_date_source → ``status``, remarks → ``summary``. Entity remarks → ``notes``; a non-person's
-title → ``summary``. NATIVE names are written as ``alias`` (FtM has no script-specific name
-property), so they come back as AKA: the only loss in a round trip.
+title → ``summary``. Nationalities: ``nationality`` for a person, ``jurisdiction`` for an
+organisation or legal entity (the "nationality of registration" of OFAC and the CSL), ``flag``
+for a vessel.
+
+FtM values carry no language or script, and FtM has no property for a name in its own script, so
+NATIVE names are written as ``alias`` (what any FtM consumer should see) and what FtM cannot
+hold goes in one extra top-level key, ``"tradescreen"``, which FtM tools keep and ignore:
+``{"names": [{"value", "kind", "lang"}], "nationalities": [...]}``, listing only the names that
+are NATIVE or have a language, and the nationalities of entities with no FtM property for them
+(aircraft, addresses). On import those refine the names read from the properties (same value),
+so an export read back is the same entity, field for field (tested on every real list).
 """
 
 from __future__ import annotations
@@ -68,6 +77,7 @@ _NAME_PROPS = {
     "weakAlias": NameKind.WEAK_AKA,
     "previousName": NameKind.FKA,
 }
+_EXT = "tradescreen"  # top-level key for what FtM properties cannot hold (see the docstring)
 _ID_PROPS = (
     "idNumber",
     "imoNumber",
@@ -158,6 +168,9 @@ def _entity(line: int, obj: dict[str, Any], idx: _Index) -> Entity:
     code = listings[0].list_code
     eid = ftm_id if ftm_id.startswith(f"{code}:") else f"{code}:{ftm_id}"
     names = [Name(v, kind) for prop, kind in _NAME_PROPS.items() for v in _p(obj, prop)]
+    ext = obj.get(_EXT)
+    ext = ext if isinstance(ext, dict) else {}
+    names = _refine_names(names, ext.get("names"))
     kind = EntityKind.ADDRESS if schema == "Address" else _SCHEMA_KIND[schema]
     if not names and kind is EntityKind.ADDRESS and (full := _one(obj, "full")):
         names = [Name(full)]
@@ -185,11 +198,54 @@ def _entity(line: int, obj: dict[str, Any], idx: _Index) -> Entity:
         identifiers=_io.dedupe(idents),
         birth_dates=tuple(_p(obj, "birthDate")),
         birth_places=tuple(_p(obj, "birthPlace")),
-        nationalities=_io.dedupe(c for c in map(to_iso2, _p(obj, "nationality")) if c),
+        nationalities=_io.dedupe(
+            c for c in map(to_iso2, [*_p(obj, _nationality_prop(schema)), *_ext_list(ext)]) if c
+        ),
         countries=_io.dedupe(c for c in map(to_iso2, _p(obj, "country")) if c),
         title=title,
         remarks=_one(obj, "notes"),
     )
+
+
+def _nationality_prop(schema: str) -> str:
+    return {
+        "Organization": "jurisdiction",
+        "Company": "jurisdiction",
+        "PublicBody": "jurisdiction",
+        "LegalEntity": "jurisdiction",
+        "Vessel": "flag",
+    }.get(schema, "nationality")
+
+
+def _ext_list(ext: dict[str, Any]) -> list[str]:
+    vals = ext.get("nationalities")
+    return [str(v) for v in vals if v] if isinstance(vals, list) else []
+
+
+def _refine_names(names: list[Name], records: Any) -> list[Name]:
+    """Give names read from FtM properties back the kind and language the export recorded.
+
+    Each record replaces one name of the same value and the kind FtM could hold (NATIVE was
+    written as ``alias``); a record with no such name (the properties were edited) is ignored.
+    """
+    if not isinstance(records, list):
+        return names
+    out = list(names)
+    inverse_native = {NameKind.NATIVE: NameKind.AKA}
+    for rec in records:
+        if not isinstance(rec, dict):
+            continue
+        try:
+            kind = NameKind(str(rec.get("kind")))
+        except ValueError:
+            continue
+        value, lang = str(rec.get("value") or "").strip(), rec.get("lang")
+        written = inverse_native.get(kind, kind)
+        for i, n in enumerate(out):
+            if n.value == value and n.kind is written and n.lang is None:
+                out[i] = Name(value, kind, str(lang) if lang else None)
+                break
+    return out
 
 
 def read(paths: Sequence[Path]) -> ParsedSource:
@@ -291,6 +347,14 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
     for n in entity.names:
         names[inverse.get(n.kind, "alias")].append(n.value)
     person = entity.kind is EntityKind.PERSON
+    ext: dict[str, Any] = {}
+    refined = [
+        {"value": n.value, "kind": n.kind.value, "lang": n.lang}
+        for n in entity.names
+        if n.kind is NameKind.NATIVE or n.lang
+    ]
+    if refined:
+        ext["names"] = refined
     main = _props(
         country=[c.lower() for c in entity.countries],
         notes=entity.remarks,
@@ -311,10 +375,20 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
                 title=entity.title,
             )
         )
-    elif entity.title:
-        main["summary"] = [entity.title]
+    else:
+        if entity.title:
+            main["summary"] = [entity.title]
+        nats = [c.lower() for c in entity.nationalities]
+        prop = _nationality_prop(schema)
+        if nats and prop != "nationality":
+            main[prop] = nats
+        elif nats:
+            ext["nationalities"] = nats  # aircraft, addresses: no FtM property
     datasets = list(dict.fromkeys(lst.list_code for lst in entity.listings))
-    out.insert(0, {"id": eid, "schema": schema, "properties": main, "datasets": datasets})
+    head: dict[str, Any] = {"id": eid, "schema": schema, "properties": main, "datasets": datasets}
+    if ext:
+        head[_EXT] = ext
+    out.insert(0, head)
     for ident in entity.identifiers:
         iid = _sub_id(eid, "id", f"{ident.kind}|{ident.value}|{ident.country}")
         out.append(
