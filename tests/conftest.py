@@ -29,6 +29,13 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def _audit_key_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Audit records made without a configured key (a refused list load raises one) use a key
+    file in the test's tmp directory, never the user's ``~/.config/tradescreen/audit.key``."""
+    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(tmp_path / "default-audit.key"))
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

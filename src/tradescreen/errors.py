@@ -58,6 +58,16 @@ class QuarantinedError(SourceError):
     http_status = 409
     exit_code = 5
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        quarantined: tuple[dict[str, object], ...] = (),
+    ) -> None:
+        super().__init__(message, path=path)
+        self.quarantined = quarantined  # {"id", "list", "records", "reason"} per version
+
 
 class NotFound(TradescreenError):
     code = "not_found"

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tradescreen.errors import QuarantinedError, SourceError, TradescreenError
+from tradescreen.list_alerts import alert_refused
 from tradescreen.model import Entity, ListVersion
 from tradescreen.settings import Settings
 from tradescreen.sources.base import ParsedSource
@@ -132,11 +133,13 @@ def _refuse(
 ) -> QuarantinedError:
     """Quarantine the shrunk versions; the error that says which, from what to what."""
     share = f"more than {settings.max_shrink:.0%}"
+    reasons = []
     for version, current in refused:
         reason = (
             f"{version.list_code} would shrink from {current.record_count} to "
             f"{len(version.entities)} entries ({share})"
         )
+        reasons.append(reason)
         report.quarantined.append(store.quarantine(version, reason))
     ids = ", ".join(str(q.id) for q in report.quarantined)
     if len(refused) == 1:
@@ -154,7 +157,11 @@ def _refuse(
             f"update refused: {len(refused)} lists would shrink by {share} ({changes}); "
             f"quarantined as versions {ids}; the versions in force stay"
         )
-    return QuarantinedError(message, path=", ".join(parsed.paths))
+    details = tuple(
+        {"id": q.id, "list": q.list_code, "records": q.record_count, "reason": reason}
+        for q, reason in zip(report.quarantined, reasons, strict=True)
+    )
+    return QuarantinedError(message, path=", ".join(parsed.paths), quarantined=details)
 
 
 def load_parsed(
@@ -249,7 +256,8 @@ def load_files(
 
     ``paths`` are the files of ONE source (e.g. OFAC ``sdn.csv``, ``add.csv``, ``alt.csv``).
     ``source`` (default: the paths) is recorded on the versions, e.g. the official URL.
-    Raises ``SourceError`` (unreadable, nothing stored) or ``QuarantinedError`` (shrink).
+    Raises ``SourceError`` (unreadable, nothing stored) or ``QuarantinedError`` (shrink); either
+    is first raised as an alert (:mod:`tradescreen.list_alerts`: log, audit record, webhooks).
     """
     files = [Path(p) for p in paths]
     if not files:
@@ -257,12 +265,24 @@ def load_files(
     quick = _unchanged_without_parsing(store, files, format)
     if quick is not None:
         return quick
-    parsed, ents = read_all(files, format)
-    if not parsed.sha256:
-        parsed.sha256 = sha256_files(files)
-    return load_parsed(
-        store, parsed, ents, settings=settings, retrieved_at=retrieved_at, source=source
-    )
+    try:
+        parsed, ents = read_all(files, format)
+        if not parsed.sha256:
+            parsed.sha256 = sha256_files(files)
+        return load_parsed(
+            store, parsed, ents, settings=settings, retrieved_at=retrieved_at, source=source
+        )
+    except SourceError as exc:  # QuarantinedError too
+        held = exc.quarantined if isinstance(exc, QuarantinedError) else ()
+        alert_refused(
+            store,
+            settings,
+            exc,
+            source=[source] if source else [str(f) for f in files],
+            list_codes=sorted({str(q["list"]) for q in held}),
+            quarantined=held,
+        )
+        raise
 
 
 __all__ = ["LoadReport", "group_by_list", "load_files", "load_parsed", "read_all", "sha256_files"]

@@ -7,20 +7,23 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
+from tradescreen.audit.chain import iter_records, load_or_create_key, verify
 from tradescreen.cli import main as cli_main
 from tradescreen.errors import DownloadError
+from tradescreen.monitor.webhooks import EVENT_HEADER, SIGNATURE_HEADER, verify_signature
 from tradescreen.settings import Settings
-from tradescreen.sources.download import FEEDS, Downloader
+from tradescreen.sources.download import FEEDS, Downloader, update
 from tradescreen.store.sql import SqlStore
 
 LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"
@@ -191,3 +194,112 @@ def test_missing_required_list_flagged_or_refused(
     else:
         assert rc == 0, out
         assert "required list us_ofac_sdn is not loaded" in json.loads(out.out)["warnings"]
+
+
+# --- A refused update raises an alert: ERROR log, audit record, signed webhook ---------------
+
+WEBHOOK_SECRET = "fail-closed-secret"
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[str, dict[str, Any], bool]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        ok = verify_signature(body, self.headers.get(SIGNATURE_HEADER), WEBHOOK_SECRET)
+        _Hook.received.append((self.headers.get(EVENT_HEADER, ""), json.loads(body), ok))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def hook(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any, bool]]]:
+    """A webhook receiver on 127.0.0.1 registered with ``tradescreen webhooks add``."""
+    _Hook.received = []
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    monkeypatch.setenv("TRADESCREEN_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    url = f"http://127.0.0.1:{srv.server_address[1]}/hook"
+    assert cli_main(["webhooks", "add", url, "--events", "list.quarantined list.rejected"]) == 0
+    yield _Hook.received
+    srv.shutdown()
+    srv.server_close()
+
+
+def _audited(db: Path, action: str) -> list[dict[str, Any]]:
+    """Payloads of ``action`` records, after checking the whole chain verifies."""
+    store = SqlStore.from_url(f"sqlite:///{db}")
+    try:
+        with store.engine.connect() as conn:
+            report = verify(conn, load_or_create_key(Settings()))
+            assert report.ok, report.problem
+            return [r.payload for r in iter_records(conn, action=action)]
+    finally:
+        store.close()
+
+
+def test_quarantine_raises_an_alert(
+    db: Path,
+    tmp_path: Path,
+    hook: list[tuple[str, Any, bool]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    before = _in_force(db)
+    lines = DPL_TXT.read_bytes().splitlines(keepends=True)
+    small = tmp_path / "dpl_small.txt"
+    small.write_bytes(b"".join(lines[: int(len(lines) * 0.5)]))
+    with caplog.at_level(logging.ERROR, logger="tradescreen.lists"):
+        assert cli_main(["load", str(small)]) == 5
+    assert any("list.quarantined" in r.getMessage() for r in caplog.records)
+    [(event, payload, signed)] = hook
+    assert event == "list.quarantined" and signed
+    data = payload["data"]
+    assert data["lists"] == ["us_bis_dpl"] and data["code"] == "quarantined"
+    assert "would shrink from 665" in data["reason"]
+    [q] = data["quarantined"]
+    assert q["list"] == "us_bis_dpl" and q["records"] < 400 and q["id"] != before[0]
+    assert [v["id"] for v in data["in_force"]] == [before[0]]
+    [audited] = _audited(db, "list.quarantined")
+    assert audited["quarantined"] == data["quarantined"]
+    assert _in_force(db) == before
+
+
+def test_unparseable_update_raises_an_alert(
+    db: Path, tmp_path: Path, hook: list[tuple[str, Any, bool]]
+) -> None:
+    bad = tmp_path / "dpl_bad.txt"
+    bad.write_bytes(b"")
+    assert cli_main(["load", str(bad), "--source", "dpl_txt"]) == 3
+    [(event, payload, signed)] = hook
+    assert event == "list.rejected" and signed
+    assert payload["data"]["source"] == [str(bad)] and str(bad) in payload["data"]["reason"]
+    assert len(_audited(db, "list.rejected")) == 1
+
+
+def test_checksum_mismatch_raises_an_alert(
+    db: Path, tmp_path: Path, un_server: str, hook: list[tuple[str, Any, bool]]
+) -> None:
+    before = _in_force(db)
+    settings = Settings(db=str(db), webhook_secret=WEBHOOK_SECRET)
+    store = SqlStore.from_url(f"sqlite:///{db}")
+    try:
+        with pytest.raises(DownloadError, match="SHA-256"):
+            update(
+                store,
+                settings,
+                ["un_sc"],
+                base_url=un_server,
+                download_dir=tmp_path / "downloads",
+                expected_sha256={"consolidated.xml": "0" * 64},
+            )
+    finally:
+        store.close()
+    [(event, payload, _)] = hook
+    assert event == "list.rejected" and payload["data"]["code"] == "download_error"
+    assert payload["data"]["source"] == [un_server + "consolidated.xml"]
+    assert len(_audited(db, "list.rejected")) == 1
+    assert _in_force(db) == before

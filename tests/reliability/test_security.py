@@ -1,5 +1,5 @@
 """Security: SQL injection, CSV formula injection, path traversal, size limits, key storage,
-no secrets in logs, and pip-audit availability.
+no secrets in logs, and the dependency audit (scripts/audit_deps.py).
 
 All against a real SQLite file store loaded with the BIS Denied Persons List (2026-04-14).
 """

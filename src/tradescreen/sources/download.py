@@ -30,6 +30,7 @@ import httpx
 import orjson
 
 from tradescreen.errors import DownloadError
+from tradescreen.list_alerts import alert_refused
 from tradescreen.loading import LoadReport, load_files
 from tradescreen.settings import Settings
 from tradescreen.store.base import Store
@@ -301,6 +302,8 @@ def update(
 
     ``expected_sha256`` maps a file name (``sdn.csv``, ``consolidated.xml``) to the digest it
     must have; a mismatch raises ``DownloadError`` and that feed keeps its previous files.
+    Any ``DownloadError`` is first raised as an alert (``list.rejected``, see
+    :mod:`tradescreen.list_alerts`), as are the load's own refusals.
 
     Returns ``(FeedResult, LoadReport | None)`` per feed; ``None`` when nothing was modified
     (and ``force`` is off). Raises ``DownloadError`` (nothing loaded for that feed) or what
@@ -314,7 +317,12 @@ def update(
     out: list[tuple[FeedResult, LoadReport | None]] = []
     for code in codes:
         feed = FEEDS[code]
-        fetched = dl.fetch_feed(feed, base_url=base_url, expected_sha256=expected_sha256)
+        try:
+            fetched = dl.fetch_feed(feed, base_url=base_url, expected_sha256=expected_sha256)
+        except DownloadError as exc:  # checksum, truncation, HTTP: raised as an alert too
+            urls = [feed.url(name, base_url) for name in feed.files]
+            alert_refused(store, settings, exc, source=urls)
+            raise
         if not fetched.changed and not force:
             out.append((fetched, None))
             continue

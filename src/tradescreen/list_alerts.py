@@ -1,0 +1,103 @@
+"""Alerts for list updates that were refused: the fail-closed half that people must hear about.
+
+A refused update leaves the version in force in force, which is right, and also leaves the
+screening running on older data until someone acts, so it must not pass quietly. Every refusal
+(``list.quarantined``: the update would shrink the list; ``list.rejected``: the file does not
+parse, or a download failed its checksum or was cut short) is
+
+- logged at ERROR on the ``tradescreen.lists`` logger,
+- appended to the audit chain (actor ``loader``), so the record of what was in force when shows
+  why it stayed in force, and
+- posted to every webhook subscribed to the event (signed, retried, dead-lettered like alerts).
+
+Alerting never hides the refusal itself: a failure to alert is logged and the original error is
+raised as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from tradescreen.errors import QuarantinedError, TradescreenError
+from tradescreen.settings import Settings
+from tradescreen.store.base import Store
+
+log = logging.getLogger("tradescreen.lists")
+
+QUARANTINED = "list.quarantined"
+REJECTED = "list.rejected"
+
+
+def event_for(error: TradescreenError) -> str:
+    return QUARANTINED if isinstance(error, QuarantinedError) else REJECTED
+
+
+def alert_refused(
+    store: Store,
+    settings: Settings,
+    error: TradescreenError,
+    *,
+    source: Sequence[str],
+    list_codes: Sequence[str] = (),
+    quarantined: Sequence[dict[str, object]] = (),
+    webhook_kwargs: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Log, audit and post one refused update; returns the event payload."""
+    event = event_for(error)
+    in_force = [
+        {"id": v.id, "list": v.list_code, "records": v.record_count, "sha256": v.sha256}
+        for v in store.active_versions()
+        if not list_codes or v.list_code in list_codes
+    ]
+    payload: dict[str, Any] = {
+        "event": event,
+        "at": datetime.now(UTC).isoformat(),
+        "reason": error.message,
+        "code": error.code,
+        "source": list(source),
+        "lists": list(list_codes),
+        "quarantined": list(quarantined),
+        "in_force": in_force,
+    }
+    log.error("%s: %s (source: %s)", event, error.message, ", ".join(source) or "-")
+    engine: Engine | None = getattr(store, "engine", None)
+    if engine is None:  # a store without SQL tables: the log line is the alert
+        return payload
+    try:
+        _audit(engine, settings, event, payload)
+    except Exception as exc:  # alerting must never mask the refusal
+        log.error("%s not written to the audit chain: %s", event, exc)
+    try:
+        _post(engine, settings, event, payload, webhook_kwargs or {})
+    except Exception as exc:  # likewise
+        log.error("%s not posted to webhooks: %s", event, exc)
+    return payload
+
+
+def _audit(engine: Engine, settings: Settings, event: str, payload: dict[str, Any]) -> None:
+    from tradescreen.audit.chain import load_or_create_key, record
+
+    key = load_or_create_key(settings)
+    with engine.begin() as conn:
+        record(conn, actor="loader", action=event, payload=payload, key=key)
+
+
+def _post(
+    engine: Engine, settings: Settings, event: str, payload: dict[str, Any], kw: dict[str, Any]
+) -> None:
+    from tradescreen.monitor.webhooks import deliver, list_webhooks
+
+    with engine.begin() as conn:
+        if not list_webhooks(conn):
+            return
+        for d in deliver(conn, event, payload, settings, **kw):
+            if d.status != "delivered":
+                log.error("%s to %s: %s after %d attempts", event, d.url, d.status, d.attempts)
+
+
+__all__ = ["QUARANTINED", "REJECTED", "alert_refused", "event_for"]
