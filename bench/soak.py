@@ -1,6 +1,7 @@
 """Load + soak test with a list update underneath, on 127.0.0.1 only, bounded in time.
 
     .venv/bin/python bench/soak.py [--seconds 60] [--threads 4] [--update-at 0.4] [--db PATH]
+    .venv/bin/python bench/soak.py --quick --seconds 12 --threads 2   # the CI part
 
 1. Loads the full lists into a fresh SQLite file (or reuses ``--db``): CSL 2022-04 (13 lists),
    BIS Entity List eCFR JSON 2026-07, UN 2026-02-27, OFAC SDN 2024-05-03.
@@ -39,6 +40,11 @@ FULL = [
     LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json",
     LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml.gz",
     LISTS / "us_ofac_sdn" / "2024-05-03" / "sdn.csv",
+]
+# --quick (the CI part, tests/reliability/test_soak_smoke.py): two small lists, same update.
+QUICK = [
+    LISTS / "us_bis_dpl" / "dpl_2023-11.txt",
+    LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml.gz",
 ]
 UPDATE = LISTS / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
 UPDATED_LIST = "us_bis_dpl"
@@ -88,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--update-at", type=float, default=0.4, help="share of the run")
     ap.add_argument("--db", type=Path, default=None, help="reuse a loaded DB (copied first)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--quick", action="store_true", help="BIS DPL 2023-11 + UN only (the CI part: seconds)"
+    )
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="tradescreen-soak-"))
@@ -103,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.db:
         shutil.copy(args.db, db)
     else:
-        for path in FULL:
+        for path in QUICK if args.quick else FULL:
             _cli(["load", str(path)], env)
     load_s = time.monotonic() - t0
     token = _cli(["keys", "create", "soak", "--role", "screener"], env).strip().splitlines()[-1]
@@ -187,7 +196,7 @@ def _drive(base: str, headers: dict[str, str], env: dict[str, str], args: Any) -
     upd_start = time.monotonic()
     out = _cli(["load", str(UPDATE), "--json"], env)
     upd_end = time.monotonic()
-    created = json.loads(out)["created"]
+    created = json.loads(out)[0]["created"]  # one report per source
     remaining = run_start + args.seconds - time.monotonic()
     time.sleep(max(remaining, 5.0))
     stop.set()
