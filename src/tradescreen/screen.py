@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -174,17 +175,36 @@ def match_query(
 
 
 class Screener:
-    """Screens queries against a store; caches one merged index per set of active versions."""
+    """Screens queries against a store; caches the merged index of the versions in force.
+
+    ``background_swap`` (what the API server uses): when the versions in force change, the
+    index of the new set is built in a background thread while queries keep being answered,
+    atomically, on the previous set (each answer cites the versions it used); the new set is
+    switched in whole once built. Without it (the default, for library calls and the CLI) the
+    first query after a change waits for the build. Either way no answer mixes versions, and
+    the bundles of superseded sets are dropped, so a long-running server holds one set (plus a
+    few ``known_at`` replays) in memory, not one per update.
+    """
+
+    REPLAYS_KEPT = 4  # merged bundles kept for screenings "known at" a past time
 
     def __init__(
-        self, store: Store, settings: Settings | None = None, config: MatchConfig | None = None
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        config: MatchConfig | None = None,
+        *,
+        background_swap: bool = False,
     ) -> None:
         self.store = store
         self.settings = settings or Settings()
         self.config = config or MatchConfig(threshold=self.settings.threshold)
+        self.background_swap = background_swap
         self._parts: dict[int, IndexBundle] = {}
-        self._merged: dict[tuple[int, ...], IndexBundle] = {}
-        self._lock = threading.Lock()
+        self._merged: dict[tuple[int, ...], IndexBundle] = {}  # known_at replays, LRU order
+        self._current: tuple[tuple[int, ...], list[ListVersion], IndexBundle] | None = None
+        self._building: tuple[int, ...] | None = None
+        self._lock = threading.Lock()  # one build at a time
         self._in_force: tuple[float, int, list[ListVersion]] | None = None  # (read at, gen, ...)
 
     def versions_in_force(self, known_at: datetime | None = None) -> list[ListVersion]:
@@ -228,20 +248,76 @@ class Screener:
         self._parts[version.id] = part
         return part
 
-    def bundle(self, known_at: datetime | None = None) -> tuple[list[ListVersion], IndexBundle]:
-        versions = self.versions_in_force(known_at)
-        key = tuple(v.id for v in versions)
+    def _build(self, versions: list[ListVersion], key: tuple[int, ...]) -> IndexBundle:
+        """The merged bundle of ``versions`` (built under the lock, once per set)."""
         with self._lock:
+            cur = self._current
+            if cur is not None and cur[0] == key:
+                return cur[2]
             merged = self._merged.get(key)
             if merged is None:
                 parts = [self._part(v) for v in versions]
                 merged = IndexBundle.merge(parts) if parts else IndexBundle(NameIndex(), [], [])
-                self._merged[key] = merged
+            return merged
+
+    def _swap_in_background(self, versions: list[ListVersion], key: tuple[int, ...]) -> None:
+        if self._building == key:
+            return
+        self._building = key
+
+        def run() -> None:
+            try:
+                merged = self._build(versions, key)
+                self._set_current(versions, key, merged)
+            except Exception:  # the previous set keeps answering; the next query retries
+                logging.getLogger(__name__).exception("index of versions %s not built", key)
+            finally:
+                self._building = None
+
+        threading.Thread(target=run, name="tradescreen-index-swap", daemon=True).start()
+
+    def _set_current(
+        self, versions: list[ListVersion], key: tuple[int, ...], merged: IndexBundle
+    ) -> None:
+        with self._lock:
+            self._current = (key, versions, merged)
+            used = {i for k in self._merged for i in k} | set(key)
+            for vid in [v for v in self._parts if v not in used]:
+                del self._parts[vid]
+
+    def bundle(self, known_at: datetime | None = None) -> tuple[list[ListVersion], IndexBundle]:
+        """The versions a screening uses and their merged index (see the class docstring)."""
+        versions = self.versions_in_force(known_at)
+        key = tuple(v.id for v in versions)
+        cur = self._current
+        if known_at is None:
+            if cur is not None and cur[0] == key:
+                return cur[1], cur[2]
+            if self.background_swap and cur is not None:
+                self._swap_in_background(versions, key)
+                return cur[1], cur[2]
+            merged = self._build(versions, key)
+            self._set_current(versions, key, merged)
+            return versions, merged
+        merged = self._build(versions, key)
+        with self._lock:
+            self._merged.pop(key, None)
+            self._merged[key] = merged
+            while len(self._merged) > self.REPLAYS_KEPT:
+                self._merged.pop(next(iter(self._merged)))
         return versions, merged
 
     def warm(self, known_at: datetime | None = None) -> None:
-        """Build (or load) and cache the indexes of the versions in force now."""
-        self.bundle(known_at)
+        """Build (or load) and cache the indexes of the versions in force now, waiting for it
+        even with ``background_swap`` (the API calls it after loading a list)."""
+        if known_at is not None:
+            self.bundle(known_at)
+            return
+        versions = self.versions_in_force()
+        key = tuple(v.id for v in versions)
+        cur = self._current
+        if cur is None or cur[0] != key:
+            self._set_current(versions, key, self._build(versions, key))
 
     def screen(
         self,

@@ -78,8 +78,8 @@ def create_app(
     if engine is None:
         engine = _engine_of(store, settings)
     migrate.upgrade(engine)  # the one schema path: Alembic, idempotent (adopts existing tables)
-    if screener is None:
-        screener = Screener(store, settings)
+    if screener is None:  # a list update swaps indexes in the background: no request waits
+        screener = Screener(store, settings, background_swap=True)
     ctx = ApiContext(
         settings=settings,
         engine=engine,

@@ -59,6 +59,8 @@ def load_lists(body: LoadIn, key: auth.AdminKey, ctx: Ctx) -> Response:
     if missing:
         raise InvalidInput(f"not a readable file in the list directory: {missing[0]!r}")
     report = load_files(ctx.need_store(), paths, format=body.format, settings=ctx.settings)
+    if report.created and hasattr(ctx.screener, "warm"):
+        ctx.screener.warm()  # the load answers once the new versions are what screening uses
     data = report.to_dict()
     ctx.audit_action(key.name, "lists.load", data)
     return json_response(data)
