@@ -51,9 +51,12 @@ def test_normaliser_never_crashes_and_is_canonical(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(NAME_TEXT)
 def test_normaliser_idempotent_on_names(text: str) -> None:
-    """normalize(normalize(x)) == normalize(x) over realistic names."""
+    """normalize(normalize(x)) == normalize(x) over realistic names, as an organisation's
+    and as a person's (no legal forms read)."""
     once = normalize(text)
     assert normalize(once) == once
+    as_person = normalize(text, person=True)
+    assert normalize(as_person, person=True) == as_person
 
 
 # Regression: found by fuzz/fuzz_names.py ("5XX" -> "5 xx" -> "5 20"); fixed in normalize.py.

@@ -25,6 +25,7 @@ from tradescreen.match.prepared import (
     prepare_entity,
 )
 from tradescreen.model import Entity, EntityKind, NameKind
+from tradescreen.names.legal_forms import replace_legal_forms
 from tradescreen.names.normalize import Tag, fold
 
 _NON_WORD = re.compile(r"[\W_]+")
@@ -112,6 +113,10 @@ def token_similarity(
             how, dist = "fuzzy", d
     if sa and sa == sb and min(la, lb) >= 5 and config.phonetic > best:
         best, how, dist = config.phonetic, "phonetic", 0
+    if not best and _DOUBLE.sub(r"\1", a) == _DOUBLE.sub(r"\1", b):
+        # a doubled letter in a short word ("Yyu" ~ "Yu", "Kimm" ~ "Kim"): below five letters no
+        # edit is allowed, but a doubled keystroke changes no sound
+        best, how, dist = 1.0 - config.fuzzy_scale / (2 * longest), "doubled_letter", 1
     if best < config.min_token_sim:
         return 0.0, "", 0
     return best, how, dist
@@ -132,6 +137,11 @@ def _align(
         for j, b in enumerate(ct):
             if a == b:  # fast path
                 pairs.append((qw[i] + cw[j], 1.0, (i,), (j,), "exact", 0))
+                continue
+            if (q.tags[i] == Tag.LEGAL) != (c.tags[j] == Tag.LEGAL) and _same_word_read_as_legal(
+                a, b, q.tags[i], c.tags[j]
+            ):
+                pairs.append((qw[i] + cw[j], 1.0, (i,), (j,), "legal_form_reading", 0))
                 continue
             # cheap rejections before the full similarity (no fuzzy edit can bridge these)
             if (
@@ -175,6 +185,14 @@ def _align(
         used_c.update(cj)
         out.append((s, qi, cj, how, d))
     return out
+
+
+def _same_word_read_as_legal(a: str, b: str, ta: int, tb: int) -> bool:
+    """A person's word on one side, the same word read as a legal form on the other: a query
+    of unknown kind reads "Ku" as ``soe`` and "Sa'd" as ``jsc``, a listed person's name keeps
+    them (``tokenize(person=True)``)."""
+    legal, word = (a, b) if ta == Tag.LEGAL else (b, a)
+    return len(word) <= 4 and replace_legal_forms(word) == legal
 
 
 def _unmatched_cost(name: PreparedName, idx: int, factor: float, config: MatchConfig) -> float:

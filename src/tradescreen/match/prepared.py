@@ -73,10 +73,13 @@ def prepare_name(
     *,
     kind: NameKind = NameKind.PRIMARY,
     facts: EntityFacts | None = None,
+    person: bool = False,
 ) -> PreparedName:
     w = weights or TokenWeights()
-    toks = tuple(dict.fromkeys(tokenize(text)))  # a repeated word adds no evidence
-    tags = tuple(int(tag_of(t)) for t in toks)
+    # a repeated word stays ("Li Li" is not "Li"); a person's words are never legal forms
+    person = person or (facts is not None and facts.kind is EntityKind.PERSON)
+    toks = tokenize(text, person)
+    tags = tuple(int(Tag.NORMAL if person and tag_of(t) == Tag.LEGAL else tag_of(t)) for t in toks)
     return PreparedName(
         text=text,
         kind=kind,
@@ -111,7 +114,7 @@ def prepare_query(query: Query, weights: TokenWeights | None = None) -> Prepared
     address = prepare_name(query.address, weights) if query.address else None
     return PreparedQuery(
         query=query,
-        name=prepare_name(query.name, weights),
+        name=prepare_name(query.name, weights, person=query.kind is EntityKind.PERSON),
         birth_year=year,
         identifiers=frozenset(i for i in ids if len(i) >= 4),
         address=address,

@@ -1,0 +1,55 @@
+"""Person names: repeated words, words that rigour reads as legal forms, doubled letters."""
+
+from __future__ import annotations
+
+from tradescreen.match.compare import compare
+from tradescreen.match.config import MatchConfig
+from tradescreen.match.prepared import EntityFacts, prepare_name, prepare_query
+from tradescreen.model import Entity, EntityKind, Name, Query
+from tradescreen.names.normalize import Tag, tokenize
+
+CONFIG = MatchConfig()
+
+
+def _person(name: str) -> EntityFacts:
+    return EntityFacts.of(Entity("x:1", EntityKind.PERSON, (Name(name),)), 0)
+
+
+def _score(query: Query, listed: str, kind: EntityKind = EntityKind.PERSON) -> float:
+    facts = EntityFacts.of(Entity("x:1", kind, (Name(listed),)), 0)
+    return compare(prepare_query(query), prepare_name(listed, facts=facts), CONFIG).score
+
+
+def test_a_persons_words_are_never_legal_forms() -> None:
+    # rigour's table reads these as legal forms in an organisation's name
+    assert tokenize("Yu Li") == ("llc", "li")
+    assert tokenize("Yu Li", person=True) == ("yu", "li")
+    assert tokenize("SA'D KU", person=True) == ("sad", "ku")
+    name = prepare_name("Ao Yu", facts=_person("Ao Yu"))
+    assert name.tokens == ("ao", "yu") and set(name.tags) == {Tag.NORMAL}
+
+
+def test_a_repeated_word_is_kept() -> None:
+    """ "Li Li" is not "Li": the second "li" must be matched too (was deduplicated, so "Yu Li"
+    scored 0.94 against the listed "Li Li")."""
+    assert prepare_name("Li Li").tokens == ("li", "li")
+    assert _score(Query("瑜 李", kind=EntityKind.PERSON), "Li Li") < 0.6
+    assert _score(Query("Li Li", kind=EntityKind.PERSON), "LI, Li") == 1.0
+
+
+def test_query_of_unknown_kind_still_meets_the_listed_person() -> None:
+    """Without a kind the query reads "Ku" as a legal form; the listed person keeps "Ku"."""
+    res = compare(
+        prepare_query(Query("Ku Ja Hyong")),
+        prepare_name("KU Ja Hyong", facts=_person("KU Ja Hyong")),
+        CONFIG,
+    )
+    assert res.score == 1.0
+    assert "legal_form_reading" in [a["how"] for a in res.explanation["aligned"]]
+    # and an organisation's legal form still does not make a person match
+    assert _score(Query("Ku Trading"), "KU Ja Hyong") < CONFIG.threshold
+
+
+def test_a_doubled_letter_in_a_short_word() -> None:
+    assert _score(Query("HAN YYU-RO", kind=EntityKind.PERSON), "HAN YU-RO") >= CONFIG.threshold
+    assert _score(Query("HAN YO-RO", kind=EntityKind.PERSON), "HAN YU-RO") < CONFIG.threshold
