@@ -303,3 +303,35 @@ def test_checksum_mismatch_raises_an_alert(
     assert payload["data"]["source"] == [un_server + "consolidated.xml"]
     assert len(_audited(db, "list.rejected")) == 1
     assert _in_force(db) == before
+
+
+# Regression: batch screening (SnapshotScreener) ignored stale_after_days and required_lists,
+# so a batch against 30-day-old lists answered "no hit" with no warning.
+@pytest.mark.parametrize("policy", ["flag", "refuse"])
+def test_batch_against_stale_lists_flagged_on_every_row_or_refused(
+    db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    policy: str,
+) -> None:
+    _age(db, 30)
+    monkeypatch.setenv("TRADESCREEN_STALE_POLICY", policy)
+    monkeypatch.setenv("TRADESCREEN_REQUIRED_LISTS", '["us_ofac_sdn"]')
+    names = tmp_path / "names.csv"
+    names.write_text("name\nASHRAF GUIRGUIS\nACME Trading\nNobody Special\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    capsys.readouterr()
+    rc = cli_main(["batch", str(names), "-o", str(out), "--workers", "1", "--json"])
+    err = capsys.readouterr().err
+    if policy == "refuse":
+        assert rc == 7, err
+        assert "stale" in err and "required list us_ofac_sdn is not loaded" in err
+        assert not out.exists() or not out.read_text().strip()
+        return
+    assert rc == 0, err
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 3
+    for row in rows:
+        warnings = " ".join(row["result"]["warnings"] if "result" in row else row["warnings"])
+        assert "is stale" in warnings and "required list us_ofac_sdn is not loaded" in warnings

@@ -11,30 +11,43 @@ broadcasts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from tradescreen.errors import InvalidInput
+from tradescreen.errors import InvalidInput, StaleLists
 from tradescreen.match.config import MatchConfig
 from tradescreen.model import ListVersion, Query
 from tradescreen.results import ScreenResult
-from tradescreen.screen import IndexBundle, Screener, match_query
+from tradescreen.screen import IndexBundle, Screener, freshness_warnings, match_query
 from tradescreen.settings import Settings
 
 
 @dataclass
 class SnapshotScreener:
+    """``warnings`` (stale lists, required lists missing: ``screen.freshness_warnings`` at the
+    time the snapshot is taken) go into every result, as ``Screener.screen`` puts them; with
+    ``stale_policy="refuse"`` a snapshot over such lists is not taken at all (``StaleLists``):
+    a batch or a monitoring run then fails before its first row, never answers "no hit"."""
+
     versions: tuple[ListVersion, ...]
     bundle: IndexBundle
     config: MatchConfig
     max_hits: int = 10
     known_at: datetime | None = None
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def from_screener(
         cls, screener: Screener, known_at: datetime | None = None
     ) -> SnapshotScreener:
         versions, bundle = screener.bundle(known_at)
-        return cls(tuple(versions), bundle, screener.config, screener.settings.max_hits, known_at)
+        settings = screener.settings
+        now = known_at if known_at is not None else datetime.now(UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        warnings = tuple(freshness_warnings(versions, settings, now))
+        if warnings and settings.stale_policy == "refuse":
+            raise StaleLists("screening refused: " + "; ".join(warnings))
+        return cls(tuple(versions), bundle, screener.config, settings.max_hits, known_at, warnings)
 
     @classmethod
     def from_settings(
@@ -58,7 +71,7 @@ class SnapshotScreener:
     ) -> ScreenResult:
         if not query.name or not query.name.strip():
             raise InvalidInput("the name to screen is empty")
-        warnings = () if self.versions else ("no list loaded",)
+        warnings = self.warnings or (() if self.versions else ("no list loaded",))
         hits = match_query(
             self.bundle, query, self.config, as_of, threshold=threshold, limit=self.max_hits
         )
