@@ -1,24 +1,30 @@
-"""What the adapters record: one audit record per screening and per decision.
+"""What the adapters record: one audit record per screening, per file batch and per decision.
 
-The API, CLI and web UI call these right after answering, in the same transaction as any alert
-they raise. A record holds who, when, what kind, the input, the list versions used, the results
-(entity id, content hash, score, lists) and the engine version, enough to show later exactly what
-was answered and on which data.
+The API and web UI call these right after answering, in the same transaction as any alert they
+raise; the CLI's ``screen`` and ``batch`` through :func:`record_now` (``batch`` records the
+file run as one ``screening_file`` record: inputs and outputs by SHA-256, counts, list
+versions). A record holds who, when, what kind, the input, the list versions used, the results
+(entity id, content hash, score, lists) and the engine version, enough to show later exactly
+what was answered and on which data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
-from tradescreen.audit.chain import AuditRecord, record
-from tradescreen.model import to_dict
+from tradescreen.audit.chain import AuditRecord, load_or_create_key, record
+from tradescreen.model import ListVersion, to_dict
 from tradescreen.results import Hit, ScreenResult, version_to_json
+from tradescreen.settings import Settings
 
 SCREENING = "screening"
+SCREENING_FILE = "screening_file"  # one record per file batch (tradescreen batch)
 DECISION = "decision"
 
 
@@ -94,6 +100,60 @@ def record_screenings(
     return record(conn, actor=actor, action="screening_batch", payload=payload, key=key, now=now)
 
 
+def record_now(
+    engine: Engine, settings: Settings, *, actor: str, action: str, payload: Mapping[str, Any]
+) -> AuditRecord:
+    """One record in its own transaction, with the key of ``settings`` (the CLI's way: a
+    command has no request transaction to join)."""
+    key = load_or_create_key(settings)
+    with engine.begin() as conn:
+        return record(conn, actor=actor, action=action, payload=payload, key=key)
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def batch_file_payload(
+    report: Mapping[str, Any],
+    *,
+    versions: Sequence[ListVersion],
+    warnings: Sequence[str],
+    as_of: date,
+    known_at: datetime | None,
+    threshold: float | None,
+) -> dict[str, Any]:
+    """What a file batch was screened against and what it wrote: the inputs and outputs by
+    SHA-256, the list versions, the counts (per-row results stay in the output file)."""
+    return {
+        "kind": SCREENING_FILE,
+        "engine_version": engine_version(),
+        "input": report["input"],
+        "input_sha256": file_sha256(Path(report["input"])),
+        "output": report["output"],
+        "output_sha256": file_sha256(Path(report["output"])),
+        "rejects": report["rejects"],
+        "rejects_sha256": file_sha256(Path(report["rejects"])),
+        "rows": report["rows"],
+        "screened": report["screened"],
+        "rejected": report["rejected"],
+        "rows_with_hits": report["rows_with_hits"],
+        "resumed_from": report["resumed_from"],
+        "as_of": as_of.isoformat(),
+        "known_at": known_at.isoformat() if known_at else None,
+        "threshold": threshold,
+        "list_versions": [version_to_json(v) for v in versions],
+        "warnings": list(warnings),
+    }
+
+
 def record_decision(
     conn: Connection,
     *,
@@ -124,8 +184,12 @@ def record_decision(
 __all__ = [
     "DECISION",
     "SCREENING",
+    "SCREENING_FILE",
+    "batch_file_payload",
+    "file_sha256",
     "hit_summary",
     "record_decision",
+    "record_now",
     "record_screening",
     "record_screenings",
     "screening_payload",

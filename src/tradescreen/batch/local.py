@@ -209,13 +209,17 @@ def screen_file(
     engine: str = "local",
     spark_master: str | None = None,
     spark_session: Any = None,
+    audit_actor: str | None = None,
 ) -> BatchReport:
     """Screen every row of ``input`` into ``output`` (JSONL or CSV), bad rows into ``rejects``.
 
     ``screener_factory`` builds one screener per worker (default: the SQL store of
     ``settings``). ``as_of`` defaults to today. With ``resume`` (default) a previous interrupted
     run of the same input into the same output continues where it stopped. ``max_chunks`` stops
-    after that many chunks (tests use it to simulate an interruption).
+    after that many chunks (tests use it to simulate an interruption). ``audit_actor``: append
+    one ``screening_file`` record to the audit chain of ``settings``' store once the whole file
+    is done (the CLI passes its user): the input, output and rejects by SHA-256, the counts and
+    the list versions every row was screened against.
     """
     t0 = time.monotonic()
     settings = settings or Settings()
@@ -342,7 +346,7 @@ def screen_file(
 
     elapsed = time.monotonic() - t0
     done_now = ck.rows_done - resumed_from
-    return BatchReport(
+    report = BatchReport(
         input=str(in_path),
         output=str(output_dir if output_dir is not None else out_path),
         rejects=str(rej_path),
@@ -358,6 +362,35 @@ def screen_file(
         rows_per_second=round(done_now / elapsed, 1) if elapsed > 0 else 0.0,
         peak_rss_mb=round(peak_rss_mb(), 1),
     )
+    if audit_actor and not stop:
+        _audit_file(report, settings, factory, opts, audit_actor)
+    return report
+
+
+def _audit_file(
+    report: BatchReport,
+    settings: Settings,
+    factory: ScreenerFactory,
+    opts: RowOptions,
+    actor: str,
+) -> None:
+    from tradescreen.audit.events import SCREENING_FILE, batch_file_payload, record_now
+    from tradescreen.db import make_engine
+
+    snapshot = getattr(factory, "snapshot", None)  # the default factory's pinned versions
+    payload = batch_file_payload(
+        report.to_dict(),
+        versions=getattr(snapshot, "versions", ()),
+        warnings=getattr(snapshot, "warnings", ()),
+        as_of=opts.as_of,
+        known_at=opts.known_at,
+        threshold=opts.threshold,
+    )
+    engine = make_engine(settings.db_url())
+    try:
+        record_now(engine, settings, actor=actor, action=SCREENING_FILE, payload=payload)
+    finally:
+        engine.dispose()
 
 
 __all__ = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import Annotated
 
 import typer
@@ -21,6 +22,14 @@ DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL or SQLite file (default: TRADESCREEN_DB).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+def cli_actor() -> str:
+    """Who the audit trail names for a command: ``cli:<login name>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name (some containers)
+        return "cli:unknown"
 
 
 def settings_for(db: str | None) -> Settings:

@@ -14,7 +14,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from tradescreen.cli._app import app, settings_for
+from tradescreen.cli._app import app, cli_actor, settings_for
 from tradescreen.errors import InvalidInput
 
 
@@ -86,6 +86,7 @@ def batch(
         chunk_size=chunk_size,
         engine=engine,
         spark_master=spark_master,
+        audit_actor=cli_actor(),
     )
     if as_json:
         sys.stdout.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, app, settings_for
+from tradescreen.cli._app import DbOption, app, cli_actor, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.model import EntityKind, Query
 from tradescreen.results import ScreenResult
@@ -99,6 +99,7 @@ def screen_command(
     db: DbOption = None,
 ) -> int:
     """Screen NAME against every list in force."""
+    from tradescreen.audit.events import SCREENING, record_now, screening_payload
     from tradescreen.screen import Screener
     from tradescreen.store.sql import open_store
 
@@ -112,9 +113,17 @@ def screen_command(
         kind=EntityKind(kind) if kind else None,
         country=country.upper() if country else None,
     )
-    screener = Screener(open_store(settings), settings)
+    store = open_store(settings)
+    screener = Screener(store, settings)
     result = screener.screen(
         query, as_of=_date(as_of), known_at=_datetime(known_at), threshold=threshold
+    )
+    record_now(
+        store.engine,
+        settings,
+        actor=cli_actor(),
+        action=SCREENING,
+        payload=screening_payload(result, context={"channel": "cli"}),
     )
     if json_out:
         sys.stdout.write(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
