@@ -218,18 +218,44 @@ class NameIndex:
         return list(out.items())
 
     def candidates(self, name: PreparedName, config: MatchConfig) -> list[int]:
-        """Name ids most likely to match ``name``, best first (at most max_candidates)."""
-        # Hot path (a third of a screening): the dict work runs in C where it can. A token with
-        # one posting list (the usual case) adds its gain without building a per-token dict,
-        # and the first token's gains become the accumulator at once (0.0 + g == g exactly).
+        """Name ids most likely to match ``name``, best first (at most max_candidates).
+
+        Each query token (heaviest first) adds to every name holding a similar token its weight
+        times the best similarity there (exact 1.0, one edit 0.8, same skeleton 0.7, joined
+        0.9); adjacent query tokens found joined in a name add 0.95 of both weights. Names
+        reaching ``candidate_floor`` of the query's weight are ranked by that sum, then by
+        fewer tokens, then by id (never by hash order).
+
+        The hot path of screening, so two shortcuts that change no result: once the tokens
+        still to come (plus every possible joined-pair bonus) could no longer lift a name seen
+        for the first time to the floor, a token's posting list only updates names already
+        met (a C-level set intersection instead of a loop over a long list of common words);
+        and the per-token best similarity is built with C-level dict updates.
+        """
+        toks, weights, tags = name.tokens, name.weights, name.tags
         acc: dict[int, float] = {}
-        toks = name.tokens
-        order = sorted(range(len(toks)), key=lambda i: -name.weights[i])
+        order = sorted(range(len(toks)), key=lambda i: -weights[i])
+        counted = [i for i in order if tags[i] not in (Tag.LEGAL, Tag.STOP)]
+        total = sum(
+            w for w, g in zip(weights, tags, strict=True) if g not in (Tag.LEGAL, Tag.STOP)
+        )
+        floor = config.candidate_floor * total
+        pairs: list[tuple[float, list[int]]] = []
+        for i in range(len(toks) - 1):
+            pair = self.postings.get(toks[i] + toks[i + 1])
+            if pair:
+                pairs.append((0.95 * (weights[i] + weights[i + 1]), pair))
+        bonus = sum(g for g, _ in pairs)
+        # still[i]: the most a name can gain from token i and the lighter ones after it
+        still: dict[int, float] = {}
+        run = 0.0
+        for i in reversed(counted):
+            run += weights[i]
+            still[i] = run
         for rank, i in enumerate(order):
-            tok = toks[i]
-            if name.tags[i] in (Tag.LEGAL, Tag.STOP):
+            if tags[i] in (Tag.LEGAL, Tag.STOP):
                 continue
-            w = name.weights[i]
+            tok, w = toks[i], weights[i]
             parts: list[tuple[float, list[int]]] = []
             for t, sim in self.similar_tokens(tok):
                 posting = self.postings[t]
@@ -241,43 +267,39 @@ class NameIndex:
                 parts.append((w * 0.9, joined))
             if not parts:
                 continue
-            if len(parts) == 1 and parts[0][1] is not joined:  # postings hold no repeats
-                gain, posting = parts[0]
-                if not acc:
-                    acc = dict.fromkeys(posting, gain)
-                    continue
-                get = acc.get
-                for nid in posting:
-                    acc[nid] = get(nid, 0.0) + gain
+            if still[i] + bonus < floor - 1e-9:  # no new name can reach the floor any more
+                best: dict[int, float] = {}
+                for gain, posting in parts:
+                    for nid in acc.keys() & posting:
+                        if best.get(nid, 0.0) < gain:
+                            best[nid] = gain
+                for nid, g in best.items():
+                    acc[nid] = acc[nid] + g
                 continue
-            local: dict[int, float] = {}  # the best similarity per name, not their sum
-            for gain, posting in parts:
-                lget = local.get
-                for nid in posting:
-                    if lget(nid, 0.0) < gain:
-                        local[nid] = gain
+            if len(parts) == 1:
+                local = dict.fromkeys(parts[0][1], parts[0][0])
+            else:  # ascending gains: a name in several lists keeps its best similarity
+                local = {}
+                for gain, posting in sorted(parts, key=lambda p: p[0]):
+                    local.update(dict.fromkeys(posting, gain))
+            if not acc:
+                acc = local  # 0.0 + g == g
+                continue
             get = acc.get
             for nid, g in local.items():
                 acc[nid] = get(nid, 0.0) + g
-        for i in range(len(toks) - 1):
-            gain = 0.95 * (name.weights[i] + name.weights[i + 1])
+        for gain, pair in pairs:
             get = acc.get
-            for nid in self.postings.get(toks[i] + toks[i + 1], ()):
+            for nid in pair:
                 acc[nid] = get(nid, 0.0) + gain
         n_tokens = self.n_tokens
-        total = sum(
-            w
-            for w, g in zip(name.weights, name.tags, strict=True)
-            if g not in (Tag.LEGAL, Tag.STOP)
-        )
-        floor = config.candidate_floor * total
-        best = heapq.nsmallest(
+        ranked = heapq.nsmallest(
             config.max_candidates,
             ((nid, a) for nid, a in acc.items() if a >= floor),
             # the name id breaks ties, so the ranking never depends on hash-seeded set order
             key=lambda kv: (-kv[1], n_tokens[kv[0]], kv[0]),
         )
-        return [nid for nid, _ in best]
+        return [nid for nid, _ in ranked]
 
     def calibrate(self, name: PreparedName) -> PreparedName:
         """A query name whose unseen words (typos, mostly) weigh like the nearest listed word."""
