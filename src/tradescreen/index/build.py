@@ -236,9 +236,7 @@ class NameIndex:
         acc: dict[int, float] = {}
         order = sorted(range(len(toks)), key=lambda i: -weights[i])
         counted = [i for i in order if tags[i] not in (Tag.LEGAL, Tag.STOP)]
-        total = sum(
-            w for w, g in zip(weights, tags, strict=True) if g not in (Tag.LEGAL, Tag.STOP)
-        )
+        total = sum(w for w, g in zip(weights, tags, strict=True) if g not in (Tag.LEGAL, Tag.STOP))
         floor = config.candidate_floor * total
         pairs: list[tuple[float, list[int]]] = []
         for i in range(len(toks) - 1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -122,24 +123,77 @@ def token_similarity(
     return best, how, dist
 
 
+def _partners(c: PreparedName) -> dict[str, dict[Any, list[int]]]:
+    """Candidate token positions by the features ``_align`` needs to look at a pair."""
+    out: dict[str, dict[Any, list[int]]] = {
+        "first": {},
+        "skeleton": {},
+        "last": {},
+        "second": {},
+        "reading": {},
+    }
+    for j, b in enumerate(c.tokens):
+        out["first"].setdefault(b[0], []).append(j)
+        if c.skeletons[j]:
+            out["skeleton"].setdefault(c.skeletons[j], []).append(j)
+        out["last"].setdefault(b[-1], []).append(j)
+        out["second"].setdefault(b[1:2], []).append(j)
+        if c.tags[j] != Tag.LEGAL and len(b) <= 4:
+            out["reading"].setdefault(replace_legal_forms(b), []).append(j)
+    return out
+
+
 def _align(
     q: PreparedName, c: PreparedName, config: MatchConfig
 ) -> list[tuple[float, tuple[int, ...], tuple[int, ...], str, int]]:
-    """Greedy one-to-one alignment: (similarity, query idx, candidate idx, how, distance)."""
+    """Greedy one-to-one alignment: (similarity, query idx, candidate idx, how, distance).
+
+    A pair is looked at only if some cheap feature could let it match (same first letter, same
+    skeleton, a one-letter token, near length with the same last or second letter, legal forms
+    on both sides, a word read as a legal form, or an abjad on one side only); the others cannot
+    reach ``min_token_sim``. Pairs are collected in query-then-candidate order and sorted
+    stably, so ties fall the same way whatever the lookup.
+    """
     pairs: list[tuple[float, float, tuple[int, ...], tuple[int, ...], str, int]] = []
     qt, ct = q.tokens, c.tokens
     fuzzy = not (q.non_latin and syllabic(q.text)) and not (c.non_latin and syllabic(c.text))
     vowelless = (q.non_latin and abjad(q.text)) != (c.non_latin and abjad(c.text))
     qs, cs = q.skeletons, c.skeletons
     qw, cw = q.weights, c.weights
+    qtags, ctags = q.tags, c.tags
+    n_c = len(ct)
+    every = range(n_c)
+    index = None if vowelless else _partners(c)
+    c_short = [j for j in every if len(ct[j]) <= 1]
+    c_legal = [j for j in every if ctags[j] == Tag.LEGAL]
     for i, a in enumerate(qt):
         la = len(a)
-        for j, b in enumerate(ct):
+        q_legal = qtags[i] == Tag.LEGAL
+        if index is None or la <= 1:
+            js: Iterable[int] = every
+        else:
+            near: set[int] = set(index["first"].get(a[0], ()))
+            if qs[i]:
+                near.update(index["skeleton"].get(qs[i], ()))
+            near.update(c_short)
+            if fuzzy:
+                for j in (*index["last"].get(a[-1], ()), *index["second"].get(a[1:2], ())):
+                    if abs(la - len(ct[j])) <= 2:
+                        near.add(j)
+            if q_legal:
+                near.update(c_legal)
+                near.update(index["reading"].get(a, ()))
+            elif la <= 4:
+                reading = replace_legal_forms(a)
+                near.update(j for j in c_legal if ct[j] == reading)
+            js = sorted(near)
+        for j in js:
+            b = ct[j]
             if a == b:  # fast path
                 pairs.append((qw[i] + cw[j], 1.0, (i,), (j,), "exact", 0))
                 continue
-            if (q.tags[i] == Tag.LEGAL) != (c.tags[j] == Tag.LEGAL) and _same_word_read_as_legal(
-                a, b, q.tags[i], c.tags[j]
+            if q_legal != (ctags[j] == Tag.LEGAL) and _same_word_read_as_legal(
+                a, b, qtags[i], ctags[j]
             ):
                 pairs.append((qw[i] + cw[j], 1.0, (i,), (j,), "legal_form_reading", 0))
                 continue
@@ -151,10 +205,10 @@ def _align(
                 and la > 1
                 and len(b) > 1
                 and (not fuzzy or abs(la - len(b)) > 2 or (a[-1] != b[-1] and a[1:2] != b[1:2]))
-                and not (q.tags[i] == Tag.LEGAL and c.tags[j] == Tag.LEGAL)
+                and not (q_legal and ctags[j] == Tag.LEGAL)
             ):
                 continue
-            s, how, d = token_similarity(a, b, qs[i], cs[j], q.tags[i], c.tags[j], config, fuzzy)
+            s, how, d = token_similarity(a, b, qs[i], cs[j], qtags[i], ctags[j], config, fuzzy)
             if s < config.abjad and vowelless and a.isalpha() and b.isalpha():
                 ka = consonants(a)
                 if ka and ka == consonants(b):
