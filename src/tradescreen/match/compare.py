@@ -114,7 +114,12 @@ def token_similarity(
             how, dist = "fuzzy", d
     if sa and sa == sb and min(la, lb) >= 5 and config.phonetic > best:
         best, how, dist = config.phonetic, "phonetic", 0
-    if not best and _DOUBLE.sub(r"\1", a) == _DOUBLE.sub(r"\1", b):
+    if (
+        not best
+        and a[0] == b[0]  # kept by collapsing, so a cheap test first
+        and a[-1] == b[-1]
+        and _DOUBLE.sub(r"\1", a) == _DOUBLE.sub(r"\1", b)
+    ):
         # a doubled letter in a short word ("Yyu" ~ "Yu", "Kimm" ~ "Kim"): below five letters no
         # edit is allowed, but a doubled keystroke changes no sound
         best, how, dist = 1.0 - config.fuzzy_scale / (2 * longest), "doubled_letter", 1
@@ -163,7 +168,8 @@ def _align(
     qtags, ctags = q.tags, c.tags
     n_c = len(ct)
     every = range(n_c)
-    index = None if vowelless else _partners(c)
+    # a feature index pays for itself on long names only; on short ones every pair is tried
+    index = None if vowelless or len(qt) * n_c <= 16 else _partners(c)
     c_short = [j for j in every if len(ct[j]) <= 1]
     c_legal = [j for j in every if ctags[j] == Tag.LEGAL]
     for i, a in enumerate(qt):
@@ -216,18 +222,20 @@ def _align(
             if s > 0:
                 pairs.append((s * (qw[i] + cw[j]), s, (i,), (j,), how, d))
     # joined forms: "zhong xing" ~ "zhongxing" (either side split)
+    c_at: dict[str, list[int]] = {}
+    for j, b in enumerate(ct):
+        c_at.setdefault(b, []).append(j)
+    q_at: dict[str, list[int]] = {}
+    for i, a in enumerate(qt):
+        q_at.setdefault(a, []).append(i)
     for i in range(len(qt) - 1):
-        joined = qt[i] + qt[i + 1]
-        for j, b in enumerate(ct):
-            if b == joined:
-                w = max(q.weights[i], q.weights[i + 1]) + c.weights[j]
-                pairs.append((config.joined * w, config.joined, (i, i + 1), (j,), "joined", 0))
+        for j in c_at.get(qt[i] + qt[i + 1], ()):
+            w = max(q.weights[i], q.weights[i + 1]) + c.weights[j]
+            pairs.append((config.joined * w, config.joined, (i, i + 1), (j,), "joined", 0))
     for j in range(len(ct) - 1):
-        joined = ct[j] + ct[j + 1]
-        for i, a in enumerate(qt):
-            if a == joined:
-                w = q.weights[i] + max(c.weights[j], c.weights[j + 1])
-                pairs.append((config.joined * w, config.joined, (i,), (j, j + 1), "joined", 0))
+        for i in q_at.get(ct[j] + ct[j + 1], ()):
+            w = q.weights[i] + max(c.weights[j], c.weights[j + 1])
+            pairs.append((config.joined * w, config.joined, (i,), (j, j + 1), "joined", 0))
     pairs.sort(key=lambda p: -p[0])
     used_q: set[int] = set()
     used_c: set[int] = set()
