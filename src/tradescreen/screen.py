@@ -268,11 +268,13 @@ class Screener:
         def run() -> None:
             try:
                 merged = self._build(versions, key)
-                self._set_current(versions, key, merged)
+                if self._building == key:  # not overtaken by a newer set meanwhile
+                    self._set_current(versions, key, merged)
             except Exception:  # the previous set keeps answering; the next query retries
                 logging.getLogger(__name__).exception("index of versions %s not built", key)
             finally:
-                self._building = None
+                if self._building == key:
+                    self._building = None
 
         threading.Thread(target=run, name="tradescreen-index-swap", daemon=True).start()
 
