@@ -53,3 +53,15 @@ def test_query_of_unknown_kind_still_meets_the_listed_person() -> None:
 def test_a_doubled_letter_in_a_short_word() -> None:
     assert _score(Query("HAN YYU-RO", kind=EntityKind.PERSON), "HAN YU-RO") >= CONFIG.threshold
     assert _score(Query("HAN YO-RO", kind=EntityKind.PERSON), "HAN YU-RO") < CONFIG.threshold
+
+
+def test_a_persons_one_word_alias_does_not_carry_a_fuller_name() -> None:
+    """ "Lucas Rivera" met a listed person only through the alias "LUCAS" (0.78, a hit); the
+    query's other word found nothing to agree or disagree with."""
+    q = Query("Lucas Rivera", kind=EntityKind.PERSON)
+    res = compare(prepare_query(q), prepare_name("LUCAS", facts=_person("LUCAS")), CONFIG)
+    assert res.score < CONFIG.threshold
+    assert "one-word name" in [p["reason"] for p in res.explanation["penalties"]]
+    # the one word alone still meets it, and two words meet two words as before
+    assert _score(Query("Lucas", kind=EntityKind.PERSON), "LUCAS") == 1.0
+    assert _score(Query("Ramon Quintero", kind=EntityKind.PERSON), "QUINTERO, Ramon") == 1.0

@@ -366,6 +366,11 @@ def compare_names(
     return score, expl
 
 
+def _words(name: PreparedName) -> int:
+    """Tokens that carry a name (not legal forms, stop words or places)."""
+    return sum(1 for g in name.tags if g in (Tag.NORMAL, Tag.NUMBER))
+
+
 def _entity_features(
     query: PreparedQuery, c: PreparedName, score: float, expl: dict[str, Any], config: MatchConfig
 ) -> float:
@@ -374,6 +379,12 @@ def _entity_features(
     if c.kind is NameKind.WEAK_AKA:
         score *= config.weak_alias
         penalties.append({"reason": "weak alias", "factor": config.weak_alias})
+    person = query.query.kind is EntityKind.PERSON or (
+        facts is not None and facts.kind is EntityKind.PERSON
+    )
+    if person and _words(c) == 1 and _words(query.name) >= 2:
+        score *= config.one_word_person
+        penalties.append({"reason": "one-word name", "factor": config.one_word_person})
     if facts is None:
         return score
     qk = query.query.kind

@@ -38,6 +38,9 @@ class MatchConfig:
     country_mismatch: float = 0.92
     kind_mismatch: float = 0.8
     weak_alias: float = 0.85
+    # a person's one-word name (an alias such as "LUCAS", "JULIA") met by a fuller query name:
+    # the query's other words find nothing to agree or disagree with
+    one_word_person: float = 0.85
     dob_mismatch: float = 0.75
     dob_match_boost: float = 0.2  # score += boost * (1 - score)
     identifier_match: float = 0.98  # score at least this on an exact identifier match
