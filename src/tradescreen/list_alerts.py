@@ -47,13 +47,17 @@ def alert_refused(
     quarantined: Sequence[dict[str, object]] = (),
     webhook_kwargs: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Log, audit and post one refused update; returns the event payload."""
+    """Log, audit and post one refused update; returns the event payload. Never raises."""
     event = event_for(error)
-    in_force = [
-        {"id": v.id, "list": v.list_code, "records": v.record_count, "sha256": v.sha256}
-        for v in store.active_versions()
-        if not list_codes or v.list_code in list_codes
-    ]
+    try:
+        in_force: list[dict[str, Any]] | None = [
+            {"id": v.id, "list": v.list_code, "records": v.record_count, "sha256": v.sha256}
+            for v in store.active_versions()
+            if not list_codes or v.list_code in list_codes
+        ]
+    except Exception as exc:  # the store itself may be what failed
+        log.error("%s: versions in force not read: %s", event, exc)
+        in_force = None
     payload: dict[str, Any] = {
         "event": event,
         "at": datetime.now(UTC).isoformat(),
