@@ -287,20 +287,27 @@ class Screener:
             for vid in [v for v in self._parts if v not in used]:
                 del self._parts[vid]
 
-    def bundle(self, known_at: datetime | None = None) -> tuple[list[ListVersion], IndexBundle]:
-        """The versions a screening uses and their merged index (see the class docstring)."""
-        versions = self.versions_in_force(known_at)
+    def _now(self, *, wait: bool) -> tuple[list[ListVersion], IndexBundle]:
+        """The set in force now; when it changed and ``wait`` is off, the previous set while
+        the new one is built in the background."""
+        versions = self.versions_in_force()
         key = tuple(v.id for v in versions)
         cur = self._current
+        if cur is not None and cur[0] == key:
+            return cur[1], cur[2]
+        if not wait and cur is not None:
+            self._swap_in_background(versions, key)
+            return cur[1], cur[2]
+        merged = self._build(versions, key)
+        self._set_current(versions, key, merged)
+        return versions, merged
+
+    def bundle(self, known_at: datetime | None = None) -> tuple[list[ListVersion], IndexBundle]:
+        """The versions a screening uses and their merged index (see the class docstring)."""
         if known_at is None:
-            if cur is not None and cur[0] == key:
-                return cur[1], cur[2]
-            if self.background_swap and cur is not None:
-                self._swap_in_background(versions, key)
-                return cur[1], cur[2]
-            merged = self._build(versions, key)
-            self._set_current(versions, key, merged)
-            return versions, merged
+            return self._now(wait=not self.background_swap)
+        versions = self.versions_in_force(known_at)
+        key = tuple(v.id for v in versions)
         merged = self._build(versions, key)
         with self._lock:
             self._merged.pop(key, None)
@@ -314,12 +321,8 @@ class Screener:
         even with ``background_swap`` (the API calls it after loading a list)."""
         if known_at is not None:
             self.bundle(known_at)
-            return
-        versions = self.versions_in_force()
-        key = tuple(v.id for v in versions)
-        cur = self._current
-        if cur is None or cur[0] != key:
-            self._set_current(versions, key, self._build(versions, key))
+        else:
+            self._now(wait=True)
 
     def screen(
         self,

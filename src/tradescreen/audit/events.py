@@ -10,7 +10,6 @@ what was answered and on which data.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from tradescreen.audit.chain import AuditRecord, load_or_create_key, record
+from tradescreen.loading import sha256_files
 from tradescreen.model import ListVersion, to_dict
 from tradescreen.results import Hit, ScreenResult, version_to_json
 from tradescreen.settings import Settings
@@ -111,12 +111,9 @@ def record_now(
 
 
 def file_sha256(path: Path) -> str | None:
+    """SHA-256 of one file, or None when it cannot be read (a rejects file never written)."""
     try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
+        return sha256_files([path])
     except OSError:
         return None
 

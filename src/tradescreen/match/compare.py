@@ -136,8 +136,13 @@ def _partners(c: PreparedName) -> dict[str, dict[Any, list[int]]]:
         "last": {},
         "second": {},
         "reading": {},
+        "kind": {"short": [], "legal": []},
     }
     for j, b in enumerate(c.tokens):
+        if len(b) <= 1:
+            out["kind"]["short"].append(j)
+        if c.tags[j] == Tag.LEGAL:
+            out["kind"]["legal"].append(j)
         out["first"].setdefault(b[0], []).append(j)
         if c.skeletons[j]:
             out["skeleton"].setdefault(c.skeletons[j], []).append(j)
@@ -170,14 +175,13 @@ def _align(
     every = range(n_c)
     # a feature index pays for itself on long names only; on short ones every pair is tried
     index = None if vowelless or len(qt) * n_c <= 16 else _partners(c)
-    c_short = [j for j in every if len(ct[j]) <= 1]
-    c_legal = [j for j in every if ctags[j] == Tag.LEGAL]
     for i, a in enumerate(qt):
         la = len(a)
         q_legal = qtags[i] == Tag.LEGAL
         if index is None or la <= 1:
             js: Iterable[int] = every
         else:
+            c_short, c_legal = index["kind"]["short"], index["kind"]["legal"]
             near: set[int] = set(index["first"].get(a[0], ()))
             if qs[i]:
                 near.update(index["skeleton"].get(qs[i], ()))
@@ -372,16 +376,18 @@ def _words(name: PreparedName) -> int:
 
 
 def _entity_features(
-    query: PreparedQuery, c: PreparedName, score: float, expl: dict[str, Any], config: MatchConfig
+    query: PreparedQuery,
+    c: PreparedName,
+    score: float,
+    expl: dict[str, Any],
+    config: MatchConfig,
+    person: bool,
 ) -> float:
     penalties: list[dict[str, Any]] = expl["penalties"]
     facts = c.facts
     if c.kind is NameKind.WEAK_AKA:
         score *= config.weak_alias
         penalties.append({"reason": "weak alias", "factor": config.weak_alias})
-    person = query.query.kind is EntityKind.PERSON or (
-        facts is not None and facts.kind is EntityKind.PERSON
-    )
     if person and _words(c) == 1 and _words(query.name) >= 2:
         score *= config.one_word_person
         penalties.append({"reason": "one-word name", "factor": config.one_word_person})
@@ -443,7 +449,7 @@ def compare(
         if a_score > score:
             score, expl = a_score, a_expl
             expl["matched_on"] = "address"
-    score = _entity_features(query, candidate, score, expl, config)
+    score = _entity_features(query, candidate, score, expl, config, person)
     score = min(1.0, max(0.0, score))
     expl["score"] = round(score, 4)
     return MatchResult(score, expl, candidate.text)

@@ -79,7 +79,7 @@ def prepare_name(
     # a repeated word stays ("Li Li" is not "Li"); a person's words are never legal forms
     person = person or (facts is not None and facts.kind is EntityKind.PERSON)
     toks = tokenize(text, person)
-    tags = tuple(int(Tag.NORMAL if person and tag_of(t) == Tag.LEGAL else tag_of(t)) for t in toks)
+    tags = tuple(int(tag_of(t, person)) for t in toks)
     return PreparedName(
         text=text,
         kind=kind,

@@ -387,10 +387,11 @@ def canonical_tokens(raw: list[str]) -> list[str]:
     return out
 
 
-def tag_of(token: str) -> Tag:
+def tag_of(token: str, person: bool = False) -> Tag:
+    """A token's tag; in a person's name no word is a legal form (see ``tokenize``)."""
     if token.isdigit():
         return Tag.NUMBER
-    if is_legal_form(token):
+    if not person and is_legal_form(token):
         return Tag.LEGAL
     if token in STOPWORDS:
         return Tag.STOP
@@ -432,4 +433,4 @@ def normalize(text: str, person: bool = False) -> str:
 
 
 def tagged(text: str, person: bool = False) -> tuple[tuple[str, Tag], ...]:
-    return tuple((t, tag_of(t)) for t in tokenize(text, person))
+    return tuple((t, tag_of(t, person)) for t in tokenize(text, person))
