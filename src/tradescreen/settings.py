@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         description="Default hit threshold (chosen from bench/quality.py; see docs/matching.md).",
     )
     max_hits: int = Field(default=10, ge=1, le=500)
+    timezone: str = Field(
+        default="UTC",
+        description="IANA time zone of the application clock's calendar day (the default "
+        "'as of' date of every channel); timestamps are stored in UTC whatever this is.",
+    )
     stale_after_days: int = Field(default=7, ge=0, description="A list older than this is stale.")
     version_refresh_seconds: float = Field(
         default=1.0,
