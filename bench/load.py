@@ -58,7 +58,7 @@ def names(n: int, seed: int = 7) -> list[str]:
 
 def prepare(db: Path) -> tuple[int, str]:
     """Load the lists into ``db``; return (entities, screener key)."""
-    from tradescreen.api.keys import create_key
+    from tradescreen.access.keys import create_key
     from tradescreen.db import all_tables
     from tradescreen.loading import load_files
     from tradescreen.settings import Settings

@@ -29,7 +29,7 @@ TABLE_MODULES = (
     "tradescreen.review.tables",
     "tradescreen.decide.tables",
     "tradescreen.monitor.tables",
-    "tradescreen.api.tables",
+    "tradescreen.access.tables",
 )
 
 

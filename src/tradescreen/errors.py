@@ -101,6 +101,14 @@ class StoreError(TradescreenError):
     exit_code = 9
 
 
+class Unavailable(TradescreenError):
+    """A part of the engine a request needs is not installed or not ready."""
+
+    code = "unavailable"
+    http_status = 503
+    exit_code = 2
+
+
 class AuditError(TradescreenError):
     """The audit chain does not verify."""
 

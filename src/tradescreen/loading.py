@@ -16,13 +16,13 @@ The version in force stays in force on any failure.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from tradescreen.digest import sha256_files
 from tradescreen.errors import QuarantinedError, SourceError, TradescreenError
 from tradescreen.list_alerts import alert_refused
 from tradescreen.model import Entity, ListVersion
@@ -64,16 +64,6 @@ class LoadReport:
             "warnings": self.warnings,
             "rejected": self.rejected,
         }
-
-
-def sha256_files(paths: Sequence[Path]) -> str:
-    """SHA-256 of the files' bytes concatenated in the given order."""
-    h = hashlib.sha256()
-    for p in paths:
-        with open(p, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-    return h.hexdigest()
 
 
 def read_all(paths: Sequence[Path], format: str | None) -> tuple[ParsedSource, list[Entity]]:

@@ -43,7 +43,12 @@ def test_screen_is_audited(db: Path, capsys: pytest.CaptureFixture[str]) -> None
     [rec] = [r for r in _records(db) if r.action == "screening"]
     assert rec.actor.startswith("cli:")
     assert rec.payload["query"]["name"] == "ABDIEL PADRON MADRID"
-    assert rec.payload["context"] == {"channel": "cli"}
+    assert rec.payload["context"] == {
+        "channel": "cli",
+        "counterparty_key": None,
+        "alerts": [],
+        "suppressed": [],
+    }
     assert [v["id"] for v in rec.payload["list_versions"]] == [
         v["id"] for v in shown["list_versions"]
     ]

@@ -252,7 +252,7 @@ def test_screen_and_review_suppresses_per_counterparty(
     from typing import Any
 
     from tradescreen.model import Query
-    from tradescreen.review.workflow import query_key, screen_and_review
+    from tradescreen.services.screening import query_key, screen_and_review
 
     listed = make_entity("el-5", "Orion Trading LLC")
 
@@ -262,12 +262,22 @@ def test_screen_and_review_suppresses_per_counterparty(
 
     q = Query("Orion  Trading", country="ae")
     assert query_key(q) == "adhoc:orion trading|AE"
-    first = screen_and_review(conn, FakeScreener(), q, as_of=date(2026, 1, 5), actor="ann", key=KEY)
+    day = date(2026, 1, 5)
+    # an exploratory search (no counterparty) is recorded and opens no alert, in every channel
+    look = screen_and_review(conn, FakeScreener(), q, as_of=day, actor="ann", key=KEY, channel="t")
+    assert look.counterparty_key is None and look.alerts == ()
+    assert look.record is not None and look.record.payload["context"]["alerts"] == []
+    cp = query_key(q)
+    first = screen_and_review(
+        conn, FakeScreener(), q, as_of=day, actor="ann", key=KEY, channel="t", counterparty_key=cp
+    )
     assert first.counterparty_key == "adhoc:orion trading|AE" and first.suppressed == ()
     (alert,) = first.alerts
     assert first.alert_for("el-5") == alert and first.alert_for("x") is None
     decide(conn, alert.id, reviewer="ann", verdict="false_positive", reason="r", key=KEY)
-    again = screen_and_review(conn, FakeScreener(), q, as_of=date(2026, 1, 5), actor="ann", key=KEY)
+    again = screen_and_review(
+        conn, FakeScreener(), q, as_of=day, actor="ann", key=KEY, channel="t", counterparty_key=cp
+    )
     assert again.alerts == () and again.is_suppressed("el-5")
     assert again.record is not None
     assert again.record.payload["context"]["suppressed"] == ["el-5"]
@@ -276,9 +286,10 @@ def test_screen_and_review_suppresses_per_counterparty(
         conn,
         FakeScreener(),
         q,
-        as_of=date(2026, 1, 5),
+        as_of=day,
         actor="bob",
         key=KEY,
+        channel="t",
         counterparty_key=" CUST-7 ",
     )
     assert other.counterparty_key == "CUST-7" and len(other.alerts) == 1

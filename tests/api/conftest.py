@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from tradescreen.api.keys import Role, create_key
+from tradescreen.access.keys import Role, create_key
 from tradescreen.db import all_tables, make_engine
 from tradescreen.screen import Screener
 from tradescreen.settings import Settings

@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from tradescreen.api.keys import Role, create_key, revoke_key
+from tradescreen.access.keys import Role, create_key, revoke_key
 
 from .support import Client, auth
 

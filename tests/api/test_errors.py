@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from tradescreen.api.keys import Role, create_key
+from tradescreen.access.keys import Role, create_key
 
 from .support import Client, auth, build_app
 

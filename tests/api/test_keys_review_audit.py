@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from tradescreen.api.app import create_app
-from tradescreen.api.keys import Role, create_key, list_keys, parse_token, revoke_key, verify_key
-from tradescreen.api.tables import api_keys
+from tradescreen.access.keys import Role, create_key, list_keys, parse_token, revoke_key, verify_key
+from tradescreen.access.tables import api_keys
+from tradescreen.server import create_app
 from tradescreen.settings import Settings
 
 from .support import Client, auth

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tradescreen.api.app import create_app
-from tradescreen.api.keys import Role, create_key
+from tradescreen.access.keys import Role, create_key
 from tradescreen.loading import load_files
+from tradescreen.server import create_app
 from tradescreen.settings import Settings
 
 from .support import Client, auth

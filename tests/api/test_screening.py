@@ -104,8 +104,8 @@ def test_readyz_503_when_stale_or_missing(
 
 
 def test_empty_store_not_ready(api_settings, api_engine) -> None:  # type: ignore[no-untyped-def]
-    from tradescreen.api import create_app
     from tradescreen.db import all_tables, make_engine
+    from tradescreen.server import create_app
     from tradescreen.store.sql import SqlStore
 
     engine = make_engine("sqlite://")

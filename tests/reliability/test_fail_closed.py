@@ -22,8 +22,9 @@ from tradescreen.audit.chain import iter_records, load_or_create_key, verify
 from tradescreen.cli import main as cli_main
 from tradescreen.errors import DownloadError
 from tradescreen.monitor.webhooks import EVENT_HEADER, SIGNATURE_HEADER, verify_signature
+from tradescreen.services.lists import update
 from tradescreen.settings import Settings
-from tradescreen.sources.download import FEEDS, Downloader, update
+from tradescreen.sources.download import FEEDS, Downloader
 from tradescreen.store.sql import SqlStore
 
 LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"

@@ -23,11 +23,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tradescreen.api import keys as keys_mod
-from tradescreen.api.app import create_app
-from tradescreen.api.keys import Role, create_key
+from tradescreen.access import keys as keys_mod
+from tradescreen.access.keys import Role, create_key
 from tradescreen.cli import main as cli_main
 from tradescreen.db import make_engine
+from tradescreen.server import create_app
 from tradescreen.settings import Settings
 
 LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"

@@ -10,8 +10,9 @@ import pytest
 from httpserver import Behaviour, serve
 
 from tradescreen.errors import DownloadError
+from tradescreen.services.lists import update
 from tradescreen.settings import Settings
-from tradescreen.sources.download import FEEDS, Downloader, default_download_dir, update
+from tradescreen.sources.download import FEEDS, Downloader, default_download_dir
 from tradescreen.store.sql import SqlStore
 
 pytestmark = pytest.mark.realdata

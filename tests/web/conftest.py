@@ -20,11 +20,11 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from tradescreen.api.app import create_app
-from tradescreen.api.keys import Role, create_key
+from tradescreen.access.keys import Role, create_key
 from tradescreen.db import all_tables, make_engine
 from tradescreen.model import Address, Citation, Entity, EntityKind, Listing, Name, NameKind
 from tradescreen.screen import Screener
+from tradescreen.server import create_app
 from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion
 from tradescreen.store.sql import SqlStore

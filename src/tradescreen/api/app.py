@@ -1,9 +1,9 @@
-"""The FastAPI application factory.
+"""The REST API application factory.
 
-``create_app(settings)`` opens the store and the screener from the settings;
+``create_api(settings)`` opens the store and the screener from the settings;
 tests pass their own ``store``/``screener``/``engine``. Everything a route needs is on
 ``app.state.ctx`` (an :class:`ApiContext`); ``app.state.settings``, ``.store``, ``.screener``
-and ``.engine`` are there too for the web UI's routes.
+and ``.engine`` are there too for the web UI's routes (``tradescreen.server`` mounts both).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Engine
 
 from tradescreen import __version__
@@ -22,14 +22,19 @@ from tradescreen.api.context import ApiContext
 from tradescreen.api.middleware import BodyLimitMiddleware
 from tradescreen.api.ratelimit import TokenBucketLimiter
 from tradescreen.api.render import install_error_handlers
-from tradescreen.api.routes import health, keys, lists, screening, yente
-from tradescreen.audit.chain import load_or_create_key
-from tradescreen.db import make_engine
-from tradescreen.screen import Screener
+from tradescreen.api.routes import (
+    audit,
+    decisions,
+    health,
+    keys,
+    lists,
+    review,
+    screening,
+    yente,
+)
+from tradescreen.services import Services
 from tradescreen.settings import Settings
-from tradescreen.store import migrate
 from tradescreen.store.base import Store
-from tradescreen.store.sql import open_store
 
 log = logging.getLogger("tradescreen.api")
 
@@ -56,37 +61,31 @@ TAGS = [
 ]
 
 
-def _engine_of(store: Store | None, settings: Settings) -> Engine:
-    engine = getattr(store, "engine", None)
-    if isinstance(engine, Engine):
-        return engine
-    return make_engine(settings.db_url())
-
-
-def create_app(
+def create_api(
     settings: Settings,
     *,
     store: Store | None = None,
     screener: Any = None,
     engine: Engine | None = None,
     warm: bool = False,
+    routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """The API app. ``warm``: build the screener's index in a background thread at startup
     (a request arriving meanwhile waits for it), so the first screening is not the slow one."""
-    if store is None:
-        store = open_store(settings)
-    if engine is None:
-        engine = _engine_of(store, settings)
-    migrate.upgrade(engine)  # the one schema path: Alembic, idempotent (adopts existing tables)
-    if screener is None:  # a list update swaps indexes in the background: no request waits
-        screener = Screener(store, settings, background_swap=True)
+    # the one schema path: Alembic, idempotent (adopts existing tables); a list update swaps
+    # indexes in the background, so no request waits for a build
+    services = Services.open(
+        settings, store=store, engine=engine, screener=screener, background_swap=True
+    )
+    store, engine, screener = services.store, services.engine, services.screener
     ctx = ApiContext(
         settings=settings,
         engine=engine,
         limiter=TokenBucketLimiter(settings.api_rate_limit_per_minute),
         store=store,
         screener=screener,
-        audit_key=load_or_create_key(settings),
+        audit_key=services.audit_key,
+        services=services,
     )
     app = FastAPI(
         lifespan=_warming(screener) if warm else None,
@@ -101,14 +100,13 @@ def create_app(
     app.state.store = store
     app.state.screener = screener
     app.state.engine = engine
+    app.state.services = services
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
-    # imported here: the web UI and these routes import back from the api package
-    from tradescreen.api.routes import audit, decisions, review
-    from tradescreen.web import routes as web
-
-    for module in (health, screening, lists, keys, yente, decisions, review, audit, web):
+    for module in (health, screening, lists, keys, yente, decisions, review, audit):
         app.include_router(module.router)
+    for router in routers:  # the web UI, mounted by tradescreen.server
+        app.include_router(router)
     return app
 
 
@@ -129,9 +127,4 @@ def _warm(screener: Any) -> None:
         log.exception("warming the screening index failed")
 
 
-def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory`` (``tradescreen serve``): settings from TRADESCREEN_*."""
-    return create_app(Settings(), warm=True)
-
-
-__all__ = ["app_from_env", "create_app"]
+__all__ = ["create_api"]

@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from tradescreen.access.keys import ApiKey, Role, verify_key
 from tradescreen.api.context import Ctx
 from tradescreen.api.errors import RateLimited
-from tradescreen.api.keys import ApiKey, Role, verify_key
 from tradescreen.errors import AuthError, Forbidden
 
 bearer = HTTPBearer(

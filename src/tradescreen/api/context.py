@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
-from tradescreen.api.errors import Unavailable
 from tradescreen.api.ratelimit import TokenBucketLimiter
+from tradescreen.errors import Unavailable
+from tradescreen.services import Services
 from tradescreen.settings import Settings
 from tradescreen.store.base import Store
 
@@ -25,6 +26,7 @@ class ApiContext:
     store: Store | None = None
     screener: Any = None  # tradescreen.screen.Screener (duck-typed: .screen, .screen_many)
     audit_key: bytes | None = None  # the audit MAC key, when tradescreen.audit is installed
+    services: Services | None = None  # the application layer every route calls
 
     def need_store(self) -> Store:
         if self.store is None:
@@ -36,46 +38,15 @@ class ApiContext:
             raise Unavailable("the screening engine is not available")
         return self.screener
 
+    def need_services(self) -> Services:
+        if self.services is None:
+            raise Unavailable("the screening engine is not available")
+        return self.services
+
     def need_audit_key(self) -> bytes:
         if self.audit_key is None:
             raise Unavailable("the audit trail is not available")
         return self.audit_key
-
-    def audit_screening(
-        self, actor: str, results: list[Any], *, counterparty: str | None = None, **context: Any
-    ) -> None:
-        """One audit record per screening request (a batch is one request); with a
-        ``counterparty``, raise review alerts for its hits in the same transaction."""
-        if not results or (self.audit_key is None and counterparty is None):
-            return
-        info = {"channel": "api", **context}
-        with self.engine.begin() as conn:
-            if counterparty is not None:
-                from tradescreen.review import raise_alerts
-
-                for result in results:
-                    alerts = raise_alerts(
-                        conn,
-                        counterparty_key=counterparty,
-                        result=result,
-                        source="api",
-                        key=self.audit_key,
-                        actor=actor,
-                    )
-                info["counterparty_key"] = counterparty
-                info["alerts"] = [a.id for a in alerts]
-            if self.audit_key is None:
-                return
-            from tradescreen.audit import events
-
-            if len(results) == 1:
-                events.record_screening(
-                    conn, actor=actor, result=results[0], key=self.audit_key, context=info
-                )
-            else:
-                events.record_screenings(
-                    conn, actor=actor, results=results, key=self.audit_key, context=info
-                )
 
     def audit_decision(self, actor: str, decision: Any) -> None:
         if self.audit_key is None:

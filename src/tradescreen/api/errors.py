@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tradescreen.errors import TradescreenError
+from tradescreen.errors import TradescreenError, Unavailable
 
 
 class PayloadTooLarge(TradescreenError):
@@ -19,14 +19,6 @@ class RateLimited(TradescreenError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-
-
-class Unavailable(TradescreenError):
-    """A part of the engine this route needs is not installed or not ready."""
-
-    code = "unavailable"
-    http_status = 503
-    exit_code = 2
 
 
 __all__ = ["PayloadTooLarge", "RateLimited", "Unavailable"]

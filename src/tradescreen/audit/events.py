@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from tradescreen.audit.chain import AuditRecord, load_or_create_key, record
-from tradescreen.loading import sha256_files
+from tradescreen.digest import sha256_files
 from tradescreen.model import ListVersion, to_dict
 from tradescreen.results import Hit, ScreenResult, version_to_json
 from tradescreen.settings import Settings

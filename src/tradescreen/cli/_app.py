@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tradescreen.settings import Settings
+
+if TYPE_CHECKING:
+    from tradescreen.services import Services
 
 app = typer.Typer(
     name="tradescreen",
@@ -35,3 +38,10 @@ def cli_actor() -> str:
 def settings_for(db: str | None) -> Settings:
     """The settings from ``TRADESCREEN_*``, with ``--db`` taking precedence when given."""
     return Settings(db=db) if db else Settings()
+
+
+def services_for(db: str | None) -> Services:
+    """The application layer a command calls (store, screener, audit key, clock)."""
+    from tradescreen.services import Services
+
+    return Services.open(settings_for(db))

@@ -142,7 +142,7 @@ def update_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """Download the official lists (conditional, retried, checked) and load what changed."""
-    from tradescreen.sources.download import update
+    from tradescreen.services.lists import update
 
     expected = _digests(sha256 or [])
     settings = settings_for(db)

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, app, cli_actor, settings_for
+from tradescreen.cli._app import DbOption, app, cli_actor, services_for
 from tradescreen.errors import InvalidInput
 from tradescreen.model import EntityKind, Query
 from tradescreen.results import ScreenResult
@@ -23,9 +23,10 @@ from tradescreen.results import ScreenResult
 KINDS = ("organization", "person", "vessel", "aircraft")
 
 
-def _date(value: str | None) -> date:
+def _date(value: str | None) -> date | None:
+    """``--as-of``; None: the application clock's today (``Services.today``)."""
     if not value:
-        return datetime.now(UTC).date()
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -96,35 +97,37 @@ def screen_command(
     threshold: Annotated[float | None, typer.Option("--threshold", min=0.0, max=1.0)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     fail_on_hit: Annotated[bool, typer.Option("--fail-on-hit", help="Exit 1 on any hit.")] = False,
+    counterparty: Annotated[
+        str | None,
+        typer.Option(
+            "--counterparty",
+            help="Your reference of the party: its hits open review alerts (as in the API "
+            "and the web UI); without it the screening is recorded and opens none.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> int:
     """Screen NAME against every list in force."""
-    from tradescreen.audit.events import SCREENING, record_now, screening_payload
-    from tradescreen.screen import Screener
-    from tradescreen.store.sql import open_store
-
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"--kind must be one of {', '.join(KINDS)}")
     if not name.strip():
         raise InvalidInput("the name to screen is empty")
-    settings = settings_for(db)
     query = Query(
         name=name,
         kind=EntityKind(kind) if kind else None,
         country=country.upper() if country else None,
     )
-    store = open_store(settings)
-    screener = Screener(store, settings)
-    result = screener.screen(
-        query, as_of=_date(as_of), known_at=_datetime(known_at), threshold=threshold
-    )
-    record_now(
-        store.engine,
-        settings,
+    day, replay = _date(as_of), _datetime(known_at)
+    outcome = services_for(db).screen_and_record(
+        query,
         actor=cli_actor(),
-        action=SCREENING,
-        payload=screening_payload(result, context={"channel": "cli"}),
+        channel="cli",
+        as_of=day,
+        known_at=replay,
+        threshold=threshold,
+        counterparty_key=counterparty,
     )
+    result = outcome.result
     if json_out:
         sys.stdout.write(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

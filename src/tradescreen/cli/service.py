@@ -40,7 +40,7 @@ def serve(
     if db:  # uvicorn builds the app (in each worker) from the environment
         os.environ["TRADESCREEN_DB"] = db
     uvicorn.run(
-        "tradescreen.api.app:app_from_env",
+        "tradescreen.server:app_from_env",
         factory=True,
         host=host,
         port=port,
@@ -58,7 +58,7 @@ def keys_create(
     db: DbOption = None,
 ) -> None:
     """Create a key. The key itself is printed alone on the last line, once."""
-    from tradescreen.api.keys import create_key
+    from tradescreen.access.keys import create_key
 
     record, token = create_key(_engine(settings_for(db)), name, role)
     typer.echo(f"created key {record.id} '{record.name}' role={record.role.value}", err=True)
@@ -71,7 +71,7 @@ def keys_revoke(
     name_or_id: str = typer.Argument(..., metavar="NAME_OR_ID"), db: DbOption = None
 ) -> None:
     """Revoke the active key with this id or name."""
-    from tradescreen.api.keys import revoke_key
+    from tradescreen.access.keys import revoke_key
 
     record = revoke_key(_engine(settings_for(db)), name_or_id)
     typer.echo(f"revoked key {record.id} '{record.name}'")
@@ -83,7 +83,7 @@ def keys_list(
     db: DbOption = None,
 ) -> None:
     """List keys (never the keys themselves)."""
-    from tradescreen.api.keys import list_keys
+    from tradescreen.access.keys import list_keys
 
     rows = list_keys(_engine(settings_for(db)), include_revoked=all_keys)
     if not rows:

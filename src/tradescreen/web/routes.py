@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tradescreen import __version__
 from tradescreen.errors import InvalidInput, NotFound, TradescreenError
 from tradescreen.model import EntityKind, Query
+from tradescreen.services import Services
 from tradescreen.settings import Settings
 from tradescreen.web import session
 from tradescreen.web.views import (
@@ -62,7 +63,7 @@ Text = Annotated[str, Form()]
 
 @dataclass
 class Web:
-    """What a page needs, taken from ``app.state`` (set by ``tradescreen.api.app.create_app``)."""
+    """What a page needs, taken from ``app.state`` (set by ``tradescreen.server.create_app``)."""
 
     request: Request
     settings: Settings
@@ -70,6 +71,7 @@ class Web:
     store: Any
     screener: Any
     key: bytes
+    services: Services
 
     @property
     def secret(self) -> bytes:
@@ -105,22 +107,15 @@ class Web:
 
 
 def web(request: Request) -> Web:
-    state = request.app.state
-    settings: Settings = state.settings
-    ctx = getattr(state, "ctx", None)
-    key = getattr(ctx, "audit_key", None) or getattr(state, "audit_key", None)
-    if key is None:
-        from tradescreen.audit.chain import load_or_create_key
-
-        key = load_or_create_key(settings)
-        state.audit_key = key
+    services: Services = request.app.state.services
     return Web(
         request=request,
-        settings=settings,
-        engine=state.engine,
-        store=getattr(state, "store", None),
-        screener=getattr(state, "screener", None),
-        key=key,
+        settings=services.settings,
+        engine=services.engine,
+        store=services.store,
+        screener=services.screener,
+        key=services.audit_key,
+        services=services,
     )
 
 
@@ -221,11 +216,7 @@ def logout(request: Request, csrf: Text = "") -> Response:
 # Search
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
-def _parse_query(name: str, country: str, kind: str, as_of: str) -> tuple[Query, date]:
+def _parse_query(name: str, country: str, kind: str, as_of: str, today: date) -> tuple[Query, date]:
     name = name.strip()
     if not name:
         raise InvalidInput("Enter a name to screen.")
@@ -239,7 +230,7 @@ def _parse_query(name: str, country: str, kind: str, as_of: str) -> tuple[Query,
     except ValueError:
         raise InvalidInput(f"Unknown kind {kind!r}.") from None
     try:
-        day = date.fromisoformat(as_of) if as_of.strip() else _today()
+        day = date.fromisoformat(as_of) if as_of.strip() else today
     except ValueError:
         raise InvalidInput("The 'as of' date must look like 2026-01-31.") from None
     return Query(name=name, country=cc, kind=k), day
@@ -251,7 +242,13 @@ def search_page(request: Request) -> Response:
     user = _guard(w, "screener")
     if isinstance(user, Response):
         return user
-    form = {"name": "", "country": "", "kind": "", "as_of": _today().isoformat(), "cp": ""}
+    form = {
+        "name": "",
+        "country": "",
+        "kind": "",
+        "as_of": w.services.today().isoformat(),
+        "cp": "",
+    }
     return w.render("search.html", user, form=form, outcome=None, error=None)
 
 
@@ -265,8 +262,6 @@ def search(
     counterparty: Text = "",
     csrf: Text = "",
 ) -> Response:
-    from tradescreen.review.workflow import screen_and_review
-
     w = web(request)
     user = _guard(w, "screener")
     if isinstance(user, Response):
@@ -282,21 +277,14 @@ def search(
             error="Your session expired; please submit the form again.",
         )
     try:
-        query, day = _parse_query(name, country, kind, as_of)
-        if w.screener is None:
-            raise TradescreenError("The screening engine is not available.")
-        with w.engine.begin() as conn:
-            outcome = screen_and_review(
-                conn,
-                w.screener,
-                query,
-                as_of=day,
-                actor=user.name,
-                key=w.key,
-                counterparty_key=counterparty,
-                source="web",
-                channel="web",
-            )
+        query, day = _parse_query(name, country, kind, as_of, w.services.today())
+        outcome = w.services.screen_and_record(
+            query,
+            as_of=day,
+            actor=user.name,
+            channel="web",
+            counterparty_key=counterparty,
+        )
     except TradescreenError as err:
         status = err.http_status if 400 <= err.http_status < 500 else 500
         return w.render("search.html", user, status, form=form, outcome=None, error=err.message)
@@ -363,7 +351,7 @@ def lists_page(request: Request) -> Response:
         rows=rows,
         missing=missing,
         stale_after=w.settings.stale_after_days,
-        now=datetime.now(UTC),
+        now=w.services.now(),
     )
 
 

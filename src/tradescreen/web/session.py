@@ -28,7 +28,7 @@ class WebUser:
     role: str  # screener | reviewer | admin
 
     def allows(self, role: str) -> bool:
-        from tradescreen.api.keys import Role
+        from tradescreen.access.keys import Role
 
         return Role(self.role).allows(Role(role))
 
@@ -74,7 +74,7 @@ def check_csrf(secret: bytes, cookie: str | None, token: str | None) -> bool:
 
 def login(engine: Engine, token: str) -> WebUser | None:
     """The user of an API key (``ts_<id>_<secret>``), or None when it is unknown or revoked."""
-    from tradescreen.api.keys import verify_key
+    from tradescreen.access.keys import verify_key
 
     key = verify_key(engine, token.strip())
     if key is None:
@@ -86,7 +86,7 @@ def user_of(engine: Engine, key_id: str) -> WebUser | None:
     """The active key with this id, looked up again on every request."""
     from sqlalchemy import select
 
-    from tradescreen.api.tables import api_keys
+    from tradescreen.access.tables import api_keys
 
     with engine.connect() as conn:
         row: Any = conn.execute(

@@ -13,7 +13,6 @@ from tradescreen.api import auth
 from tradescreen.api.context import Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
-from tradescreen.api.routes.screening import today
 from tradescreen.api.schemas import _In, _Out
 from tradescreen.decide.decision import (
     DecisionContext,
@@ -71,7 +70,7 @@ class DecisionOut(_Out):
     responses=errors(*AUTHED, 503),
 )
 def check_route(body: CheckIn, key: auth.ScreenerKey, ctx: Ctx) -> Response:
-    day = body.date or today()
+    day = body.date or ctx.need_services().today()
     tx = Transaction(
         parties=tuple(Party(name=p.name, role=p.role) for p in body.parties),
         item=Item.parse(

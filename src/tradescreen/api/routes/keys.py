@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
+from tradescreen.access import keys as keylib
 from tradescreen.api import auth
-from tradescreen.api import keys as keylib
 from tradescreen.api.context import Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors

@@ -48,6 +48,13 @@ def get_lists(key: auth.ScreenerKey, ctx: Ctx) -> Response:
     return json_response(list_status(ctx))
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the filesystem, or unreadable: not a list file
+        return False
+
+
 @router.post(
     "/lists/load",
     summary="Load list files from the server's list directory (admin)",
@@ -55,7 +62,7 @@ def get_lists(key: auth.ScreenerKey, ctx: Ctx) -> Response:
 )
 def load_lists(body: LoadIn, key: auth.AdminKey, ctx: Ctx) -> Response:
     paths = [confined(p, ctx.settings.list_dir) for p in body.paths]
-    missing = [str(p) for p in paths if not p.is_file()]
+    missing = [str(p) for p in paths if not _is_file(p)]
     if missing:
         raise InvalidInput(f"not a readable file in the list directory: {missing[0]!r}")
     report = load_files(ctx.need_store(), paths, format=body.format, settings=ctx.settings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -19,17 +18,13 @@ from tradescreen.model import Query
 router = APIRouter(prefix="/v1", tags=["screening"])
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
 def to_query(q: QueryIn) -> Query:
     return Query(name=q.name, country=q.country, kind=q.kind)
 
 
 def _options(body: ScreenIn | BatchIn) -> dict[str, Any]:
     return {
-        "as_of": body.as_of or today(),
+        "as_of": body.as_of,
         "known_at": body.known_at,
         "threshold": body.threshold,
         "limit": body.limit,
@@ -43,10 +38,14 @@ def _options(body: ScreenIn | BatchIn) -> dict[str, Any]:
     responses=errors(*AUTHED, 503),
 )
 def screen(body: ScreenIn, key: auth.ScreenerKey, ctx: Ctx) -> Response:
-    screener = ctx.need_screener()
-    result = screener.screen(to_query(body), **_options(body))
-    ctx.audit_screening(key.name, [result], counterparty=body.counterparty)
-    return json_response(result.to_dict())
+    outcome = ctx.need_services().screen_and_record(
+        to_query(body),
+        actor=key.name,
+        channel="api",
+        counterparty_key=body.counterparty,
+        **_options(body),
+    )
+    return json_response(outcome.result.to_dict())
 
 
 @router.post(
@@ -59,12 +58,8 @@ def screen_batch(body: BatchIn, key: auth.ScreenerKey, ctx: Ctx) -> Response:
     limit = ctx.settings.api_batch_max
     if len(body.queries) > limit:
         raise PayloadTooLarge(f"{len(body.queries)} queries in one batch; the limit is {limit}")
-    screener = ctx.need_screener()
     queries = [to_query(q) for q in body.queries]
-    options = _options(body)
-    if hasattr(screener, "screen_many"):
-        results = list(screener.screen_many(queries, **options))
-    else:
-        results = [screener.screen(q, **options) for q in queries]
-    ctx.audit_screening(key.name, results)
+    results, _ = ctx.need_services().screen_many_and_record(
+        queries, actor=key.name, channel="api", **_options(body)
+    )
     return json_response({"results": [r.to_dict() for r in results]})

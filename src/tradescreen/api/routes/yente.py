@@ -17,7 +17,6 @@ from tradescreen.api.context import Ctx
 from tradescreen.api.errors import PayloadTooLarge
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
-from tradescreen.api.routes.screening import today
 from tradescreen.api.schemas import EntityExample, MatchIn, MatchOut
 from tradescreen.errors import InvalidInput, NotFound
 from tradescreen.model import Entity, EntityKind, Identifier, NameKind
@@ -190,7 +189,7 @@ def match(
         raise InvalidInput("no queries provided")
     screener = ctx.need_screener()
     floor = min(cutoff if cutoff is not None else threshold, threshold)
-    as_of = today()
+    as_of = ctx.need_services().today()
     lists = None if dataset in ALL_DATASETS else [dataset]
     parsed = {qid: example_queries(example) for qid, example in body.queries.items()}
     responses: dict[str, Any] = {}
@@ -216,7 +215,9 @@ def match(
                 "properties": {k: _values(example.properties, k) for k in example.properties},
             },
         }
-    ctx.audit_screening(key.name, screened, route="match", dataset=dataset)
+    ctx.need_services().record_screenings(
+        screened, actor=key.name, channel="api", context={"route": "match", "dataset": dataset}
+    )
     response = json_response({"responses": responses, "matcher": MATCHER, "limit": limit})
     response.headers["x-batch-size"] = str(len(responses))
     return response

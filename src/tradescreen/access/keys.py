@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine, RowMapping
 
-from tradescreen.api.tables import api_keys
+from tradescreen.access.tables import api_keys
 from tradescreen.errors import InvalidInput, NotFound
 
 PREFIX = "ts_"
