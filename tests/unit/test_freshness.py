@@ -9,11 +9,21 @@ import pytest
 from tradescreen.cli.lists import version_json
 from tradescreen.model import ListVersion
 from tradescreen.screen import freshness_warnings
+from tradescreen.services.status import list_status
 from tradescreen.settings import Settings
-from tradescreen.web.views import list_rows
 
 LOADED = datetime(2026, 1, 1, tzinfo=UTC)
 V = ListVersion(1, "us_bis_el", "Entity List", "file", "nsf_json", "0" * 64, LOADED, 10)
+
+
+class OneVersion:
+    """A store holding one version in force (what list_status reads)."""
+
+    def active_versions(self) -> list[ListVersion]:
+        return [V]
+
+    def versions(self) -> list[ListVersion]:
+        return [V]
 
 
 @pytest.mark.parametrize(
@@ -30,7 +40,8 @@ def test_every_adapter_applies_the_same_rule(after: timedelta, days: int, stale:
     assert V.is_stale(now, days) is stale
     warned = freshness_warnings([V], Settings(stale_after_days=days), now)
     assert any("is stale" in w for w in warned) is stale
-    assert list_rows([V], days, now)[0].stale is stale
+    status = list_status(OneVersion(), Settings(stale_after_days=days), now)  # type: ignore[arg-type]
+    assert status.lists[0].stale is stale and status.ready is not stale
     assert version_json(V, now, days)["stale"] is stale
 
 

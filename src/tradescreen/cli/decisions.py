@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
-from tradescreen.cli._app import DbOption, JsonOption, app, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, services_for, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
 
@@ -87,17 +87,10 @@ def check_cmd(
     db: DbOption = None,
 ) -> None:
     """Decide whether an export needs a licence, is prohibited, or may proceed."""
-    from tradescreen.decide.decision import (
-        DecisionContext,
-        check,
-        screener_from,
-        transaction_to_dict,
-    )
     from tradescreen.decide.items import Item, Party, Transaction
-    from tradescreen.decide.storage import record_decision
-    from tradescreen.screen import Screener
 
-    day = _date(on, "date") or date.today()
+    services = services_for(db)
+    day = _date(on, "date") or services.today()
     replay = _datetime(known_at, "known_at")
     tx = Transaction(
         parties=tuple(Party.parse(p) for p in party),
@@ -106,21 +99,10 @@ def check_cmd(
         date=day,
         activity=activity,
     )
-    settings = settings_for(db)
-    engine = _engine(settings)
-    from tradescreen.store.sql import SqlStore
-
-    screener = Screener(SqlStore(engine), settings)
-    ctx = DecisionContext.from_engine(engine)
-    decision = check(tx, screener=screener_from(screener, known_at=replay), context=ctx, as_of=day)
-    result = decision.to_dict()
-    if record:
-        result_id = record_decision(
-            engine,
-            transaction={**transaction_to_dict(tx), "known_at": known_at},
-            result=result,
-            data_versions=ctx.data_versions(),
-        )
+    done = services.check_and_record(
+        tx, actor=cli_actor(), channel="cli", known_at=replay, record=record
+    )
+    decision, result, result_id = done.decision, done.result, done.record_id
     if as_json:
         _print_json(result)
         return

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, JsonOption, app, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, services_for, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.loading import LoadReport, load_files
 from tradescreen.model import ListVersion
@@ -187,20 +187,11 @@ def _open_existing(db: str | None) -> SqlStore:
 @app.command("lists")
 def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     """The list versions in force, their age, and refused (quarantined) updates."""
-    settings = settings_for(db)
-    store = _open_existing(db)
-    try:
-        active = store.active_versions()
-        newest_by_code = {v.list_code: v for v in reversed(store.versions())}
-    finally:
-        store.close()
-    now = datetime.now(UTC)
-    active_ids = {v.id for v in active}
-    pending = [
-        v for v in newest_by_code.values() if v.status == "quarantined" and v.id not in active_ids
-    ]
-    rows = [version_json(v, now, settings.stale_after_days) for v in active]
-    quarantined = [version_json(v, now, settings.stale_after_days) for v in pending]
+    _open_existing(db).close()  # refuse a database that does not exist (no new file)
+    status = services_for(db).list_status(with_quarantined=True)
+    now, limit = status.at, status.stale_after_days
+    rows = [version_json(s.version, now, limit) for s in status.lists]
+    quarantined = [version_json(v, now, limit) for v in status.quarantined]
     if json_out:
         _print_json({"lists": rows, "quarantined": quarantined})
         return

@@ -16,11 +16,14 @@ from sqlalchemy.engine import Engine
 
 from tradescreen.audit.chain import AuditRecord, load_or_create_key
 from tradescreen.clock import Clock, SystemClock, zone
+from tradescreen.decide.items import Transaction
 from tradescreen.errors import Unavailable
 from tradescreen.model import Query
 from tradescreen.results import ScreenResult
 from tradescreen.screen import Screener
+from tradescreen.services.decisions import CheckedDecision, check_and_record
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
+from tradescreen.services.status import ListStatus, list_status
 from tradescreen.settings import Settings
 from tradescreen.store import migrate
 from tradescreen.store.base import Store
@@ -71,6 +74,36 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    # -- decisions -----------------------------------------------------------------------
+    def check_and_record(
+        self,
+        tx: Transaction,
+        *,
+        actor: str,
+        channel: str,
+        known_at: datetime | None = None,
+        record: bool = True,
+    ) -> CheckedDecision:
+        """Decide ``tx`` on its date, store the decision (``record``) and audit it."""
+        if self.screener is None:
+            raise Unavailable("the screening engine is not available")
+        return check_and_record(
+            self.engine,
+            self.screener,
+            tx,
+            actor=actor,
+            channel=channel,
+            key=self.audit_key,
+            now=self.now(),
+            known_at=known_at,
+            record=record,
+        )
+
+    # -- lists ---------------------------------------------------------------------------
+    def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
+        """The versions in force, their age at the clock's now, staleness, missing lists."""
+        return list_status(self.store, self.settings, self.now(), with_quarantined=with_quarantined)
 
     # -- screening -------------------------------------------------------------------------
     def screen_and_record(

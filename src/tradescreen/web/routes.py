@@ -31,7 +31,6 @@ from tradescreen.web.views import (
     STATUS_LABEL,
     explanation_view,
     fmt_time,
-    list_rows,
     ownership_view,
     score_class,
 )
@@ -339,19 +338,16 @@ def lists_page(request: Request) -> Response:
     if isinstance(user, Response):
         return user
     try:
-        versions = list(w.need_store().active_versions())
+        status = w.services.list_status()
     except TradescreenError as err:
         return _error(w, user, err)
-    rows = list_rows(versions, w.settings.stale_after_days)
-    present = {r.version.list_code for r in rows}
-    missing = [c for c in w.settings.required_lists if c not in present]
     return w.render(
         "lists.html",
         user,
-        rows=rows,
-        missing=missing,
-        stale_after=w.settings.stale_after_days,
-        now=w.services.now(),
+        rows=status.lists,
+        missing=list(status.missing),
+        stale_after=status.stale_after_days,
+        now=status.at,
     )
 
 

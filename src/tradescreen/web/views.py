@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tradescreen.model import Entity, ListVersion
+from tradescreen.model import Entity
 
 HOW_LABEL = {
     "exact": "same word",
@@ -82,23 +82,6 @@ def explanation_view(expl: dict[str, Any] | None) -> ExplView:
 
 
 @dataclass(frozen=True, slots=True)
-class ListRow:
-    version: ListVersion
-    age_days: int
-    stale: bool
-
-
-def list_rows(
-    versions: list[ListVersion], stale_after_days: int, now: datetime | None = None
-) -> list[ListRow]:
-    t = now or datetime.now(UTC)
-    out = []
-    for v in sorted(versions, key=lambda x: x.list_code):
-        out.append(ListRow(v, max(0, v.age(t).days), v.is_stale(t, stale_after_days)))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
 class OwnershipView:
     owners: tuple[Any, ...]  # edges (tradescreen.decide.ownership.OwnershipEdge) owning it
     owned: tuple[Any, ...]  # edges it owns
@@ -142,12 +125,10 @@ STATUS_LABEL = {
 __all__ = [
     "STATUS_LABEL",
     "ExplView",
-    "ListRow",
     "OwnershipView",
     "Token",
     "explanation_view",
     "fmt_time",
-    "list_rows",
     "ownership_view",
     "score_class",
 ]

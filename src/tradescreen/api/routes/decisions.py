@@ -14,14 +14,7 @@ from tradescreen.api.context import Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import _In, _Out
-from tradescreen.decide.decision import (
-    DecisionContext,
-    check,
-    screener_from,
-    transaction_to_dict,
-)
 from tradescreen.decide.items import Item, Party, Role, Transaction
-from tradescreen.decide.storage import record_decision
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
@@ -80,24 +73,8 @@ def check_route(body: CheckIn, key: auth.ScreenerKey, ctx: Ctx) -> Response:
         date=day,
         activity=body.activity,
     )
-    screener = ctx.need_screener()
-    decision_ctx = DecisionContext.from_engine(ctx.engine)
-    decision = check(
-        tx,
-        screener=screener_from(screener, known_at=body.known_at),
-        context=decision_ctx,
-        as_of=day,
+    done = ctx.need_services().check_and_record(
+        tx, actor=key.name, channel="api", known_at=body.known_at, record=body.record
     )
-    result = decision.to_dict()
-    record_id = None
-    if body.record:
-        record_id = record_decision(
-            ctx.engine,
-            transaction=transaction_to_dict(tx),
-            result=result,
-            data_versions=decision_ctx.data_versions(),
-        )
-    ctx.audit_decision(
-        key.name, {"transaction": transaction_to_dict(tx), **result, "record_id": record_id}
-    )
+    result, record_id = done.result, done.record_id
     return json_response({**result, "record_id": record_id})

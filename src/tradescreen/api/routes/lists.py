@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +24,17 @@ router = APIRouter(prefix="/v1", tags=["lists"])
 
 def list_status(ctx: ApiContext) -> dict[str, Any]:
     """The active versions with their age, and whether the service is ready to screen."""
-    store = ctx.need_store()
-    now = datetime.now(UTC)
-    limit = ctx.settings.stale_after_days
-    rows = []
-    for v in store.active_versions():
-        stale = v.is_stale(now, limit)
-        rows.append({**version_to_json(v), "age_days": v.age(now).days, "stale": stale})
-    present = {r["list"] for r in rows}
-    missing = [code for code in ctx.settings.required_lists if code not in present]
-    ready = bool(rows) and not missing and not any(r["stale"] for r in rows)
-    return {"lists": rows, "stale_after_days": limit, "ready": ready, "missing": missing}
+    status = ctx.need_services().list_status()
+    rows = [
+        {**version_to_json(s.version), "age_days": s.whole_days, "stale": s.stale}
+        for s in status.lists
+    ]
+    return {
+        "lists": rows,
+        "stale_after_days": status.stale_after_days,
+        "ready": status.ready,
+        "missing": list(status.missing),
+    }
 
 
 @router.get(
