@@ -11,6 +11,7 @@ position from ``zipWithIndex`` (stable for a given input file order).
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,9 +64,7 @@ def screen_dataframe(
                 ),
             )
 
-    try:
-        import pandas  # noqa: F401  (PySpark's mapInArrow needs it on the driver)
-    except ImportError:  # no pandas: the same scoring over the partition's Rows
+    if importlib.util.find_spec("pandas") is None:  # mapInArrow needs pandas; same scoring
         bc_rows = bc
 
         def score_rows(part: Iterator[Any]) -> Iterator[tuple[int, bytes | None, bytes | None]]:
