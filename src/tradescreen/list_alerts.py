@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 
 from tradescreen.errors import QuarantinedError, TradescreenError
 from tradescreen.settings import Settings
-from tradescreen.store.base import Store
+from tradescreen.store.base import Store, sql_engine
 
 log = logging.getLogger("tradescreen.lists")
 
@@ -69,7 +69,7 @@ def alert_refused(
         "in_force": in_force,
     }
     log.error("%s: %s (source: %s)", event, error.message, ", ".join(source) or "-")
-    engine: Engine | None = getattr(store, "engine", None)
+    engine = sql_engine(store)
     if engine is None:  # a store without SQL tables: the log line is the alert
         return payload
     try:

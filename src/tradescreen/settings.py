@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tradescreen.match.config import DEFAULT_THRESHOLD
+
 
 def default_db_url() -> str:
     from platformdirs import user_data_dir
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL or a plain file path of the SQLite store.",
     )
     threshold: float = Field(
-        default=0.75,
+        default=DEFAULT_THRESHOLD,
         ge=0.0,
         le=1.0,
         description="Default hit threshold (chosen from bench/quality.py; see docs/matching.md).",

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 import tradescreen
 from tradescreen.batch.snapshot import SnapshotScreener
@@ -55,7 +55,7 @@ from tradescreen.review.alerts import (
 from tradescreen.review.tables import review_alerts
 from tradescreen.screen import IndexBundle, Screener
 from tradescreen.settings import Settings
-from tradescreen.store.base import Store, VersionDiff
+from tradescreen.store.base import Store, VersionDiff, sql_engine
 
 SOURCE = "monitor"
 # Reverse lookups propose every counterparty sharing evidence with the list name (no floor):
@@ -453,8 +453,8 @@ def rescreen_diffs(
     return report
 
 
-def _engine_of(store: Store) -> Any:
-    engine = getattr(store, "engine", None)
+def _engine_of(store: Store) -> Engine:
+    engine = sql_engine(store)
     if engine is None:
         raise TypeError("monitoring needs a SQL store (tradescreen.store.sql.SqlStore)")
     return engine

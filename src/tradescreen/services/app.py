@@ -26,8 +26,8 @@ from tradescreen.services.screening import ReviewedScreening, record_batch, scre
 from tradescreen.services.status import ListStatus, list_status
 from tradescreen.settings import Settings
 from tradescreen.store import migrate
-from tradescreen.store.base import Store
-from tradescreen.store.sql import SqlStore, open_store
+from tradescreen.store.base import Store, sql_engine
+from tradescreen.store.sql import open_store
 
 
 @dataclass
@@ -57,9 +57,9 @@ class Services:
         if store is None:
             store = open_store(settings)
         if engine is None:
-            if not isinstance(store, SqlStore):
-                raise TypeError("a store that is not a SqlStore needs its engine passed in")
-            engine = store.engine
+            engine = sql_engine(store)
+            if engine is None:
+                raise TypeError("a store that is not SQL-backed needs its engine passed in")
         if upgrade_schema:
             migrate.upgrade(engine)
         clock = clock or SystemClock(zone(settings.timezone))

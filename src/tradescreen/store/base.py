@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tradescreen.model import Entity, ListVersion
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +87,18 @@ class Store(Protocol):
         """Persist derived data (the candidate index) beside a version."""
 
     def get_blob(self, version_id: int, key: str) -> bytes | None: ...
+
+
+@runtime_checkable
+class SqlBacked(Protocol):
+    """A store whose tables live in a SQL database. Review, audit, monitoring and decisions keep
+    their own tables beside the lists and take this engine (or a connection of it) openly:
+    they are not behind the ``Store`` interface, which covers list versions only."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+
+def sql_engine(store: object) -> Engine | None:
+    """The SQL engine of a :class:`SqlBacked` store, None for any other store."""
+    return store.engine if isinstance(store, SqlBacked) else None
