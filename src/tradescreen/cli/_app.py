@@ -10,6 +10,7 @@ import typer
 from tradescreen.settings import Settings
 
 if TYPE_CHECKING:
+    from tradescreen.clock import Clock
     from tradescreen.services import Services
 
 app = typer.Typer(
@@ -38,6 +39,14 @@ def cli_actor() -> str:
 def settings_for(db: str | None) -> Settings:
     """The settings from ``TRADESCREEN_*``, with ``--db`` taking precedence when given."""
     return Settings(db=db) if db else Settings()
+
+
+def clock_for(settings: Settings) -> Clock:
+    """The application clock (UTC, or ``Settings.timezone``), for commands that need "today"
+    without opening the services (the same clock ``Services.open`` builds)."""
+    from tradescreen.clock import SystemClock, zone
+
+    return SystemClock(zone(settings.timezone))
 
 
 def services_for(db: str | None) -> Services:

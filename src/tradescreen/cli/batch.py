@@ -14,7 +14,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from tradescreen.cli._app import app, cli_actor, settings_for
+from tradescreen.cli._app import app, cli_actor, clock_for, settings_for
 from tradescreen.errors import InvalidInput
 
 
@@ -64,11 +64,11 @@ def batch(
         raise InvalidInput("give -o OUTPUT or --output-dir DIR")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise InvalidInput("--threshold: between 0 and 1")
+    settings = settings_for(db)
     try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
+        day = date.fromisoformat(as_of) if as_of else clock_for(settings).today()
     except ValueError:
         raise InvalidInput(f"--as-of: not a date (YYYY-MM-DD): {as_of!r}") from None
-    settings = settings_for(db)
     report = screen_file(
         input,
         output,

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, JsonOption, app, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, clock_for, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
@@ -40,9 +40,9 @@ def _json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-def _date(value: str | None) -> date:
+def _date(value: str | None, settings: Settings) -> date:
     if not value:
-        return date.today()
+        return clock_for(settings).today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -158,7 +158,12 @@ def monitor_run_cmd(
 
     settings = settings_for(db)
     rep = monitor_run(
-        _store(settings), settings, as_of=_date(as_of), full=full, notify=notify, workers=workers
+        _store(settings),
+        settings,
+        as_of=_date(as_of, settings),
+        full=full,
+        notify=notify,
+        workers=workers,
     )
     if as_json:
         _json(rep.to_dict())
@@ -190,10 +195,12 @@ def monitor_expiry(
     from tradescreen.decide.licences import list_licences
     from tradescreen.monitor.expiry import raise_expiry_alerts
 
-    store = _store(settings_for(db))
+    settings = settings_for(db)
+    store = _store(settings)
     licences = list_licences(store.engine)
+    day = _date(as_of, settings)
     with store.engine.begin() as conn:
-        alerts = raise_expiry_alerts(conn, as_of=_date(as_of), days_ahead=days, licences=licences)
+        alerts = raise_expiry_alerts(conn, as_of=day, days_ahead=days, licences=licences)
     if as_json:
         _json([a.to_dict() for a in alerts])
         return
