@@ -10,14 +10,20 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from tradescreen.match.config import DEFAULT_THRESHOLD
-
 
 def default_db_url() -> str:
     from platformdirs import user_data_dir
 
     path = Path(user_data_dir("tradescreen", appauthor=False)) / "tradescreen.db"
     return f"sqlite:///{path}"
+
+
+def _default_threshold() -> float:
+    """The matcher's own default (``match.config.DEFAULT_THRESHOLD``: defined once), imported
+    when settings are built so ``import tradescreen`` stays free of the matcher."""
+    from tradescreen.match.config import DEFAULT_THRESHOLD
+
+    return DEFAULT_THRESHOLD
 
 
 class Settings(BaseSettings):
@@ -28,7 +34,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL or a plain file path of the SQLite store.",
     )
     threshold: float = Field(
-        default=DEFAULT_THRESHOLD,
+        default_factory=_default_threshold,
         ge=0.0,
         le=1.0,
         description="Default hit threshold (chosen from bench/quality.py; see docs/matching.md).",
