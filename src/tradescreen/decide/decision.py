@@ -21,7 +21,7 @@ from tradescreen.decide.authorizations import (
 )
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
 from tradescreen.decide.items import Transaction
-from tradescreen.decide.licences import SpecificLicence
+from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
 from tradescreen.decide.listing_rules import (
     SEVERITY,
     Effect,
@@ -409,16 +409,17 @@ def _authorizations(
             if reason.kind == "embargo" and not lic.destinations:
                 continue
             # the licence may name the party as the user wrote it or as the list spells it
-            ok, why = False, ""
+            cover = Coverage(NotCovered.PARTY_NOT_NAMED)
             for name in dict.fromkeys([reason.party, reason.matched_entity]):
                 names = [name] if name else []
-                ok, why = lic.covers(
+                cover = lic.covers(
                     names, tx.item.classification, tx.destination, as_of, tx.item.value
                 )
-                if ok or (name and "does not name" not in why):
+                if cover.covers or (name and cover.reason is not NotCovered.PARTY_NOT_NAMED):
                     break
-            if not ok and "does not name" in why:
+            if cover.reason is NotCovered.PARTY_NOT_NAMED:
                 continue  # a licence for other parties is not shown
+            ok, why = cover.covers, cover.message
             view = shown.setdefault(
                 f"licence:{lic.number}",
                 {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -19,6 +20,28 @@ from tradescreen.decide import tables
 from tradescreen.decide.items import eccn_matches, normalize_destination, normalize_eccn
 from tradescreen.decide.ownership import party_key
 from tradescreen.errors import InvalidInput
+
+
+class NotCovered(StrEnum):
+    """Why a licence does not cover a transaction (the first check that fails)."""
+
+    NOT_VALID = "not_valid"
+    PARTY_NOT_NAMED = "party_not_named"
+    ITEM_NOT_LISTED = "item_not_listed"
+    DESTINATION_NOT_ALLOWED = "destination_not_allowed"
+    OVER_VALUE = "over_value"
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """The outcome of ``SpecificLicence.covers``: ``reason`` is None when it covers."""
+
+    reason: NotCovered | None = None
+    message: str = ""
+
+    @property
+    def covers(self) -> bool:
+        return self.reason is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,26 +95,39 @@ class SpecificLicence:
         destination: str,
         as_of: date,
         value: float | None = None,
-    ) -> tuple[bool, str]:
-        """(covers?, why not)."""
+    ) -> Coverage:
+        """Whether this licence covers the transaction, and if not, why (typed)."""
         if not self.valid_on(as_of):
-            return False, f"licence {self.number} not valid on {as_of.isoformat()}"
+            return Coverage(
+                NotCovered.NOT_VALID, f"licence {self.number} not valid on {as_of.isoformat()}"
+            )
         named = {party_key(p) for p in self.parties}
         missing = [p for p in party_names if party_key(p) not in named]
         if missing:
-            return False, f"licence {self.number} does not name {', '.join(missing)}"
+            return Coverage(
+                NotCovered.PARTY_NOT_NAMED,
+                f"licence {self.number} does not name {', '.join(missing)}",
+            )
         if not any(
             i == classification or (i != "EAR99" and eccn_matches(i, classification))
             for i in self.items
         ):
-            return False, f"licence {self.number} does not list {classification}"
+            return Coverage(
+                NotCovered.ITEM_NOT_LISTED, f"licence {self.number} does not list {classification}"
+            )
         if self.destinations and not (
             destination in self.destinations or destination[:2] in self.destinations
         ):
-            return False, f"licence {self.number} does not allow destination {destination}"
+            return Coverage(
+                NotCovered.DESTINATION_NOT_ALLOWED,
+                f"licence {self.number} does not allow destination {destination}",
+            )
         if self.value_limit is not None and value is not None and value > self.value_limit:
-            return False, f"licence {self.number}: value {value:g} over limit {self.value_limit:g}"
-        return True, ""
+            return Coverage(
+                NotCovered.OVER_VALUE,
+                f"licence {self.number}: value {value:g} over limit {self.value_limit:g}",
+            )
+        return Coverage()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,4 +180,4 @@ def list_licences(engine: Engine) -> list[SpecificLicence]:
     ]
 
 
-__all__ = ["SpecificLicence", "add_licence", "list_licences"]
+__all__ = ["Coverage", "NotCovered", "SpecificLicence", "add_licence", "list_licences"]
