@@ -55,17 +55,38 @@ class Services:
         that is not a :class:`SqlStore` must be given its engine, there is no other way to reach
         the tables of review, audit and monitoring)."""
         if store is None:
-            store = open_store(settings)
+            # open_store runs the migrations itself: upgrading again here cost a second
+            # alembic pass (and a second connection) on every command.
+            store = open_store(settings, create=upgrade_schema)
+        elif upgrade_schema:
+            schema_engine = sql_engine(store) if engine is None else engine
+            if schema_engine is not None:
+                migrate.upgrade(schema_engine)
         if engine is None:
             engine = sql_engine(store)
             if engine is None:
                 raise TypeError("a store that is not SQL-backed needs its engine passed in")
-        if upgrade_schema:
-            migrate.upgrade(engine)
         clock = clock or SystemClock(zone(settings.timezone))
         if screener is None:
             screener = Screener(store, settings, background_swap=background_swap)
         return cls(settings, store, engine, screener, load_or_create_key(settings), clock)
+
+    def _need_screener(self) -> Any:
+        """The screener, or Unavailable (an adapter built without one: a read-only API)."""
+        if self.screener is None:
+            raise Unavailable("the screening engine is not available")
+        return self.screener
+
+    @staticmethod
+    def _options(
+        known_at: datetime | None, threshold: float | None, limit: int | None
+    ) -> dict[str, Any]:
+        """Screening options as the screener takes them; ``limit`` only when given, so the
+        screener's own default applies otherwise."""
+        options: dict[str, Any] = {"known_at": known_at, "threshold": threshold}
+        if limit is not None:
+            options["limit"] = limit
+        return options
 
     # -- the clock -------------------------------------------------------------------------
     def today(self) -> date:
@@ -86,11 +107,9 @@ class Services:
         record: bool = True,
     ) -> CheckedDecision:
         """Decide ``tx`` on its date, store the decision (``record``) and audit it."""
-        if self.screener is None:
-            raise Unavailable("the screening engine is not available")
         return check_and_record(
             self.engine,
-            self.screener,
+            self._need_screener(),
             tx,
             actor=actor,
             channel=channel,
@@ -121,15 +140,12 @@ class Services:
     ) -> ReviewedScreening:
         """Screen one party, raise (or suppress) alerts for a named counterparty and append
         one audit record, in one transaction; the same payload through every channel."""
-        if self.screener is None:
-            raise Unavailable("the screening engine is not available")
-        options: dict[str, Any] = {"known_at": known_at, "threshold": threshold}
-        if limit is not None:
-            options["limit"] = limit
+        screener = self._need_screener()
+        options = self._options(known_at, threshold, limit)
         with self.engine.begin() as conn:
             return screen_and_review(
                 conn,
-                self.screener,
+                screener,
                 query,
                 as_of=as_of or self.today(),
                 actor=actor,
@@ -154,19 +170,12 @@ class Services:
         context: Mapping[str, Any] | None = None,
     ) -> tuple[list[ScreenResult], AuditRecord | None]:
         """Screen many parties as one request and append one audit record (no alerts)."""
-        if self.screener is None:
-            raise Unavailable("the screening engine is not available")
-        options: dict[str, Any] = {
-            "as_of": as_of or self.today(),
-            "known_at": known_at,
-            "threshold": threshold,
-        }
-        if limit is not None:
-            options["limit"] = limit
-        if hasattr(self.screener, "screen_many"):
-            results = list(self.screener.screen_many(list(queries), **options))
+        screener = self._need_screener()
+        options = {"as_of": as_of or self.today(), **self._options(known_at, threshold, limit)}
+        if hasattr(screener, "screen_many"):
+            results = list(screener.screen_many(list(queries), **options))
         else:
-            results = [self.screener.screen(q, **options) for q in queries]
+            results = [screener.screen(q, **options) for q in queries]
         return results, self.record_screenings(
             results, actor=actor, channel=channel, context=context
         )
