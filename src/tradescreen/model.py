@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -177,6 +178,59 @@ class Query:
     birth_date: str | None = None
     identifiers: tuple[Identifier, ...] = ()
     address: str | None = None
+
+
+# What a name to screen may be, in every channel (CLI, API, web UI, batch, monitoring).
+MIN_NAME_CHARS = 2
+MAX_NAME_CHARS = 500  # longer "names" are not names (pasted documents, binary junk)
+
+
+def name_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be screened as a name, or None when it can."""
+    if value is None:
+        return "empty name"
+    if not isinstance(value, str):
+        value = str(value)
+    stripped = value.strip()
+    if not stripped:
+        return "empty name"
+    if any(unicodedata.category(ch) == "Cc" for ch in stripped):
+        return "control characters in name"
+    if any("\udc80" <= ch <= "\udcff" for ch in stripped) or "\ufffd" in stripped:
+        return "undecodable bytes in name"
+    if len(stripped) < MIN_NAME_CHARS:
+        return f"name too short ({len(stripped)} character)"
+    if len(stripped) > MAX_NAME_CHARS:
+        return f"name too long ({len(stripped)} characters, limit {MAX_NAME_CHARS})"
+    if not any(ch.isalnum() for ch in stripped):
+        return "name has no letters or digits"
+    return None
+
+
+def parse_query(
+    name: str,
+    *,
+    country: str | None = None,
+    kind: str | None = None,
+    field: str = "name",
+) -> Query:
+    """A :class:`Query` from what a user typed, validated the same way in every channel:
+    the name by :func:`name_problem`, the country by :func:`tradescreen.countries.parse_country`
+    ("China" -> CN), the kind against :class:`EntityKind`. InvalidInput names the field."""
+    from tradescreen.countries import parse_country
+    from tradescreen.errors import InvalidInput
+
+    problem = name_problem(name)
+    if problem is not None:
+        raise InvalidInput(f"{field}: {problem}")
+    entity_kind: EntityKind | None = None
+    if kind:
+        try:
+            entity_kind = EntityKind(kind.strip().lower())
+        except ValueError:
+            allowed = ", ".join(k.value for k in EntityKind if k is not EntityKind.UNKNOWN)
+            raise InvalidInput(f"kind: {kind!r} is not one of {allowed}") from None
+    return Query(name=name.strip(), country=parse_country(country), kind=entity_kind)
 
 
 # Entity fields whose order carries no meaning: hashed as sorted multisets.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tradescreen.sources.countries import country_of_address, to_iso2
+from tradescreen.countries import country_of_address, to_iso2
 from tradescreen.sources.ids import IdAllocator, stable_key
 from tradescreen.sources.lists import csl_list_code, ofac_program_list
 

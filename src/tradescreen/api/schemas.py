@@ -9,9 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tradescreen.model import EntityKind
-
-COUNTRY = r"^[A-Za-z]{2}$"
+from tradescreen.countries import parse_country
+from tradescreen.errors import InvalidInput
+from tradescreen.model import MAX_NAME_CHARS, MIN_NAME_CHARS, EntityKind, name_problem
 
 
 class _In(BaseModel):
@@ -34,16 +34,32 @@ class ErrorOut(_Out):
 
 
 class QueryIn(_In):
-    name: str = Field(min_length=1, max_length=500, examples=["Hangzhou Hikvision"])
+    name: str = Field(
+        min_length=MIN_NAME_CHARS, max_length=MAX_NAME_CHARS, examples=["Hangzhou Hikvision"]
+    )
     country: str | None = Field(
-        default=None, pattern=COUNTRY, description="ISO 3166-1 alpha-2", examples=["CN"]
+        default=None,
+        max_length=100,
+        description='ISO 3166-1 alpha-2 code or a country name ("China" is CN)',
+        examples=["CN"],
     )
     kind: EntityKind | None = Field(default=None, examples=["organization"])
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        problem = name_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
     @field_validator("country")
     @classmethod
-    def _upper(cls, value: str | None) -> str | None:
-        return value.upper() if value else None
+    def _country(cls, value: str | None) -> str | None:
+        try:
+            return parse_country(value)
+        except InvalidInput as err:
+            raise ValueError(str(err)) from None
 
 
 class _ScreenOptions(_In):

@@ -17,11 +17,11 @@ from tradescreen.batch.io import (
     csv_line,
     dump_jsonl,
     flatten_result,
-    name_problem,
     reject_line,
 )
+from tradescreen.countries import parse_country
 from tradescreen.errors import InvalidInput
-from tradescreen.model import Query
+from tradescreen.model import Query, name_problem
 from tradescreen.results import ScreenResult
 
 
@@ -79,8 +79,13 @@ def query_for(row: InputRow, opts: RowOptions) -> tuple[Query | None, str | None
     country: str | None = None
     if opts.country_column:
         value = row.columns.get(opts.country_column)
-        if isinstance(value, str) and len(value.strip()) == 2 and value.strip().isalpha():
-            country = value.strip().upper()
+        if isinstance(value, str):
+            # "China" and "CHN" are CN as in every other channel; a value that is no country
+            # is screened without one (never a reason to leave a party unscreened).
+            try:
+                country = parse_country(value)
+            except InvalidInput:
+                country = None
     return Query(name=" ".join(str(raw).split()), country=country), None
 
 

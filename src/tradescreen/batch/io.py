@@ -16,7 +16,6 @@ import gzip
 import io
 import json
 import os
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,8 +27,6 @@ from tradescreen.csvsafe import safe_cell
 from tradescreen.errors import InvalidInput
 
 FORMATS = ("csv", "jsonl", "parquet")
-MAX_NAME_CHARS = 1000  # longer "names" are not names (pasted documents, binary junk)
-MIN_NAME_CHARS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,28 +190,6 @@ def chunked(rows: Iterator[InputRow], size: int) -> Iterator[list[InputRow]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def name_problem(value: Any) -> str | None:
-    """Why ``value`` cannot be screened as a name, or None when it can."""
-    if value is None:
-        return "empty name"
-    if not isinstance(value, str):
-        value = str(value)
-    stripped = value.strip()
-    if not stripped:
-        return "empty name"
-    if any(unicodedata.category(ch) == "Cc" for ch in stripped):
-        return "control characters in name"
-    if _has_surrogates(stripped) or "\ufffd" in stripped:
-        return "undecodable bytes in name"
-    if len(stripped) < MIN_NAME_CHARS:
-        return f"name too short ({len(stripped)} character)"
-    if len(stripped) > MAX_NAME_CHARS:
-        return f"name too long ({len(stripped)} characters, limit {MAX_NAME_CHARS})"
-    if not any(ch.isalnum() for ch in stripped):
-        return "name has no letters or digits"
-    return None
 
 
 # ---------------------------------------------------------------------------
@@ -425,6 +400,5 @@ __all__ = [
     "dump_jsonl",
     "flatten_result",
     "iter_rows",
-    "name_problem",
     "reject_line",
 ]

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from tradescreen.cli._app import DbOption, app, cli_actor, services_for
 from tradescreen.errors import InvalidInput
-from tradescreen.model import EntityKind, Query
+from tradescreen.model import parse_query
 from tradescreen.results import ScreenResult
 
 KINDS = ("organization", "person", "vessel", "aircraft")
@@ -84,7 +84,10 @@ def render(result: ScreenResult, console: Console) -> None:
 @app.command("screen")
 def screen_command(
     name: Annotated[str, typer.Argument(help="The name to screen.")],
-    country: Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2.")] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="Country of the party: ISO code (CN) or name (China)."),
+    ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="organization | person | vessel | aircraft")
     ] = None,
@@ -110,13 +113,7 @@ def screen_command(
     """Screen NAME against every list in force."""
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"--kind must be one of {', '.join(KINDS)}")
-    if not name.strip():
-        raise InvalidInput("the name to screen is empty")
-    query = Query(
-        name=name,
-        kind=EntityKind(kind) if kind else None,
-        country=country.upper() if country else None,
-    )
+    query = parse_query(name, country=country, kind=kind)
     day, replay = _date(as_of), _datetime(known_at)
     outcome = services_for(db).screen_and_record(
         query,

@@ -17,9 +17,9 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, select, update
 
-from tradescreen.batch.io import chunked, iter_rows, name_problem
+from tradescreen.batch.io import chunked, iter_rows
 from tradescreen.errors import InvalidInput
-from tradescreen.model import Identifier, Query
+from tradescreen.model import Identifier, Query, name_problem
 from tradescreen.monitor.tables import monitor_counterparties as cp_table
 
 _CHUNK = 2000

@@ -24,12 +24,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from tradescreen.countries import country_of_address, to_iso2
 from tradescreen.errors import SourceError
 from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.citations import earliest_date, parse_citations
-from tradescreen.sources.countries import country_of_address, to_iso2
 from tradescreen.sources.dates import parse_date, parse_partial
 from tradescreen.sources.ids import IdAllocator
 from tradescreen.sources.lists import csl_list_code

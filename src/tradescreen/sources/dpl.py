@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
+from tradescreen.countries import to_iso2
 from tradescreen.errors import SourceError
 from tradescreen.model import Address, Entity, EntityKind, Listing, Name
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.citations import parse_citations
-from tradescreen.sources.countries import to_iso2
 from tradescreen.sources.dates import parse_date
 from tradescreen.sources.ids import IdAllocator
 from tradescreen.sources.lists import list_name

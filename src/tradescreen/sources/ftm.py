@@ -37,6 +37,7 @@ from typing import IO, Any
 
 import orjson
 
+from tradescreen.countries import to_iso2
 from tradescreen.errors import SourceError
 from tradescreen.model import (
     Address,
@@ -50,7 +51,6 @@ from tradescreen.model import (
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.citations import parse_citations
-from tradescreen.sources.countries import to_iso2
 from tradescreen.sources.dates import parse_date
 
 FORMAT = "ftm_json"

@@ -21,12 +21,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from tradescreen.countries import country_of_address, to_iso2
 from tradescreen.errors import SourceError
 from tradescreen.model import Address, Entity, EntityKind, Listing, Name, NameKind
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.citations import earliest_date, parse_citations
-from tradescreen.sources.countries import country_of_address, to_iso2
 from tradescreen.sources.csl_json import load_json
 from tradescreen.sources.dates import parse_date
 from tradescreen.sources.ids import IdAllocator

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
+from tradescreen.countries import to_iso2
 from tradescreen.errors import SourceError
 from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
-from tradescreen.sources.countries import to_iso2
 from tradescreen.sources.ids import IdAllocator
 from tradescreen.sources.lists import list_name, ofac_program_list
 from tradescreen.sources.ofac_remarks import parse_remarks

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tradescreen.countries import to_iso2
 from tradescreen.model import Identifier
-from tradescreen.sources.countries import to_iso2
 from tradescreen.sources.dates import parse_partial
 
 # Identifier labels as OFAC writes them (most frequent in the 2021-2025 files first).

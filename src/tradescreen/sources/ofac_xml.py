@@ -17,12 +17,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from tradescreen.countries import to_iso2
 from tradescreen.errors import SourceError
 from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
 from tradescreen.sources import _io
 from tradescreen.sources._xml import XmlStream, local
 from tradescreen.sources.base import ParsedSource
-from tradescreen.sources.countries import to_iso2
 from tradescreen.sources.dates import parse_date, parse_datetime_date, parse_partial
 from tradescreen.sources.ids import IdAllocator
 from tradescreen.sources.lists import OFAC_XML_LISTS, list_name

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
+from tradescreen.countries import to_iso2
 from tradescreen.errors import SourceError
 from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
-from tradescreen.sources.countries import to_iso2
 from tradescreen.sources.dates import parse_date, parse_partial
 from tradescreen.sources.eu import is_latin
 from tradescreen.sources.ids import IdAllocator

@@ -27,11 +27,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from tradescreen.countries import to_iso2
 from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
 from tradescreen.sources import _io
 from tradescreen.sources._xml import XmlStream, kid_text, kids, local, text
 from tradescreen.sources.base import ParsedSource
-from tradescreen.sources.countries import to_iso2
 from tradescreen.sources.ids import IdAllocator
 from tradescreen.sources.lists import list_name
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tradescreen import __version__
 from tradescreen.errors import InvalidInput, NotFound, TradescreenError
-from tradescreen.model import EntityKind, Query
+from tradescreen.model import Query, parse_query
 from tradescreen.services import Services
 from tradescreen.settings import Settings
 from tradescreen.web import session
@@ -216,23 +216,14 @@ def logout(request: Request, csrf: Text = "") -> Response:
 
 
 def _parse_query(name: str, country: str, kind: str, as_of: str, today: date) -> tuple[Query, date]:
-    name = name.strip()
-    if not name:
+    if not name.strip():
         raise InvalidInput("Enter a name to screen.")
-    if len(name) > 500:
-        raise InvalidInput("The name is too long (500 characters at most).")
-    cc = country.strip().upper() or None
-    if cc is not None and (len(cc) != 2 or not cc.isalpha()):
-        raise InvalidInput("Country must be a two-letter ISO code, such as CN or RU.")
-    try:
-        k = EntityKind(kind) if kind else None
-    except ValueError:
-        raise InvalidInput(f"Unknown kind {kind!r}.") from None
+    query = parse_query(name, country=country, kind=kind)
     try:
         day = date.fromisoformat(as_of) if as_of.strip() else today
     except ValueError:
         raise InvalidInput("The 'as of' date must look like 2026-01-31.") from None
-    return Query(name=name, country=cc, kind=k), day
+    return query, day
 
 
 @router.get("/search")

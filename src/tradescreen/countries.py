@@ -136,3 +136,40 @@ def country_of_address(text: str | None) -> str | None:
         return None
     last = text.rstrip(" .;").rsplit(",", 1)[-1].strip()
     return to_iso2(last, fuzzy=False)
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes a user may give (current countries and territories with
+    their own code, such as HK, PS, XK); not "ZZ" (global), "EU" or historical codes."""
+    return frozenset(
+        terr.code.upper()
+        for terr in get_territories()
+        if len(terr.code) == 2
+        and not terr.is_historical
+        and (terr.is_country or terr.alpha3)
+        and terr.code not in _NOT_COUNTRIES
+    )
+
+
+_NOT_COUNTRIES = frozenset({"ip"})  # rigour's "Cyberspace" has a code and an alpha-3
+
+
+def parse_country(value: str | None, *, field: str = "country") -> str | None:
+    """A country as a user gives it (``CN``, ``chn``, ``China``, ``People's Republic of China``)
+    -> its ISO 3166-1 alpha-2 code, upper case; None for an empty value.
+
+    Every channel (CLI, API, web UI, batch) validates through this, so "China" is CN
+    everywhere and "CH" stays Switzerland. Raises InvalidInput naming ``field`` otherwise."""
+    from tradescreen.errors import InvalidInput
+
+    text = (value or "").strip()
+    if not text:
+        return None
+    code = to_iso2(text)
+    if code is None or code not in country_codes():
+        raise InvalidInput(
+            f"{field}: {value!r} is not a country (give an ISO 3166 code such as CN, "
+            "or a name such as China)"
+        )
+    return code
