@@ -68,7 +68,15 @@ def alert_refused(
         "quarantined": list(quarantined),
         "in_force": in_force,
     }
-    log.error("%s: %s (source: %s)", event, error.message, ", ".join(source) or "-")
+    # ``refusal`` marks the line that repeats the error the caller receives: the CLI, which
+    # prints that error itself, leaves this line out (one line per failure).
+    log.error(
+        "%s: %s (source: %s)",
+        event,
+        error.message,
+        ", ".join(source) or "-",
+        extra={"refusal": error.code},
+    )
     engine = sql_engine(store)
     if engine is None:  # a store without SQL tables: the log line is the alert
         return payload

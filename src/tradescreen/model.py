@@ -221,8 +221,8 @@ def parse_query(
     from tradescreen.errors import InvalidInput
 
     problem = name_problem(name)
-    if problem is not None:
-        raise InvalidInput(f"{field}: {problem}")
+    if problem is not None:  # "name too short (1 character)" already names the field
+        raise InvalidInput(problem if problem.startswith(field) else f"{field}: {problem}")
     entity_kind: EntityKind | None = None
     if kind:
         try:

@@ -223,8 +223,10 @@ def screen_file(
     """
     t0 = time.monotonic()
     settings = settings or Settings()
-    factory = screener_factory or snapshot_factory(settings, known_at)
     in_path = Path(input)
+    if not in_path.is_file():  # before the index is built: a typo costs nothing
+        raise InvalidInput(f"input: {in_path}: no such file")
+    factory = screener_factory or snapshot_factory(settings, known_at)
     if output_dir is not None:
         ext = detect_format(output or "x.jsonl", out_format)
         out_path = Path(output_dir) / f"_output.{ext}"

@@ -53,9 +53,9 @@ class SnapshotScreener:
     def from_settings(
         cls, settings: Settings, known_at: datetime | None = None
     ) -> SnapshotScreener:
-        from tradescreen.store.sql import SqlStore
+        from tradescreen.store.sql import open_store
 
-        store = SqlStore.from_url(settings.db_url())
+        store = open_store(settings)  # a fresh database gets its schema, not "no such table"
         try:
             return cls.from_screener(Screener(store, settings), known_at)
         finally:

@@ -6,9 +6,10 @@ Every ``TradescreenError`` becomes its one-line message on stderr and its ``exit
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
-from tradescreen.cli._app import app
+from tradescreen.cli._app import app, cli_command
 from tradescreen.errors import TradescreenError
 
 # Command modules; each registers its commands on ``app`` when imported.
@@ -26,15 +27,41 @@ for _name in COMMAND_MODULES:
     importlib.import_module(_name)
 
 
+class _NotTheRefusal(logging.Filter):
+    """Drops the log line of a list refusal's alert: it repeats the error that :func:`main`
+    prints itself, and a failure should read as one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not hasattr(record, "refusal")
+
+
+def _log_to_stderr() -> None:
+    """Warnings and errors of the library on stderr, one plain line each (what Python's
+    last-resort handler printed before), without the refusal lines."""
+    logger = logging.getLogger("tradescreen")
+    if any(isinstance(f, _NotTheRefusal) for h in logger.handlers for f in h.filters):
+        return
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(_NotTheRefusal())
+    logger.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status. Usage errors (unknown option, missing argument) are
     printed by Typer itself and exit 2; a ``TradescreenError`` prints its one line and exits with
     its own code."""
+    _log_to_stderr()
     try:
-        app(args=argv, standalone_mode=True)
+        cli_command().main(args=argv, prog_name="tradescreen", standalone_mode=True)
     except TradescreenError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
+    except OSError as exc:  # a path the user gave that the library did not check first
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except SystemExit as exc:
         if exc.code is None:
             return 0

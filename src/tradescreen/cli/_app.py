@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import getpass
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
+import orjson
 import typer
 
 from tradescreen.settings import Settings
@@ -20,6 +22,27 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from tradescreen import __version__
+
+        typer.echo(f"tradescreen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Restricted-party screening and export-control decisions."""
+
 
 # Options every command that touches the store shares.
 DbOption = Annotated[
@@ -54,3 +77,52 @@ def services_for(db: str | None) -> Services:
     from tradescreen.services import Services
 
     return Services.open(settings_for(db))
+
+
+def emit(json_out: bool, data: Mapping[str, Any] | Sequence[Any], text: str) -> None:
+    """A command's result: ``data`` as JSON with ``--json``, else ``text`` (one or more lines)."""
+    if json_out:
+        typer.echo(orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2).decode())
+    else:
+        typer.echo(text)
+
+
+# Help without type tags. Typer 0.29 prints each parameter's Python annotation in the help
+# table ("<str>", "<bool>", "<list[str]>"); a user reads click's metavars (TEXT, NUMBER, PATH)
+# and nothing for a flag. Typer has no switch for it, so the built command is tidied once.
+_METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH"}
+
+
+def _tidy(command: Any) -> None:
+    from typer.core import TyperArgument, TyperOption
+
+    for param in command.params:
+        if isinstance(param, TyperOption):
+            if param.is_flag:
+                param.metavar = ""
+            elif param.metavar is None:
+                bare = param.bare_type().removeprefix("list[").removesuffix("]")
+                param.metavar = _METAVARS.get(bare, "VALUE")
+        elif isinstance(param, TyperArgument):
+            if param.metavar is None:
+                param.metavar = param.name.upper() if param.name else "VALUE"
+            # the metavar already names it
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+    make_help = command.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        option = make_help(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = help_option
+    for sub in getattr(command, "commands", {}).values():
+        _tidy(sub)
+
+
+def cli_command() -> Any:
+    """The click command of :data:`app`, with its help tidied (what ``tradescreen`` runs)."""
+    command = typer.main.get_command(app)
+    _tidy(command)
+    return command

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import orjson
 import typer
 
-from tradescreen.cli._app import DbOption, app, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, emit, settings_for
 from tradescreen.errors import AuditError, InvalidInput
 from tradescreen.settings import Settings
 
@@ -98,6 +98,7 @@ def anchor_cmd(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Anchor file to append to.")
     ] = Path("audit-anchors.jsonl"),
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> int:
     """Verify the chain and append its head {seq, mac, time} to an anchor file kept elsewhere."""
@@ -106,7 +107,11 @@ def anchor_cmd(
     settings = settings_for(db)
     with _engine(settings).connect() as conn:
         line = export_anchor(conn, _key(settings), output)
-    typer.echo(f"anchored record {line['seq']} ({line['mac'][:16]}...) in {output}")
+    emit(
+        json_out,
+        {**line, "file": str(output)},
+        f"anchored record {line['seq']} ({line['mac'][:16]}...) in {output}",
+    )
     return 0
 
 
@@ -116,6 +121,7 @@ def prune_cmd(
         int | None,
         typer.Option(help="Keep this many days (default: TRADESCREEN_AUDIT_RETENTION_DAYS)."),
     ] = None,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> int:
     """Remove records older than the retention period (a whole prefix) with a checkpoint."""
@@ -128,7 +134,11 @@ def prune_cmd(
     before = datetime.now(UTC) - timedelta(days=keep)
     with _engine(settings).begin() as conn:
         n = prune(conn, before, key=_key(settings), actor="cli")
-    typer.echo(f"pruned {n} record(s) older than {before.date().isoformat()}")
+    emit(
+        json_out,
+        {"pruned": n, "before": before.isoformat()},
+        f"pruned {n} record(s) older than {before.date().isoformat()}",
+    )
     return 0
 
 

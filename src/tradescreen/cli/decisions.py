@@ -17,7 +17,15 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
-from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, services_for, settings_for
+from tradescreen.cli._app import (
+    DbOption,
+    JsonOption,
+    app,
+    cli_actor,
+    emit,
+    services_for,
+    settings_for,
+)
 from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
 
@@ -139,6 +147,7 @@ def licences_add(
     value: Annotated[float | None, typer.Option("--value", help="Value limit (USD).")] = None,
     valid_from: Annotated[str | None, typer.Option("--valid-from")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Record a specific licence you hold."""
@@ -157,7 +166,7 @@ def licences_add(
         note=note,
     )
     add_licence(_engine(settings_for(db)), lic)
-    typer.echo(f"licence {lic.number} added")
+    emit(as_json, lic.to_dict(), f"licence {lic.number} added")
 
 
 @licences_app.command("list")
@@ -187,6 +196,7 @@ def licences_list(as_json: JsonOption = False, db: DbOption = None) -> None:
 @ownership_app.command("load")
 def ownership_load(
     file: Annotated[Path, typer.Argument(help="CSV, JSON or FollowTheMoney entities.")],
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Load ownership edges (owner, owned, percentage, as_of, source)."""
@@ -195,7 +205,11 @@ def ownership_load(
 
     edges = read_ownership_file(file)  # validates everything before writing
     add_edges(_engine(settings_for(db)), edges, source=str(file))
-    typer.echo(f"{len(edges)} ownership edges loaded from {file}")
+    emit(
+        as_json,
+        {"loaded": len(edges), "source": str(file)},
+        f"{len(edges)} ownership edges loaded from {file}",
+    )
 
 
 @ownership_app.command("list")

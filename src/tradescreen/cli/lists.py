@@ -95,7 +95,7 @@ def load_cmd(
     """Load list files as new list versions (fail-closed: a broken file changes nothing).
 
     Sources load one after another, each in its own transaction; the first that fails stops the
-    command, and every list it touched keeps the version in force. ``--json`` prints a list
+    command, and every list it touched keeps the version in force. --json prints a list
     with one load report per source."""
     from tradescreen.sources import group_sources
 

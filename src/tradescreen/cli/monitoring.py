@@ -186,7 +186,7 @@ def monitor_run_cmd(
 
 @monitor_app.command("expiry")
 def monitor_expiry(
-    days: Annotated[int, typer.Option(help="Alert this many days before expiry.")] = 30,
+    days: Annotated[int, typer.Option(min=0, help="Alert this many days before expiry.")] = 30,
     as_of: Annotated[str | None, typer.Option(help="Date to check (default today).")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -214,6 +214,7 @@ def monitor_expiry(
 def webhooks_add(
     url: Annotated[str, typer.Argument(help="http(s) URL that receives POSTed alerts.")],
     events: Annotated[str, typer.Option(help="Space-separated events, or *.")] = "*",
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Register a webhook (payloads are signed with TRADESCREEN_WEBHOOK_SECRET)."""
@@ -222,9 +223,13 @@ def webhooks_add(
     settings = settings_for(db)
     with _store(settings).engine.begin() as conn:
         hook = add_webhook(conn, url, events=events)
+    unsigned = not settings.webhook_secret
+    if as_json:
+        _json({"id": hook.id, "url": hook.url, "events": hook.events, "sending": not unsigned})
+        return
     con = Console(highlight=False)
     con.print(f"webhook {hook.id}: {hook.url}", markup=False)
-    if not settings.webhook_secret:
+    if unsigned:
         con.print("warning: TRADESCREEN_WEBHOOK_SECRET is not set; nothing is sent until it is")
 
 
@@ -259,16 +264,20 @@ def webhooks_list(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 @webhooks_app.command("remove")
-def webhooks_remove(webhook_id: int, db: DbOption = None) -> None:
+def webhooks_remove(webhook_id: int, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Stop sending to a webhook."""
     from tradescreen.monitor.webhooks import remove_webhook
 
     with _store(settings_for(db)).engine.begin() as conn:
         remove_webhook(conn, webhook_id)
+    if as_json:
+        _json({"removed": webhook_id})
+    else:
+        typer.echo(f"webhook {webhook_id} removed")
 
 
 @webhooks_app.command("retry")
-def webhooks_retry(db: DbOption = None) -> None:
+def webhooks_retry(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Send the dead letters again."""
     from tradescreen.monitor.webhooks import redeliver_dead
 
@@ -276,4 +285,7 @@ def webhooks_retry(db: DbOption = None) -> None:
     with _store(settings).engine.begin() as conn:
         out = redeliver_dead(conn, settings)
     ok = sum(1 for d in out if d.status == "delivered")
+    if as_json:
+        _json({"delivered": ok, "attempted": len(out)})
+        return
     Console(highlight=False).print(f"{ok} of {len(out)} dead letters delivered")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from tradescreen.cli._app import DbOption, app, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, emit, settings_for
 from tradescreen.settings import Settings
 
 if TYPE_CHECKING:
@@ -55,37 +55,58 @@ def serve(
 def keys_create(
     name: str = typer.Argument(..., help="A label for the key's holder."),
     role: str = typer.Option("screener", help="screener | reviewer | admin"),
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Create a key. The key itself is printed alone on the last line, once."""
+    """Create a key. The key itself is printed alone on the last line, once (with --json:
+    in the "key" field)."""
     from tradescreen.access.keys import create_key
 
     record, token = create_key(_engine(settings_for(db)), name, role)
+    if json_out:
+        emit(True, {**_key_dict(record), "key": token}, "")
+        return
     typer.echo(f"created key {record.id} '{record.name}' role={record.role.value}", err=True)
     typer.echo("store it now; it cannot be shown again:", err=True)
     typer.echo(token)
 
 
+def _key_dict(record: Any) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "role": record.role.value,
+        "created_at": record.created_at.isoformat(),
+        "active": record.active,
+    }
+
+
 @keys_app.command("revoke")
 def keys_revoke(
-    name_or_id: str = typer.Argument(..., metavar="NAME_OR_ID"), db: DbOption = None
+    name_or_id: str = typer.Argument(..., metavar="NAME_OR_ID"),
+    json_out: JsonOption = False,
+    db: DbOption = None,
 ) -> None:
     """Revoke the active key with this id or name."""
     from tradescreen.access.keys import revoke_key
 
     record = revoke_key(_engine(settings_for(db)), name_or_id)
-    typer.echo(f"revoked key {record.id} '{record.name}'")
+    emit(json_out, _key_dict(record), f"revoked key {record.id} '{record.name}'")
 
 
 @keys_app.command("list")
 def keys_list(
     all_keys: bool = typer.Option(False, "--all", help="Include revoked keys."),
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """List keys (never the keys themselves)."""
     from tradescreen.access.keys import list_keys
 
     rows = list_keys(_engine(settings_for(db)), include_revoked=all_keys)
+    if json_out:
+        emit(True, [_key_dict(k) for k in rows], "")
+        return
     if not rows:
         typer.echo("no API keys")
         return

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from tradescreen.errors import SourceError
+from tradescreen.errors import InvalidInput, SourceError
 from tradescreen.sources import (
     _io,
     csl,
@@ -101,7 +101,8 @@ def read_source(paths: Sequence[Path] | Path | str, format: str | None = None) -
         fmt = ALIASES.get(format, format)
         if fmt not in FORMATS:
             known = ", ".join(sorted(FORMATS))
-            raise SourceError(f"unknown format {format!r} (known: {known})")
+            # A mistyped --source is the user's input, not a broken file: exit 2, no alert.
+            raise InvalidInput(f"--source: unknown format {format!r} (known: {known})")
     else:
         fmt = detect(plist[0])
     return FORMATS[fmt].read(plist)  # type: ignore[no-any-return]
