@@ -17,10 +17,12 @@ from sqlalchemy.engine import Engine
 from tradescreen.audit.chain import AuditRecord, load_or_create_key
 from tradescreen.clock import Clock, SystemClock, zone
 from tradescreen.decide.items import Transaction
-from tradescreen.errors import Unavailable
-from tradescreen.model import Query
+from tradescreen.errors import NotFound, Unavailable
+from tradescreen.model import Entity, Query
 from tradescreen.results import ScreenResult
+from tradescreen.review.alerts import Alert
 from tradescreen.screen import Screener
+from tradescreen.services import review
 from tradescreen.services.decisions import CheckedDecision, check_and_record
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
 from tradescreen.services.status import ListStatus, list_status
@@ -123,6 +125,86 @@ class Services:
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""
         return list_status(self.store, self.settings, self.now(), with_quarantined=with_quarantined)
+
+    # -- list entries ----------------------------------------------------------------------
+    def entity(self, entity_id: str) -> Entity:
+        """A list entry of the versions in force, or NotFound."""
+        found = self.store.get_entity(entity_id)
+        if found is None:
+            raise NotFound(f"no list entry {entity_id!r} in the lists in force")
+        return found
+
+    # -- review ----------------------------------------------------------------------------
+    def cases(
+        self,
+        *,
+        status: str | None = None,
+        counterparty_key: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Alert]:
+        """The review queue, most recently changed first."""
+        return review.cases(
+            self.engine,
+            status=status,
+            counterparty_key=counterparty_key,
+            limit=limit,
+            offset=offset,
+        )
+
+    def cases_for_entity(self, entity_id: str) -> list[Alert]:
+        return review.cases_for_entity(self.engine, entity_id)
+
+    def case_counts(self) -> dict[str, int]:
+        return review.case_counts(self.engine)
+
+    def case(self, alert_id: int) -> review.Case:
+        """One alert with its history, clearing, pending proposal and the entry in force."""
+        alert = review.case(self.engine, alert_id)
+        return review.Case(
+            alert.alert,
+            alert.history,
+            alert.proposal,
+            alert.clearing,
+            self.store.get_entity(alert.alert.entity_id),
+        )
+
+    def decide_case(
+        self, alert_id: int, *, reviewer: str, verdict: str, reason: str, escalate: bool = False
+    ) -> Alert:
+        """A reviewer's verdict (audited); clearings at or above ``review_approval_score``, or
+        any with ``escalate``, wait for a second reviewer."""
+        return review.decide_case(
+            self.engine,
+            alert_id,
+            reviewer=reviewer,
+            verdict=verdict,
+            reason=reason,
+            key=self.audit_key,
+            approval_score=self.settings.review_approval_score,
+            escalate=escalate,
+            now=self.now(),
+        )
+
+    def approve_case(self, alert_id: int, *, approver: str, reason: str | None = None) -> Alert:
+        return review.approve_case(
+            self.engine,
+            alert_id,
+            approver=approver,
+            key=self.audit_key,
+            reason=reason,
+            now=self.now(),
+        )
+
+    def reject_case(self, alert_id: int, *, approver: str, reason: str) -> Alert:
+        return review.reject_case(
+            self.engine,
+            alert_id,
+            approver=approver,
+            reason=reason,
+            key=self.audit_key,
+            now=self.now(),
+        )
 
     # -- screening -------------------------------------------------------------------------
     def screen_and_record(

@@ -300,10 +300,7 @@ def entity_page(request: Request, entity_id: str) -> Response:
         return _error(w, user, err)
     alerts: list[Any] = []
     if user.allows("reviewer"):
-        from tradescreen.review.alerts import alerts_for_entity
-
-        with w.engine.connect() as conn:
-            alerts = alerts_for_entity(conn, entity.id)
+        alerts = w.services.cases_for_entity(entity.id)
     return w.render(
         "entity.html", user, entity=entity, alerts=alerts, ownership=_ownership(w, entity)
     )
@@ -348,22 +345,16 @@ def lists_page(request: Request) -> Response:
 
 @router.get("/alerts")
 def alerts_page(request: Request, status: str = "open", counterparty: str = "") -> Response:
-    from tradescreen.review.alerts import counts, list_alerts
-
     w = web(request)
     user = _guard(w, "reviewer")
     if isinstance(user, Response):
         return user
     if status not in QUEUES:
         status = "open"
-    with w.engine.connect() as conn:
-        alerts = list_alerts(
-            conn,
-            status=status,
-            counterparty_key=counterparty.strip() or None,
-            limit=QUEUE_PAGE + 1,
-        )
-        tally = counts(conn)
+    alerts = w.services.cases(
+        status=status, counterparty_key=counterparty.strip() or None, limit=QUEUE_PAGE + 1
+    )
+    tally = w.services.case_counts()
     more = len(alerts) > QUEUE_PAGE
     return w.render(
         "alerts.html",
@@ -380,30 +371,20 @@ def alerts_page(request: Request, status: str = "open", counterparty: str = "") 
 def _alert_page(
     w: Web, user: session.WebUser, alert_id: int, status: int = 200, error: str | None = None
 ) -> Response:
-    from tradescreen.review.alerts import events, get_alert
-    from tradescreen.review.allowlist import find_clearing
-    from tradescreen.review.decisions import pending_proposal
-
     try:
-        with w.engine.connect() as conn:
-            alert = get_alert(conn, alert_id)
-            history = events(conn, alert_id)
-            proposal = pending_proposal(conn, alert_id)
-            clearing = find_clearing(conn, alert.counterparty_key, alert.entity_id)
+        found = w.services.case(alert_id)
     except TradescreenError as err:
         return _error(w, user, err)
-    entity = w.store.get_entity(alert.entity_id) if w.store is not None else None
-    changed = entity is not None and entity.content_hash() != alert.entity_hash
     return w.render(
         "alert.html",
         user,
         status,
-        alert=alert,
-        history=history,
-        proposal=proposal,
-        clearing=clearing,
-        entity=entity,
-        changed=changed,
+        alert=found.alert,
+        history=found.history,
+        proposal=found.proposal,
+        clearing=found.clearing,
+        entity=found.entity,
+        changed=found.entry_changed,
         error=error,
         approval_score=approval_score(w.settings),
     )
@@ -427,8 +408,6 @@ def alert_action(
     reason: Text = "",
     csrf: Text = "",
 ) -> Response:
-    from tradescreen.review import decisions
-
     w = web(request)
     user = _guard(w, "reviewer")
     if isinstance(user, Response):
@@ -436,26 +415,20 @@ def alert_action(
     if not w.csrf_ok(csrf):
         return _alert_page(w, user, alert_id, 400, "Your session expired; please try again.")
     try:
-        with w.engine.begin() as conn:
-            if action == "decide":
-                alert = decisions.decide(
-                    conn,
-                    alert_id,
-                    reviewer=user.name,
-                    verdict=verdict,
-                    reason=reason,
-                    key=w.key,
-                    approval_score=approval_score(w.settings),
-                )
-                msg = "pending" if alert.status == "pending_approval" else "decided"
-            elif action == "approve":
-                decisions.approve(conn, alert_id, approver=user.name, key=w.key, reason=reason)
-                msg = "approved"
-            elif action == "reject":
-                decisions.reject(conn, alert_id, approver=user.name, reason=reason, key=w.key)
-                msg = "rejected"
-            else:
-                raise NotFound(f"unknown action {action!r}")
+        services = w.services
+        if action == "decide":
+            alert = services.decide_case(
+                alert_id, reviewer=user.name, verdict=verdict, reason=reason
+            )
+            msg = "pending" if alert.status == "pending_approval" else "decided"
+        elif action == "approve":
+            services.approve_case(alert_id, approver=user.name, reason=reason)
+            msg = "approved"
+        elif action == "reject":
+            services.reject_case(alert_id, approver=user.name, reason=reason)
+            msg = "rejected"
+        else:
+            raise NotFound(f"unknown action {action!r}")
     except TradescreenError as err:
         status = err.http_status if 400 <= err.http_status < 500 else 500
         return _alert_page(w, user, alert_id, status, err.message)

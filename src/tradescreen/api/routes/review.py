@@ -10,15 +10,11 @@ from fastapi import Query as QueryParam
 from fastapi.responses import Response
 from pydantic import Field
 
-from tradescreen import review
 from tradescreen.api import auth
 from tradescreen.api.context import Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import _In, _Out
-from tradescreen.model import to_dict
-from tradescreen.review.alerts import events
-from tradescreen.review.decisions import approve, decide, reject
 
 router = APIRouter(prefix="/v1/cases", tags=["review"])
 CaseId = PathParam(ge=1, le=2**62, description="The alert id")
@@ -52,10 +48,7 @@ class CasesOut(_Out):
 
 
 def _case(ctx: Any, alert_id: int) -> dict[str, Any]:
-    with ctx.engine.connect() as conn:
-        alert = review.get_alert(conn, alert_id)
-        history = [to_dict(e) for e in events(conn, alert_id)]
-    return {**alert.to_dict(), "events": history}
+    return dict(ctx.need_services().case(alert_id).to_dict())
 
 
 @router.get("", response_model=CasesOut, summary="Alerts to review", responses=errors(*AUTHED))
@@ -65,8 +58,7 @@ def list_cases(
     status: str | None = QueryParam(None, max_length=32, examples=["open"]),
     counterparty: str | None = QueryParam(None, max_length=255),
 ) -> Response:
-    with ctx.engine.connect() as conn:
-        alerts = review.list_alerts(conn, status=status, counterparty_key=counterparty)
+    alerts = ctx.need_services().cases(status=status, counterparty_key=counterparty)
     return json_response({"cases": [a.to_dict() for a in alerts]})
 
 
@@ -89,17 +81,9 @@ def get_case(key: auth.ReviewerKey, ctx: Ctx, case_id: int = CaseId) -> Response
 def decide_case(
     body: DecisionIn, key: auth.ReviewerKey, ctx: Ctx, case_id: int = CaseId
 ) -> Response:
-    audit_key = ctx.need_audit_key()
-    with ctx.engine.begin() as conn:
-        decide(
-            conn,
-            case_id,
-            reviewer=key.name,
-            verdict=body.verdict,
-            reason=body.reason,
-            key=audit_key,
-            approval_score=ctx.settings.review_approval_score,
-        )
+    ctx.need_services().decide_case(
+        case_id, reviewer=key.name, verdict=body.verdict, reason=body.reason
+    )
     return json_response(_case(ctx, case_id))
 
 
@@ -112,9 +96,7 @@ def decide_case(
 def approve_case(
     body: ApproveIn, key: auth.ReviewerKey, ctx: Ctx, case_id: int = CaseId
 ) -> Response:
-    audit_key = ctx.need_audit_key()
-    with ctx.engine.begin() as conn:
-        approve(conn, case_id, approver=key.name, key=audit_key, reason=body.reason)
+    ctx.need_services().approve_case(case_id, approver=key.name, reason=body.reason)
     return json_response(_case(ctx, case_id))
 
 
@@ -125,7 +107,5 @@ def approve_case(
     responses=errors(*AUTHED, 404, 503),
 )
 def reject_case(body: RejectIn, key: auth.ReviewerKey, ctx: Ctx, case_id: int = CaseId) -> Response:
-    audit_key = ctx.need_audit_key()
-    with ctx.engine.begin() as conn:
-        reject(conn, case_id, approver=key.name, reason=body.reason, key=audit_key)
+    ctx.need_services().reject_case(case_id, approver=key.name, reason=body.reason)
     return json_response(_case(ctx, case_id))
