@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "tradescreen.cli.service",
     "tradescreen.cli.audit",
     "tradescreen.cli.monitoring",
+    "tradescreen.cli.review",
 )
 
 for _name in COMMAND_MODULES:
