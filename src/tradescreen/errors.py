@@ -115,3 +115,12 @@ class AuditError(TradescreenError):
     code = "audit_error"
     http_status = 500
     exit_code = 10
+
+
+class AuditKeyMissing(AuditError):
+    """The audit key is missing or unreadable while the chain holds records: nothing is
+    appended (a new key would break the chain) until it is restored."""
+
+    code = "audit_key_missing"
+    http_status = 503
+    exit_code = 10

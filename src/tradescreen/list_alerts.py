@@ -94,7 +94,7 @@ def alert_refused(
 def _audit(engine: Engine, settings: Settings, event: str, payload: dict[str, Any]) -> None:
     from tradescreen.audit.chain import load_or_create_key, record
 
-    key = load_or_create_key(settings)
+    key = load_or_create_key(settings, engine)
     with engine.begin() as conn:
         record(conn, actor="loader", action=event, payload=payload, key=key)
 

@@ -23,7 +23,7 @@ from tradescreen.audit.chain import (
     verify,
 )
 from tradescreen.audit.events import record_decision, record_screening
-from tradescreen.errors import AuditError, InvalidInput
+from tradescreen.errors import AuditError, AuditKeyMissing, InvalidInput
 from tradescreen.model import Entity
 from tradescreen.results import Hit, ScreenResult
 from tradescreen.settings import Settings
@@ -176,13 +176,13 @@ def test_prune_refuses_a_broken_chain(conn: Connection) -> None:
         prune(conn, T0 + timedelta(days=10), key=KEY)
 
 
-def test_key_file_is_created_0600_and_reused(tmp_path: Path) -> None:
+def test_key_file_is_created_0600_and_reused(tmp_path: Path, conn: Connection) -> None:
     path = tmp_path / "conf" / "audit.key"
     settings = Settings(db="sqlite://", audit_key_file=path)
-    key = load_or_create_key(settings)
+    key = load_or_create_key(settings, conn)
     assert len(key) == 32 and path.exists()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert load_or_create_key(settings) == key == load_key(path)
+    assert load_or_create_key(settings, conn) == key == load_key(path)
     path.write_text("zz")
     with pytest.raises(AuditError, match="hex"):
         load_key(path)
@@ -240,3 +240,36 @@ def test_concurrent_writers_on_a_file_database(tmp_path: Path) -> None:
         report = verify(conn, KEY)
     assert report.ok and report.records == 60 and report.last_seq == 60
     engine.dispose()
+
+
+def test_a_lost_key_is_never_replaced_while_the_chain_holds_records(
+    tmp_path: Path, conn: Connection
+) -> None:
+    """Issue 12 item 7: a missing key used to be re-created silently, so ``audit verify``
+    reported tampering and the next screening extended the chain under a new key for good."""
+    path = tmp_path / "audit.key"
+    settings = Settings(db="sqlite://", audit_key_file=path)
+    key = load_or_create_key(settings, conn)  # empty chain: a key is made
+    record(conn, actor="t", action="x", payload={"n": 1}, key=key)
+    path.unlink()
+    with pytest.raises(AuditKeyMissing, match="holds 1 record"):
+        load_or_create_key(settings, conn)
+    assert not path.exists()
+    path.write_text("not hex")
+    with pytest.raises(AuditKeyMissing, match="hex"):
+        load_or_create_key(settings, conn)
+    assert (AuditKeyMissing.http_status, AuditKeyMissing.exit_code) == (503, 10)
+
+
+def test_a_payload_edit_that_parses_the_same_does_not_verify(conn: Connection) -> None:
+    """Issue 12 item 7: the MAC covered the parsed JSON, so a stored text with a duplicate key
+    prefix (``{"n": 9, "n": 1}`` parses to ``{"n": 1}``) verified."""
+    rec = record(conn, actor="t", action="x", payload={"n": 1}, key=KEY)
+    assert verify(conn, KEY).ok
+    conn.execute(
+        text("UPDATE audit_log SET payload = :p WHERE seq = :s"),
+        {"p": '{"n":9,"n":1}', "s": rec.seq},
+    )
+    assert orjson.loads('{"n":9,"n":1}') == {"n": 1}
+    report = verify(conn, KEY)
+    assert not report.ok and "not the text that was MAC'ed" in (report.problem or "")

@@ -73,7 +73,7 @@ def _screenings(settings: Settings, db: Path) -> list[Any]:
     store = SqlStore.from_url(f"sqlite:///{db}")
     try:
         with store.engine.connect() as conn:
-            assert verify(conn, load_or_create_key(settings)).ok
+            assert verify(conn, load_or_create_key(settings, conn)).ok
             return [r for r in iter_records(conn) if r.action == "screening"]
     finally:
         store.close()

@@ -30,7 +30,7 @@ def _records(db: Path) -> list[Any]:
     store = SqlStore.from_url(f"sqlite:///{db}")
     try:
         with store.engine.connect() as conn:
-            report = verify(conn, load_or_create_key(Settings()))
+            report = verify(conn, load_or_create_key(Settings(), conn))
             assert report.ok, report.problem
             return list(iter_records(conn))
     finally:

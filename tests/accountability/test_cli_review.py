@@ -52,7 +52,7 @@ def _actions() -> list[tuple[str, str]]:
     settings = Settings()
     engine = SqlStore.from_url(settings.db_url()).engine
     with engine.connect() as conn:
-        assert verify(conn, load_or_create_key(settings)).ok
+        assert verify(conn, load_or_create_key(settings, conn)).ok
         return [(r.actor, r.action) for r in iter_records(conn) if r.action.startswith("review.")]
 
 
@@ -95,3 +95,25 @@ def test_escalation_needs_a_second_reviewer(opened: list[dict[str, Any]]) -> Non
     assert code == 0 and rejected["status"] == "open"
     actions = _actions()
     assert ("cli:bob", "review.approve") in actions and ("cli:bob", "review.reject") in actions
+
+
+def test_key_changes_are_audited_in_every_channel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 item 7: ``keys create --role admin`` and ``keys revoke`` wrote no audit record
+    from the CLI (the API's routes did)."""
+    monkeypatch.setenv("TRADESCREEN_DB", str(tmp_path / "keys.db"))
+    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    assert run(["keys", "create", "root", "--role", "admin"])[0] == 0
+    assert run(["keys", "revoke", "root"])[0] == 0
+    settings = Settings()
+    engine = SqlStore.from_url(settings.db_url()).engine
+    with engine.connect() as conn:
+        assert verify(conn, load_or_create_key(settings, conn)).ok
+        got = [
+            (r.actor, r.action, r.payload["role"], r.payload["context"]) for r in iter_records(conn)
+        ]
+    assert got == [
+        ("cli:ann", "keys.create", "admin", {"channel": "cli"}),
+        ("cli:ann", "keys.revoke", "admin", {"channel": "cli"}),
+    ]

@@ -236,7 +236,7 @@ def _audited(db: Path, action: str) -> list[dict[str, Any]]:
     store = SqlStore.from_url(f"sqlite:///{db}")
     try:
         with store.engine.connect() as conn:
-            report = verify(conn, load_or_create_key(Settings()))
+            report = verify(conn, load_or_create_key(Settings(), conn))
             assert report.ok, report.problem
             return [r.payload for r in iter_records(conn, action=action)]
     finally:

@@ -98,6 +98,13 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     mp.undo()
 
 
+@pytest.fixture(autouse=True)
+def _one_audit_key(env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI commands of these tests append to the chain the app writes: the same key file
+    (the suite's per-test default key would be refused beside a chain made with another)."""
+    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(env["tmp"] / "audit.key"))
+
+
 def test_sql_injection_api_and_cli(env: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     c, db = env["client"], env["db"]
     before = _counts(db)

@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, literal, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, func, literal, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tradescreen.audit.tables import audit_log
-from tradescreen.errors import AuditError, InvalidInput
+from tradescreen.errors import AuditError, AuditKeyMissing, InvalidInput
 from tradescreen.settings import Settings
 
 PRUNED = "audit.pruned"
@@ -112,20 +112,37 @@ def load_key(path: Path) -> bytes:
         text = path.read_text(encoding="ascii").strip()
         key = bytes.fromhex(text)
     except FileNotFoundError as exc:
-        raise AuditError(f"audit key file not found: {path}") from exc
+        raise AuditKeyMissing(f"audit key file not found: {path}") from exc
+    except OSError as exc:
+        raise AuditKeyMissing(f"audit key file cannot be read: {path}: {exc.strerror}") from exc
     except (ValueError, UnicodeDecodeError) as exc:
-        raise AuditError(f"audit key file is not hex text: {path}") from exc
+        raise AuditKeyMissing(f"audit key file is not hex text: {path}") from exc
     if len(key) < 16:
-        raise AuditError(f"audit key in {path} is too short (need at least 16 bytes)")
+        raise AuditKeyMissing(f"audit key in {path} is too short (need at least 16 bytes)")
     return key
 
 
-def load_or_create_key(settings: Settings) -> bytes:
-    """The audit MAC key from ``settings.audit_key_file`` (default: ``audit.key`` in the user's
-    config directory). A missing file is created with a fresh random key, mode 0600."""
-    path = Path(settings.audit_key_file or default_key_path()).expanduser()
+def key_path(settings: Settings) -> Path:
+    return Path(settings.audit_key_file or default_key_path()).expanduser()
+
+
+def load_or_create_key(settings: Settings, chain: Engine | Connection) -> bytes:
+    """The MAC key of the audit chain in ``chain``'s database, from ``settings.audit_key_file``
+    (default: ``audit.key`` in the user's config directory).
+
+    A new key (random, file mode 0600) is made only while the chain is empty. A missing key file
+    beside a chain that holds records is an error (:class:`AuditKeyMissing`): a new key would
+    make every later record unverifiable against the earlier ones, so nothing is appended until
+    the key is restored."""
+    path = key_path(settings)
     if path.exists():
         return load_key(path)
+    held = _records_in(chain)
+    if held:
+        raise AuditKeyMissing(
+            f"audit key file not found: {path}; the audit chain holds {held} record(s) made "
+            "with it: restore the key file (a new key would break the chain)"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(KEY_BYTES)
     try:
@@ -135,6 +152,17 @@ def load_or_create_key(settings: Settings) -> bytes:
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key.hex() + "\n")
     return key
+
+
+def _records_in(chain: Engine | Connection) -> int:
+    """How many records the chain holds (0 when the table does not exist yet)."""
+    try:
+        if isinstance(chain, Connection):
+            return count(chain)
+        with chain.connect() as conn:
+            return count(conn)
+    except SQLAlchemyError:
+        return 0
 
 
 # ---------------------------------------------------------------------------
@@ -349,6 +377,10 @@ def _check_row(row: Any, key: bytes, expected_seq: int, prev: str) -> str | None
         payload = orjson.loads(row.payload)
     except orjson.JSONDecodeError:
         return f"record {seq} was altered (payload is not valid JSON)"
+    # The MAC covers canonical JSON, and the stored text must be exactly that: otherwise an edit
+    # that parses to the same value (a duplicate key, other spacing) would verify.
+    if canonical(payload).decode("utf-8") != row.payload:
+        return f"record {seq} was altered (payload is not the text that was MAC'ed)"
     mac = compute_mac(
         key, prev, seq=seq, at=row.at, actor=row.actor, action=row.action, payload=payload
     )
@@ -518,6 +550,7 @@ __all__ = [
     "default_key_path",
     "export_anchor",
     "iter_records",
+    "key_path",
     "load_key",
     "load_or_create_key",
     "prune",

@@ -105,7 +105,7 @@ def record_now(
 ) -> AuditRecord:
     """One record in its own transaction, with the key of ``settings`` (the CLI's way: a
     command has no request transaction to join)."""
-    key = load_or_create_key(settings)
+    key = load_or_create_key(settings, engine)
     with engine.begin() as conn:
         return record(conn, actor=actor, action=action, payload=payload, key=key)
 

@@ -8,6 +8,8 @@ the verification report, so an auditor can re-check the MACs with the key.
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 import orjson
@@ -54,21 +56,49 @@ def _range(since_seq: int | None, until_seq: int | None) -> dict[str, Any]:
     return {"since_seq": since_seq, "until_seq": until_seq}
 
 
+def csv_row(rec: AuditRecord) -> list[str]:
+    """One record as a CSV row, formulas neutralised: the one row writer of every CSV export
+    (CLI file, API stream), so no channel leaves a formula live."""
+    payload = orjson.dumps(rec.payload, option=orjson.OPT_SORT_KEYS).decode()
+    cells = [str(rec.seq), rec.at, rec.actor, rec.action, summary(rec), payload]
+    return [neutralise(c) for c in cells] + [rec.prev_mac, rec.mac]
+
+
+def csv_chunks(
+    conn: Connection,
+    *,
+    since_seq: int | None = None,
+    until_seq: int | None = None,
+    action: str | None = None,
+    chunk_chars: int = 64_000,
+) -> Iterator[str]:
+    """The CSV export as text chunks (for a streamed response)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for rec in iter_records(conn, action=action, **_range(since_seq, until_seq)):
+        writer.writerow(csv_row(rec))
+        if buf.tell() >= chunk_chars:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
 def export_csv(
     conn: Connection,
     out: TextIO,
     *,
     since_seq: int | None = None,
     until_seq: int | None = None,
+    action: str | None = None,
 ) -> int:
     """Write the records as CSV (one row per record, payload as JSON text); returns the count."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     n = 0
-    for rec in iter_records(conn, **_range(since_seq, until_seq)):
-        payload = orjson.dumps(rec.payload, option=orjson.OPT_SORT_KEYS).decode()
-        cells = [str(rec.seq), rec.at, rec.actor, rec.action, summary(rec), payload]
-        writer.writerow([neutralise(c) for c in cells] + [rec.prev_mac, rec.mac])
+    for rec in iter_records(conn, action=action, **_range(since_seq, until_seq)):
+        writer.writerow(csv_row(rec))
         n += 1
     return n
 

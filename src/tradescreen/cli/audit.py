@@ -15,7 +15,7 @@ from tradescreen.errors import AuditError, InvalidInput
 from tradescreen.settings import Settings
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 audit_app = typer.Typer(help="Verify, export and anchor the audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -28,10 +28,10 @@ def _engine(settings: Settings) -> Engine:
     return open_store(settings).engine
 
 
-def _key(settings: Settings) -> bytes:
+def _key(settings: Settings, conn: Connection) -> bytes:
     from tradescreen.audit.chain import load_or_create_key
 
-    return load_or_create_key(settings)
+    return load_or_create_key(settings, conn)
 
 
 @audit_app.command("verify")
@@ -48,7 +48,7 @@ def verify_cmd(
 
     settings = settings_for(db)
     with _engine(settings).connect() as conn:
-        report = verify(conn, _key(settings), anchors=anchors)
+        report = verify(conn, _key(settings, conn), anchors=anchors)
     if as_json:
         typer.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
     if not report.ok:
@@ -84,7 +84,9 @@ def export_cmd(
             if fmt == "csv":
                 n = export_csv(conn, out, since_seq=since, until_seq=until)
             else:
-                n = export_json(conn, out, key=_key(settings), since_seq=since, until_seq=until)
+                n = export_json(
+                    conn, out, key=_key(settings, conn), since_seq=since, until_seq=until
+                )
     finally:
         if output:
             out.close()
@@ -106,7 +108,7 @@ def anchor_cmd(
 
     settings = settings_for(db)
     with _engine(settings).connect() as conn:
-        line = export_anchor(conn, _key(settings), output)
+        line = export_anchor(conn, _key(settings, conn), output)
     emit(
         json_out,
         {**line, "file": str(output)},
@@ -133,7 +135,7 @@ def prune_cmd(
         raise InvalidInput("--days must be at least 1")
     before = datetime.now(UTC) - timedelta(days=keep)
     with _engine(settings).begin() as conn:
-        n = prune(conn, before, key=_key(settings), actor="cli")
+        n = prune(conn, before, key=_key(settings, conn), actor="cli")
     emit(
         json_out,
         {"pruned": n, "before": before.isoformat()},

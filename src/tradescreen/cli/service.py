@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
-from tradescreen.cli._app import DbOption, JsonOption, app, emit, settings_for
-from tradescreen.settings import Settings
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+from tradescreen.cli._app import (
+    DbOption,
+    JsonOption,
+    app,
+    cli_actor,
+    emit,
+    services_for,
+    settings_for,
+)
 
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
-
-
-def _engine(settings: Settings) -> Engine:
-    """The store's engine, its schema migrated (API keys included)."""
-    from tradescreen.store.sql import open_store
-
-    return open_store(settings).engine
 
 
 @app.command()
@@ -60,9 +57,7 @@ def keys_create(
 ) -> None:
     """Create a key. The key itself is printed alone on the last line, once (with --json:
     in the "key" field)."""
-    from tradescreen.access.keys import create_key
-
-    record, token = create_key(_engine(settings_for(db)), name, role)
+    record, token = services_for(db).create_key(name, role, actor=cli_actor(), channel="cli")
     if json_out:
         emit(True, {**_key_dict(record), "key": token}, "")
         return
@@ -88,9 +83,7 @@ def keys_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke the active key with this id or name."""
-    from tradescreen.access.keys import revoke_key
-
-    record = revoke_key(_engine(settings_for(db)), name_or_id)
+    record = services_for(db).revoke_key(name_or_id, actor=cli_actor(), channel="cli")
     emit(json_out, _key_dict(record), f"revoked key {record.id} '{record.name}'")
 
 
@@ -101,9 +94,7 @@ def keys_list(
     db: DbOption = None,
 ) -> None:
     """List keys (never the keys themselves)."""
-    from tradescreen.access.keys import list_keys
-
-    rows = list_keys(_engine(settings_for(db)), include_revoked=all_keys)
+    rows = services_for(db).keys(include_revoked=all_keys)
     if json_out:
         emit(True, [_key_dict(k) for k in rows], "")
         return

@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from tradescreen.access.keys import ApiKey, create_key, list_keys, revoke_key
 from tradescreen.audit.chain import AuditRecord, load_or_create_key
+from tradescreen.audit.chain import record as audit_record
 from tradescreen.clock import Clock, SystemClock, zone
 from tradescreen.decide.items import Transaction
 from tradescreen.errors import NotFound, Unavailable
@@ -71,7 +73,7 @@ class Services:
         clock = clock or SystemClock(zone(settings.timezone))
         if screener is None:
             screener = Screener(store, settings, background_swap=background_swap)
-        return cls(settings, store, engine, screener, load_or_create_key(settings), clock)
+        return cls(settings, store, engine, screener, load_or_create_key(settings, engine), clock)
 
     def _need_screener(self) -> Any:
         """The screener, or Unavailable (an adapter built without one: a read-only API)."""
@@ -125,6 +127,39 @@ class Services:
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""
         return list_status(self.store, self.settings, self.now(), with_quarantined=with_quarantined)
+
+    # -- administrative actions ------------------------------------------------------------
+    def record_action(
+        self, *, actor: str, action: str, payload: Mapping[str, Any], channel: str
+    ) -> AuditRecord:
+        """Append one audit record of a state-changing action (keys, list loads, settings)."""
+        with self.engine.begin() as conn:
+            return audit_record(
+                conn,
+                actor=actor,
+                action=action,
+                payload={**payload, "context": {"channel": channel}},
+                key=self.audit_key,
+                now=self.now(),
+            )
+
+    def create_key(self, name: str, role: str, *, actor: str, channel: str) -> tuple[ApiKey, str]:
+        """A new API key (the secret returned this once) and its ``keys.create`` record."""
+        created, token = create_key(self.engine, name, role)
+        self.record_action(
+            actor=actor, action="keys.create", payload=created.to_dict(), channel=channel
+        )
+        return created, token
+
+    def revoke_key(self, name_or_id: str, *, actor: str, channel: str) -> ApiKey:
+        revoked = revoke_key(self.engine, name_or_id)
+        self.record_action(
+            actor=actor, action="keys.revoke", payload=revoked.to_dict(), channel=channel
+        )
+        return revoked
+
+    def keys(self, *, include_revoked: bool = False) -> list[ApiKey]:
+        return list_keys(self.engine, include_revoked=include_revoked)
 
     # -- list entries ----------------------------------------------------------------------
     def entity(self, entity_id: str) -> Entity:

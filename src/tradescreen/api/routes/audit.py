@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Literal
 
@@ -17,9 +15,9 @@ from tradescreen.api.context import ApiContext, Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.audit.chain import iter_records, verify
+from tradescreen.audit.export import csv_chunks
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
-COLUMNS = ("seq", "at", "actor", "action", "payload", "prev_mac", "mac")
 
 
 def _rows(
@@ -30,18 +28,13 @@ def _rows(
             yield rec.to_dict()
 
 
-def _csv(rows: Iterator[dict[str, object]]) -> Iterator[bytes]:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        payload = orjson.dumps(row["payload"], option=orjson.OPT_SORT_KEYS).decode()
-        writer.writerow([row[c] if c != "payload" else payload for c in COLUMNS])
-        if buf.tell() > 64_000:
-            yield buf.getvalue().encode()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue().encode()
+def _csv(
+    ctx: ApiContext, since: int | None, until: int | None, action: str | None
+) -> Iterator[bytes]:
+    """The same CSV as ``tradescreen audit export`` (formulas neutralised, summary column)."""
+    with ctx.engine.connect() as conn:
+        for chunk in csv_chunks(conn, since_seq=since, until_seq=until, action=action):
+            yield chunk.encode("utf-8")
 
 
 def _json(rows: Iterator[dict[str, object]]) -> Iterator[bytes]:
@@ -68,13 +61,13 @@ def export(
     action: str | None = QueryParam(None, max_length=100),
 ) -> Response:
     ctx.need_audit_key()
-    rows = _rows(ctx, since_seq, until_seq, action)
     if format == "csv":
         return StreamingResponse(
-            _csv(rows),
+            _csv(ctx, since_seq, until_seq, action),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
         )
+    rows = _rows(ctx, since_seq, until_seq, action)
     return StreamingResponse(_json(rows), media_type="application/json")
 
 

@@ -29,8 +29,9 @@ def list_keys(key: auth.AdminKey, ctx: Ctx) -> Response:
     responses=errors(*AUTHED),
 )
 def create_key(body: KeyIn, key: auth.AdminKey, ctx: Ctx) -> Response:
-    record, token = keylib.create_key(ctx.engine, body.name, body.role)
-    ctx.audit_action(key.name, "keys.create", record.to_dict())
+    record, token = ctx.need_services().create_key(
+        body.name, body.role, actor=key.name, channel="api"
+    )
     return json_response({**record.to_dict(), "key": token}, status=201)
 
 
@@ -45,6 +46,5 @@ def revoke_key(
     ctx: Ctx,
     name_or_id: str = PathParam(min_length=1, max_length=200),
 ) -> Response:
-    record = keylib.revoke_key(ctx.engine, name_or_id)
-    ctx.audit_action(key.name, "keys.revoke", record.to_dict())
+    record = ctx.need_services().revoke_key(name_or_id, actor=key.name, channel="api")
     return json_response(record.to_dict())
