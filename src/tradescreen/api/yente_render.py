@@ -4,7 +4,8 @@
   referents, target, first_seen, last_seen, last_change), optionally with its adjacent entities
   nested as yente nests them: the Address entities under ``addressEntity``, the Sanction entities
   under ``sanctions`` and the Identification entities under ``identification`` (the reverse
-  properties of ``Sanction.entity`` and ``Identification.holder``), each without its back
+  properties of ``Sanction.entity`` and ``Identification.holder``; the latter only where the
+  schema has that link: a Vessel's IMO number is its ``imoNumber``), each without its back
   reference to the parent, which a client restores (nomenklatura's ``_traverse_nested`` does).
 - :func:`hit_evidence`: the one seam from a screening hit to yente's ``features`` (numbers) and
   ``explanations`` (``{feature: {score, detail, query, candidate}}``, yente ≥ 5.2.1).
@@ -93,6 +94,8 @@ def entity_response(entity: Entity, seen: Seen, *, nested: bool) -> dict[str, An
         if under is None:
             continue
         reverse, back = under
+        if reverse not in schema_props(main["schema"]):
+            continue  # FtM has no such link for this schema (Identification of a Vessel)
         child = dict(record)
         child["properties"] = {k: v for k, v in record["properties"].items() if k != back}
         props.setdefault(reverse, []).append(_response(child, seen, target=False))

@@ -46,10 +46,14 @@ IDENTIFIER_PROPS = (
 )
 
 
-def identifier_prop(kind: str, schema_props: frozenset[str]) -> str | None:
+def identifier_prop(kind: str, value: str, schema_props: frozenset[str]) -> str | None:
     """The FtM property for an identifier of ``kind`` on a schema with ``schema_props``:
-    the first keyword match the schema has, else ``idNumber`` where it has that."""
+    the first keyword match the schema has (OFAC's "Vessel Registration Identification"
+    values read ``IMO 9187629``: the value's ``IMO`` prefix counts), else ``idNumber`` where
+    the schema has that."""
     upper = kind.upper()
+    if value.upper().startswith("IMO"):
+        upper = f"IMO {upper}"
     for keyword, prop in IDENTIFIER_PROPS:
         if keyword in upper and prop in schema_props:
             return prop
@@ -74,7 +78,7 @@ def ftm_records(
         main = out[0]
         names = schema_props(main["schema"])
         for ident in entity.identifiers:
-            prop = identifier_prop(ident.kind, names)
+            prop = identifier_prop(ident.kind, ident.value, names)
             if prop is not None and ident.value not in main["properties"].get(prop, []):
                 main["properties"].setdefault(prop, []).append(ident.value)
     return out
