@@ -4,7 +4,8 @@ yente (``yente/data/entity.py: Entity.from_example``) builds a FollowTheMoney en
 example: unknown schemas and non-matchable ones are refused (400), unknown properties are
 ignored, every value is cleaned by its property's type with ``fuzzy=True`` ("Egypt" → ``eg``,
 dates normalised, non-string scalars taken as text), and when no name-typed value is given the
-name parts (``firstName``, ``lastName``...) are combined into names. The same happens here,
+name parts (``firstName``, ``lastName``...) are combined into names (an example with only a
+``weakAlias``, which FtM does not match on, screens that). The same happens here,
 with the followthemoney package, and the result becomes :class:`~tradescreen.model.Query`
 objects: one per (name, country) pair, carrying the first birth date, the first address and
 every identifier-typed value (``registrationNumber``, ``imoNumber``, ``leiCode``...).
@@ -141,6 +142,8 @@ def parse_example(schema_name: str, properties: dict[str, Any]) -> ParsedExample
 
         combine_names(proxy)
     names = list(proxy.get_type_values(registry.name, matchable=True))
+    if not names:  # only weak aliases: screen them rather than nothing
+        names = list(proxy.get_type_values(registry.name))
     if schema.is_a("Address"):
         names += [v for v in proxy.get("full", quiet=True) if v not in names]
     raw = {p: _flat(v) for p, v in properties.items()}
