@@ -315,7 +315,9 @@ def test_catalog_manifest_algorithms(client: Client, sk: str) -> None:
     cat = client.get("/catalog", headers=auth(sk)).json()
     names = {d["name"]: d for d in cat["datasets"]}
     assert set(names) == {"us_bis_el", "us_bis_dpl", "default", "all"}
-    assert names["us_bis_el"]["title"] == "Entity List" and names["us_bis_el"]["entity_count"] > 3000
+    assert (
+        names["us_bis_el"]["title"] == "Entity List" and names["us_bis_el"]["entity_count"] > 3000
+    )
     assert set(names["default"]["children"]) == {"us_bis_el", "us_bis_dpl"}
     assert cat["outdated"] == [] and set(cat["current"]) == set(names)
     assert client.get("/manifest", headers=auth(sk)).json() == cat
@@ -358,7 +360,9 @@ def test_apikey_scheme(client: Client, sk: str) -> None:
     for header in (f"ApiKey {sk}", f"apikey {sk}", f"Bearer {sk}"):
         r = client.post("/match/default", json=hik, headers={"Authorization": header})
         assert r.status_code == 200, header
-    r = client.post("/v1/screen", json={"name": "Hikvision"}, headers={"Authorization": f"ApiKey {sk}"})
+    r = client.post(
+        "/v1/screen", json={"name": "Hikvision"}, headers={"Authorization": f"ApiKey {sk}"}
+    )
     assert r.status_code == 200
     assert client.post("/match/default", json=hik).status_code == 401  # anonymous off by default
     assert Settings(db="sqlite://").yente_anonymous is False

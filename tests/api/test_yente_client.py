@@ -1,4 +1,4 @@
-"""The real yente client, unmodified: nomenklatura's ``YenteEnricher`` against ``tradescreen serve``.
+"""The real yente client, unmodified: nomenklatura's ``YenteEnricher`` on ``tradescreen serve``.
 
 The server runs on 127.0.0.1 over small real lists (Entity List entries, the UN Security Council
 list, OFAC SDN vessels); the enricher's configuration is only the base URL and an API key, as a
@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx

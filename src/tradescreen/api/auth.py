@@ -31,7 +31,10 @@ bearer = HTTPBearer(
 
 SCHEMES = ("bearer", "apikey")  # Authorization schemes accepted, compared case-insensitively
 ANONYMOUS = ApiKey(
-    id="anonymous", name="anonymous", role=Role.SCREENER, created_at=datetime(1970, 1, 1, tzinfo=UTC)
+    id="anonymous",
+    name="anonymous",
+    role=Role.SCREENER,
+    created_at=datetime(1970, 1, 1, tzinfo=UTC),
 )
 
 
@@ -99,9 +102,9 @@ YenteReader = Annotated[ApiKey, Depends(yente_reader)]
 __all__ = [
     "ANONYMOUS",
     "AdminKey",
-    "YenteReader",
     "ReviewerKey",
     "ScreenerKey",
+    "YenteReader",
     "admin",
     "bearer",
     "require",

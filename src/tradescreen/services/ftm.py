@@ -150,9 +150,7 @@ class EntityHistory:
                 if previous.get(eid) != digest:
                     changed[eid] = v.retrieved_at
             previous = hashes
-        table = {
-            eid: Seen(first[eid], current.retrieved_at, changed.get(eid)) for eid in previous
-        }
+        table = {eid: Seen(first[eid], current.retrieved_at, changed.get(eid)) for eid in previous}
         with self._lock:
             self._cache[list_code] = (key, table)
         return table

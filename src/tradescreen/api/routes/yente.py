@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
@@ -156,9 +156,7 @@ class Filters:
         return True
 
 
-def scored_entity(
-    ctx: ApiContext, hit: Hit, query_name: str, threshold: float
-) -> dict[str, Any]:
+def scored_entity(ctx: ApiContext, hit: Hit, query_name: str, threshold: float) -> dict[str, Any]:
     """One match result: the entity (not nested, as yente's /match), score and evidence."""
     seen = ctx.entity_history().seen(hit.entity, hit.version_id)
     features, explanations = hit_evidence(hit, query_name)
@@ -188,12 +186,22 @@ def match(
     cutoff: float | None = Query(None, ge=0.0, le=1.0, description="Lowest score returned."),
     limit: int = Query(5, ge=1, le=SCREEN_CAP, description="Results per query."),
     algorithm: str = Query("best", max_length=50, description="`best` or `tradescreen`."),
-    include_dataset: list[str] = Query([], description="Only these lists (or collections)."),
-    exclude_dataset: list[str] = Query([], description="Not these lists (or collections)."),
-    exclude_schema: list[str] = Query([], description="Drop results of these schemata."),
-    topics: list[str] = Query([], description="Only results with one of these topics."),
+    include_dataset: Annotated[
+        tuple[str, ...], Query(description="Only these lists (or collections).")
+    ] = (),
+    exclude_dataset: Annotated[
+        tuple[str, ...], Query(description="Not these lists (or collections).")
+    ] = (),
+    exclude_schema: Annotated[
+        tuple[str, ...], Query(description="Drop results of these schemata.")
+    ] = (),
+    topics: Annotated[
+        tuple[str, ...], Query(description="Only results with one of these topics.")
+    ] = (),
     changed_since: str | None = Query(None, description="Only entities changed since then."),
-    exclude_entity_ids: list[str] = Query([], max_length=50, description="Drop these ids."),
+    exclude_entity_ids: Annotated[
+        tuple[str, ...], Query(max_length=50, description="Drop these ids.")
+    ] = (),
     fuzzy: bool = Query(False, description="Not a yente /match parameter; no effect."),
 ) -> Response:
     _check_params(request, MATCH_PARAMS)
@@ -226,9 +234,7 @@ def match(
     for qid, example in parsed.items():
         best: dict[str, tuple[Hit, str]] = {}
         for q in example.queries() if lists else []:
-            result = screener.screen(
-                q, as_of=as_of, threshold=floor, limit=SCREEN_CAP, lists=lists
-            )
+            result = screener.screen(q, as_of=as_of, threshold=floor, limit=SCREEN_CAP, lists=lists)
             screened.append(result)
             for hit in result.hits:
                 if hit.entity.id not in best or hit.score > best[hit.entity.id][0].score:
@@ -266,13 +272,17 @@ def search(
     dataset: str = PathParam(max_length=100),
     q: str = Query("", max_length=500, description="The name to search."),
     schema: str = Query("Thing", max_length=50, description="Only entities of this schema."),
-    include_dataset: list[str] = Query([]),
-    exclude_dataset: list[str] = Query([]),
-    exclude_schema: list[str] = Query([]),
+    include_dataset: Annotated[tuple[str, ...], Query()] = (),
+    exclude_dataset: Annotated[tuple[str, ...], Query()] = (),
+    exclude_schema: Annotated[tuple[str, ...], Query()] = (),
     changed_since: str | None = Query(None),
-    countries: list[str] = Query([], description="Only entities naming one of these."),
-    topics: list[str] = Query([]),
-    datasets: list[str] = Query([], description="Only these lists (as include_dataset)."),
+    countries: Annotated[
+        tuple[str, ...], Query(description="Only entities naming one of these.")
+    ] = (),
+    topics: Annotated[tuple[str, ...], Query()] = (),
+    datasets: Annotated[
+        tuple[str, ...], Query(description="Only these lists (as include_dataset).")
+    ] = (),
     limit: int = Query(10, ge=0, le=SCREEN_CAP),
     offset: int = Query(0, ge=0, le=SCREEN_CAP),
     fuzzy: bool = Query(False, description="The name score is always fuzzy; false accepted."),
@@ -346,7 +356,7 @@ def fetch_entity(
 
 def _catalog(ctx: ApiContext) -> dict[str, Any]:
     versions = ctx.need_store().active_versions()
-    models = [
+    models: list[dict[str, Any]] = [
         {
             "name": v.list_code,
             "title": v.list_name,
@@ -396,9 +406,7 @@ def manifest(key: auth.YenteReader, ctx: Ctx) -> Response:
     return json_response(_catalog(ctx))
 
 
-@router.get(
-    "/algorithms", summary="The scoring algorithm /match uses", responses=errors(*AUTHED)
-)
+@router.get("/algorithms", summary="The scoring algorithm /match uses", responses=errors(*AUTHED))
 def algorithms(key: auth.YenteReader) -> Response:
     desc = {
         "name": ALGORITHM,
