@@ -155,7 +155,7 @@ def test_countries_are_cleaned_and_all_used(client: Client, sk: str) -> None:
         "/match/default", json=one("Company", name=HIK, country=["United States", "China"]),
         headers=auth(sk),
     ).json()["responses"]["q"]  # fmt: skip
-    assert r["query"]["properties"]["country"] == ["us", "cn"]
+    assert sorted(r["query"]["properties"]["country"]) == ["cn", "us"]
     both = r["results"][0]["score"]
     us_only = results(client, sk, one("Company", name=HIK, country="us"))[0]["score"]
     cn_only = results(client, sk, one("Company", name=HIK, country="cn"))[0]["score"]
@@ -183,6 +183,33 @@ def test_unknown_properties_and_fields_ignored_values_cleaned(client: Client, sk
     assert "favouriteColour" not in resp["query"]["properties"]
     assert resp["query"]["properties"]["name"] == [HIK, "42"]
     assert "Hikvision" in resp["results"][0]["caption"]
+
+
+def test_too_many_pairs_are_400(client: Client, sk: str) -> None:
+    names = [f"Name {i}" for i in range(11)]
+    countries = ["us", "cn", "fr", "de", "gb", "ru", "ir", "in", "jp", "kr"]
+    assert status(client, sk, one("Company", name=names, country=countries)) == 400
+    assert status(client, sk, one("Company", name=names[:10], country=countries)) == 200
+
+
+def test_parsed_example_queries() -> None:
+    from tradescreen.api.yente_query import parse_example
+
+    parsed = parse_example(
+        "Person",
+        {"name": ["A B", "C D"], "birthDate": ["1971-02-03", "1972"], "address": ["1 Main St"],
+         "nationality": ["Egypt"], "passportNumber": ["P229856"]},
+    )  # fmt: skip
+    queries = parsed.queries()
+    assert [q.name for q in queries] == ["A B", "C D"]
+    assert {q.birth_date for q in queries} == {"1971-02-03"} and {q.country for q in queries} == {
+        "EG"
+    }
+    assert {q.address for q in queries} == {"1 Main St"}
+    assert queries[0].identifiers[0].value == "P229856"
+    vessel = parse_example("Vessel", {"imoNumber": "IMO 9187629"})
+    assert {i.value for i in vessel.identifiers} >= {"IMO9187629", "9187629"}
+    assert vessel.queries()[0].kind is not None and vessel.queries()[0].kind.value == "vessel"
 
 
 def test_identifier_only_query_is_screened(client: Client, sk: str) -> None:
@@ -234,7 +261,7 @@ def test_dataset_scope_filters(client: Client, sk: str) -> None:
     assert client.post("/match/no_such_list", json=hik, headers=h).status_code == 404
 
 
-def test_result_filters(client: Client, sk: str) -> None:
+def test_result_filters(client: Client, sk: str, api_store: SqlStore) -> None:
     hik = one("Company", name=HIK)
     top = results(client, sk, hik)[0]
     assert not results(client, sk, hik, "?exclude_schema=Organization")
@@ -247,11 +274,16 @@ def test_result_filters(client: Client, sk: str) -> None:
     assert status(client, sk, hik, "?changed_since=yesterday") == 400
     rest = results(client, sk, hik, f"?exclude_entity_ids={top['id']}")
     assert top["id"] not in {r["id"] for r in rest}
+    internal = find_entity(api_store, top["id"])
+    assert internal is not None
+    rest = results(client, sk, hik, f"?exclude_entity_ids={internal.id}")
+    assert top["id"] not in {r["id"] for r in rest}
 
 
 def test_refused_parameters_are_400(client: Client, sk: str) -> None:
     hik = one("Company", name=HIK)
     assert status(client, sk, hik, "?algorithm=best&fuzzy=false") == 200
+    assert results(client, sk, hik, "?fuzzy=true") == results(client, sk, hik, "?fuzzy=false")
     assert status(client, sk, hik, "?algorithm=tradescreen") == 200
     assert status(client, sk, hik, "?algorithm=logic-v2") == 400
     assert status(client, sk, hik, "?no_such_param=1") == 400
@@ -311,7 +343,7 @@ def test_entity_unknown_and_bad_params(client: Client, sk: str) -> None:
 # ---------------------------------------------------------------------------- catalog, algorithms
 
 
-def test_catalog_manifest_algorithms(client: Client, sk: str) -> None:
+def test_catalog_manifest_algorithms(client: Client, sk: str, api_store: SqlStore) -> None:
     cat = client.get("/catalog", headers=auth(sk)).json()
     names = {d["name"]: d for d in cat["datasets"]}
     assert set(names) == {"us_bis_el", "us_bis_dpl", "default", "all"}
@@ -319,11 +351,18 @@ def test_catalog_manifest_algorithms(client: Client, sk: str) -> None:
         names["us_bis_el"]["title"] == "Entity List" and names["us_bis_el"]["entity_count"] > 3000
     )
     assert set(names["default"]["children"]) == {"us_bis_el", "us_bis_dpl"}
+    in_force = {v.list_code: v for v in api_store.active_versions()}
+    assert names["us_bis_el"]["version"] == str(in_force["us_bis_el"].id)
+    assert (
+        names["us_bis_el"]["updated_at"][:19] == in_force["us_bis_el"].retrieved_at.isoformat()[:19]
+    )
     assert cat["outdated"] == [] and set(cat["current"]) == set(names)
     assert client.get("/manifest", headers=auth(sk)).json() == cat
     alg = client.get("/algorithms", headers=auth(sk)).json()
     assert alg["default"] == alg["best"] == "tradescreen"
     assert [a["name"] for a in alg["algorithms"]] == ["tradescreen"]
+    for path in ("/reconcile/default", "/entities/x/adjacent", "/updatez", "/statements"):
+        assert client.get(path, headers=auth(sk)).status_code in (404, 405), path
 
 
 # ---------------------------------------------------------------------------- /search
@@ -348,7 +387,21 @@ def test_search(client: Client, sk: str) -> None:
         "results"]  # fmt: skip
     assert not client.get("/search/us_bis_dpl?q=Hikvision", headers=h).json()["results"]
     assert client.get("/search/no_such?q=x", headers=h).status_code == 404
-    for bad in ("filter=x:y", "sort=name", "facets=countries", "fuzzy=true", "bogus=1"):
+    assert client.get("/search/default?q=Huawei&fuzzy=false", headers=h).json()["results"]
+    assert not client.get("/search/default?q=Huawei&datasets=us_bis_dpl", headers=h).json()[
+        "results"]  # fmt: skip
+    assert client.get("/search/default?q=Huawei&include_dataset=us_bis_el", headers=h).json()[
+        "results"]  # fmt: skip
+    assert not client.get("/search/default?q=Huawei&exclude_dataset=us_bis_el", headers=h).json()[
+        "results"]  # fmt: skip
+    assert not client.get("/search/default?q=Huawei&exclude_schema=Organization", headers=h).json()[
+        "results"]  # fmt: skip
+    assert not client.get("/search/default?q=Huawei&topics=sanction", headers=h).json()["results"]
+    assert not client.get("/search/default?q=Huawei&changed_since=2999-01-01", headers=h).json()[
+        "results"]  # fmt: skip
+    bad_params = ("filter=x:y", "sort=name", "facets=countries", "fuzzy=true", "bogus=1",
+                  "target=true", "simple=true", "filter_op=AND")  # fmt: skip
+    for bad in bad_params:
         assert client.get(f"/search/default?q=x&{bad}", headers=h).status_code == 400, bad
 
 
@@ -379,7 +432,7 @@ def anon_client(
     c.close()
 
 
-def test_anonymous_read_only_mode(anon_client: Client) -> None:
+def test_anonymous_read_only_mode(anon_client: Client, keys: dict[str, str]) -> None:
     c = anon_client
     r = c.post("/match/default", json=one("Company", name=HIK))
     assert r.status_code == 200 and r.json()["responses"]["q"]["results"]
@@ -391,6 +444,28 @@ def test_anonymous_read_only_mode(anon_client: Client) -> None:
     assert c.get("/v1/lists").status_code == 401
     bad = c.post("/match/default", json=one("Company", name=HIK), headers=auth("garbage"))
     assert bad.status_code == 401
+    c.post("/match/default", json=one("Company", name="Zhejiang Dahua Technology"))
+    records = c.get("/v1/audit/export?format=json", headers=auth(keys["admin"])).json()["records"]
+    mine = [
+        x
+        for x in records
+        if x["payload"].get("query", {}).get("name") == "Zhejiang Dahua Technology"
+    ]
+    assert mine and mine[-1]["actor"] == "anonymous"
+
+
+def test_anonymous_mode_is_rate_limited(
+    api_settings: Settings, api_store: SqlStore, api_screener: Screener, api_engine: Engine
+) -> None:
+    settings = api_settings.model_copy(
+        update={"yente_anonymous": True, "api_rate_limit_per_minute": 2}
+    )
+    c = Client(build_app(settings, api_store, api_screener, api_engine))
+    try:
+        codes = [c.get("/algorithms").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+    finally:
+        c.close()
 
 
 # ---------------------------------------------------------------------------- offline docs

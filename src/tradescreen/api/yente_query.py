@@ -106,6 +106,14 @@ def _flat(values: Any) -> list[str]:
     return []
 
 
+def _ordered(values: Any, given: list[str]) -> list[str]:
+    """FtM keeps a property's values unordered: give them back in the order the client sent
+    them (values cleaning changed come after, sorted), so parsing is deterministic."""
+    pool = set(values)
+    out = [g for g in dict.fromkeys(v.strip() for v in given) if g in pool]
+    return out + sorted(pool - set(out))
+
+
 def _identifier_forms(prop: str, cleaned: str, given: list[str]) -> list[str]:
     """The cleaned value, plus the forms lists also print: FtM writes ``IMO9187629`` where
     OFAC writes ``IMO 9187629`` and the CSL ``9187629``."""
@@ -141,16 +149,17 @@ def parse_example(schema_name: str, properties: dict[str, Any]) -> ParsedExample
         from followthemoney.helpers import combine_names
 
         combine_names(proxy)
-    names = list(proxy.get_type_values(registry.name, matchable=True))
-    if not names:  # only weak aliases: screen them rather than nothing
-        names = list(proxy.get_type_values(registry.name))
-    if schema.is_a("Address"):
-        names += [v for v in proxy.get("full", quiet=True) if v not in names]
     raw = {p: _flat(v) for p, v in properties.items()}
+    given = [v for vs in raw.values() for v in vs]
+    names = _ordered(proxy.get_type_values(registry.name, matchable=True), given)
+    if not names:  # only weak aliases: screen them rather than nothing
+        names = _ordered(proxy.get_type_values(registry.name), given)
+    if schema.is_a("Address"):
+        names += [v for v in _ordered(proxy.get("full", quiet=True), given) if v not in names]
     identifiers = tuple(
         dict.fromkeys(
             Identifier(kind=prop.name, value=form)
-            for prop, value in proxy.itervalues()
+            for prop, value in sorted(proxy.itervalues(), key=lambda pv: (pv[0].name, pv[1]))
             if prop.type == registry.identifier and prop.name not in NOT_IDENTIFIERS
             for form in _identifier_forms(prop.name, value, raw.get(prop.name, []))
         )
@@ -163,11 +172,11 @@ def parse_example(schema_name: str, properties: dict[str, Any]) -> ParsedExample
         schema=schema.name,
         kind=_kind(schema),
         names=tuple(names),
-        countries=tuple(proxy.get_type_values(registry.country)),
-        birth_dates=tuple(proxy.get("birthDate", quiet=True)),
-        addresses=tuple(proxy.get_type_values(registry.address)),
+        countries=tuple(_ordered(proxy.get_type_values(registry.country), given)),
+        birth_dates=tuple(_ordered(proxy.get("birthDate", quiet=True), given)),
+        addresses=tuple(_ordered(proxy.get_type_values(registry.address), given)),
         identifiers=identifiers,
-        properties={p: list(vs) for p, vs in proxy.properties.items()},
+        properties={p: _ordered(vs, raw.get(p, [])) for p, vs in proxy.properties.items()},
     )
 
 
