@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from tradescreen.model import ftm_id
+from tradescreen.model import EntityKind, ftm_id
 from tradescreen.screen import Screener
 from tradescreen.services.ftm import find_entity
 from tradescreen.settings import Settings
@@ -209,7 +209,7 @@ def test_parsed_example_queries() -> None:
     assert queries[0].identifiers[0].value == "P229856"
     vessel = parse_example("Vessel", {"imoNumber": "IMO 9187629"})
     assert {i.value for i in vessel.identifiers} >= {"IMO9187629", "9187629"}
-    assert vessel.queries()[0].kind is not None and vessel.queries()[0].kind.value == "vessel"
+    assert vessel.queries()[0].kind is EntityKind.VESSEL
 
 
 def test_identifier_only_query_is_screened(client: Client, sk: str) -> None:

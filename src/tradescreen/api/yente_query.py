@@ -21,19 +21,15 @@ from functools import lru_cache
 from itertools import product
 from typing import Any
 
-from tradescreen.errors import TradescreenError
+from tradescreen.api.errors import BadRequest
 from tradescreen.model import EntityKind, Identifier, Query
 
 MAX_QUERIES = 100  # (name, country) pairs one example may expand to
 NOT_IDENTIFIERS = frozenset({"programId"})  # identifier-typed, but the list's, not the party's
 
 
-class BadExample(TradescreenError):
+class BadExample(BadRequest):
     """yente answers 400 for an example it cannot parse; so does tradescreen."""
-
-    code = "bad_request"
-    http_status = 400
-    exit_code = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 
 from tradescreen.api import auth
 from tradescreen.api.context import ApiContext, Ctx
-from tradescreen.api.errors import PayloadTooLarge
+from tradescreen.api.errors import BadRequest, PayloadTooLarge
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import MatchIn, MatchOut
@@ -68,7 +68,7 @@ ALGORITHM_DOC = {
 }
 
 
-class Refused(BadExample):
+class Refused(BadRequest):
     """A yente parameter tradescreen cannot apply: refused with 400, never ignored."""
 
 
