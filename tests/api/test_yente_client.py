@@ -212,3 +212,29 @@ def test_docs_pages_name_no_other_host(served: tuple[str, str]) -> None:
             if u.startswith("/static-docs/"):
                 asset = httpx.get(f"{base}{u.lstrip('/')}", timeout=10)
                 assert asset.status_code == 200 and len(asset.content) > 1000, u
+
+
+def test_nk_match_and_enrich_pipeline(
+    enricher: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """What ``nk match`` then ``nk enrich`` run: nomenklatura's ``match`` records suggestions in
+    a resolver; after a positive judgement ``enrich`` yields the listed entity and its
+    adjacent entities from this server."""
+    from followthemoney import StatementEntity
+    from nomenklatura.db import make_session
+    from nomenklatura.enrich import enrich, match
+    from nomenklatura.judgement import Judgement
+    from nomenklatura.resolver import Resolver
+
+    session = make_session(f"sqlite:///{tmp_path_factory.mktemp('nk-resolver') / 'r.db'}")
+    resolver = Resolver[StatementEntity](session, create=True)
+    queries = [_query(data) for data, _ in CASES.values()]
+    out = list(match(enricher, resolver, queries))
+    found = [e for e in out if e.id not in {q.id for q in queries}]
+    assert {"us-ofac-sdn-15036", "un-sc-CDi.001"} <= {e.id for e in found}
+    resolver.decide(queries[2].id, "us-ofac-sdn-15036", Judgement.POSITIVE)  # the vessel
+    resolver.decide(queries[1].id, "un-sc-CDi.001", Judgement.POSITIVE)  # the UN person
+    enriched = list(enrich(enricher, resolver, queries))
+    schemata = {e.schema.name for e in enriched}
+    assert {"Vessel", "Person", "Sanction"} <= schemata, schemata
+    _valid_ids(enriched)
