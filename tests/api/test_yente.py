@@ -138,6 +138,8 @@ def test_every_name_property_is_screened(client: Client, sk: str) -> None:
     assert sixth and "Hikvision" in sixth[0]["caption"]
     previous = results(client, sk, one("Company", previousName=HIK))
     assert previous and "Hikvision" in previous[0]["caption"]
+    abbreviation = results(client, sk, one("Company", abbreviation=HIK))
+    assert abbreviation and "Hikvision" in abbreviation[0]["caption"]
     weak = results(client, sk, one("Company", weakAlias=HIK))
     assert weak and "Hikvision" in weak[0]["caption"]
 
@@ -239,7 +241,7 @@ def test_unparseable_examples_are_400(client: Client, sk: str, body: Any) -> Non
 def test_every_matchable_schema_is_accepted(client: Client, sk: str) -> None:
     from followthemoney import model
 
-    for schema in sorted(s.name for s in model.schemata.values() if s.matchable):
+    for schema in ["Thing", *sorted(s.name for s in model.schemata.values() if s.matchable)]:
         body = one(schema, name="Hikvision", full="Hikvision")
         assert status(client, sk, body) == 200, schema
 
@@ -255,6 +257,8 @@ def test_dataset_scope_filters(client: Client, sk: str) -> None:
     assert all(x["datasets"] == ["us_bis_dpl"] for x in dpl["responses"]["q"]["results"])
     hik = one("Company", name=HIK)
     assert results(client, sk, hik, "?include_dataset=us_bis_el")
+    assert results(client, sk, hik, "?include_dataset=default")
+    assert not results(client, sk, hik, "?exclude_dataset=all")
     assert not results(client, sk, hik, "?include_dataset=us_bis_dpl&threshold=0.9&cutoff=0.9")
     assert not results(client, sk, hik, "?exclude_dataset=us_bis_el&threshold=0.9")
     assert status(client, sk, hik, "?include_dataset=nope") == 400

@@ -194,6 +194,11 @@ def test_apikey_header_is_what_nomenklatura_sends(served: tuple[str, str]) -> No
     ok = httpx.post(f"{base}match/default", json=body, headers={"Authorization": f"ApiKey {key}"})
     assert ok.status_code == 200, ok.text
     assert httpx.post(f"{base}match/default", json=body).status_code == 401  # anonymous: off
+    imo = {"queries": {"q": {"schema": "Vessel", "properties": {"imoNumber": ["9187629"]}}}}
+    r = httpx.post(f"{base}match/default", json=imo, headers={"Authorization": f"ApiKey {key}"})
+    top = r.json()["responses"]["q"]["results"][0]
+    assert top["id"] == "us-ofac-sdn-15036" and top["score"] == 0.98 and top["match"]
+    assert top["explanations"]["identifiers"]["score"] == 1.0
 
 
 def test_docs_pages_name_no_other_host(served: tuple[str, str]) -> None:
