@@ -412,6 +412,12 @@ def test_search(client: Client, sk: str) -> None:
 # ---------------------------------------------------------------------------- auth
 
 
+def test_anonymous_setting_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings(db="sqlite://").yente_anonymous is False
+    monkeypatch.setenv("TRADESCREEN_YENTE_ANONYMOUS", "true")
+    assert Settings(db="sqlite://").yente_anonymous is True
+
+
 def test_apikey_scheme(client: Client, sk: str) -> None:
     hik = one("Company", name=HIK)
     for header in (f"ApiKey {sk}", f"apikey {sk}", f"Bearer {sk}"):

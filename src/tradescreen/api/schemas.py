@@ -1,5 +1,6 @@
-"""Request and response models. Requests forbid unknown fields; responses document the JSON the
-library already produces (``ScreenResult.to_dict()`` and friends), which the routes return as is.
+"""Request and response models. Requests forbid unknown fields (except yente's models, which
+ignore them as yente does); responses document the JSON the library already produces
+(``ScreenResult.to_dict()`` and friends), which the routes return as is.
 """
 
 from __future__ import annotations
