@@ -308,6 +308,12 @@ def test_threshold_cutoff_and_total_counts_matches(client: Client, sk: str) -> N
     one_result = client.post("/match/default?threshold=0.95&cutoff=0.7&limit=1", json=huawei,
                              headers=auth(sk)).json()["responses"]["q"]  # fmt: skip
     assert len(one_result["results"]) == 1 and one_result["total"]["value"] == matches > 1
+    filtered = client.post(
+        "/match/default?threshold=0.95&cutoff=0.7&limit=1&exclude_schema=Person",
+        json=huawei,
+        headers=auth(sk),
+    ).json()["responses"]["q"]
+    assert filtered["total"]["value"] == matches and len(filtered["results"]) == 1
 
 
 def test_batch_limit(client: Client, sk: str) -> None:

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -122,24 +122,23 @@ class EntityHistory:
     ``first_seen``: ``retrieved_at`` of the oldest stored version of its list holding it;
     ``last_seen``: of the version in force; ``last_change``: of the oldest version since which
     its content hash is the one in force. Computed per list from the stored versions (kept,
-    never quarantined ones) and cached until that list's versions change."""
+    never quarantined ones) and cached until another version of that list is in force."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[tuple[int, ...], dict[str, Seen]]] = {}
+        self._cache: dict[str, tuple[int, dict[str, Seen]]] = {}  # list → (version in force, …)
 
     def _versions(self, list_code: str) -> list[ListVersion]:
         kept = [v for v in self._store.versions(list_code) if v.status != "quarantined"]
         return sorted(kept, key=lambda v: (v.retrieved_at, v.id))
 
     def _table(self, list_code: str, current: ListVersion) -> dict[str, Seen]:
-        versions = [v for v in self._versions(list_code) if v.retrieved_at <= current.retrieved_at]
-        key = tuple(v.id for v in versions)
         with self._lock:
             cached = self._cache.get(list_code)
-            if cached is not None and cached[0] == key:
+            if cached is not None and cached[0] == current.id:
                 return cached[1]
+        versions = [v for v in self._versions(list_code) if v.retrieved_at <= current.retrieved_at]
         first: dict[str, datetime] = {}
         changed: dict[str, datetime] = {}
         previous: dict[str, str] = {}
@@ -152,18 +151,27 @@ class EntityHistory:
             previous = hashes
         table = {eid: Seen(first[eid], current.retrieved_at, changed.get(eid)) for eid in previous}
         with self._lock:
-            self._cache[list_code] = (key, table)
+            self._cache[list_code] = (current.id, table)
         return table
 
-    def seen(self, entity: Entity, version_id: int | None = None) -> Seen:
+    def in_force(self) -> dict[str, ListVersion]:
+        """The versions in force, by list code (read once per request by the callers)."""
+        return {v.list_code: v for v in self._store.active_versions()}
+
+    def seen(
+        self,
+        entity: Entity,
+        version_id: int | None = None,
+        in_force: Mapping[str, ListVersion] | None = None,
+    ) -> Seen:
         """The dates of ``entity`` as of the version ``version_id`` (default: in force)."""
         codes = {x.list_code for x in entity.listings}
-        in_force = {v.list_code: v for v in self._store.active_versions()}
+        versions = self.in_force() if in_force is None else in_force
         current = None
         if version_id is not None:
-            current = next((v for v in in_force.values() if v.id == version_id), None)
+            current = next((v for v in versions.values() if v.id == version_id), None)
         if current is None:
-            current = next((in_force[c] for c in sorted(codes) if c in in_force), None)
+            current = next((versions[c] for c in sorted(codes) if c in versions), None)
         if current is None:
             return _UNKNOWN
         return self._table(current.list_code, current).get(entity.id, _UNKNOWN)

@@ -135,6 +135,13 @@ class Filters:
         self.schema = schema
         self.countries = frozenset(c.lower() for c in countries)
 
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.exclude_schema or self.topics or self.changed_since or self.exclude_ids
+            or self.schema or self.countries
+        )  # fmt: skip
+
     def keep(self, data: dict[str, Any]) -> bool:
         from followthemoney import model
 
@@ -156,9 +163,15 @@ class Filters:
         return True
 
 
-def scored_entity(ctx: ApiContext, hit: Hit, query_name: str, threshold: float) -> dict[str, Any]:
+def scored_entity(
+    ctx: ApiContext,
+    hit: Hit,
+    query_name: str,
+    threshold: float,
+    in_force: dict[str, ListVersion],
+) -> dict[str, Any]:
     """One match result: the entity (not nested, as yente's /match), score and evidence."""
-    seen = ctx.entity_history().seen(hit.entity, hit.version_id)
+    seen = ctx.entity_history().seen(hit.entity, hit.version_id, in_force)
     features, explanations = hit_evidence(hit, query_name)
     score = round(float(hit.score), 4)
     return {
@@ -168,6 +181,37 @@ def scored_entity(ctx: ApiContext, hit: Hit, query_name: str, threshold: float) 
         "explanations": explanations,
         "match": score >= threshold,
     }
+
+
+def match_results(
+    ctx: ApiContext,
+    ranked: list[tuple[Hit, str]],
+    *,
+    threshold: float,
+    limit: int,
+    filters: Filters,
+    in_force: dict[str, ListVersion],
+) -> tuple[list[dict[str, Any]], int]:
+    """The first ``limit`` results that pass the filters, and how many matches pass them.
+    Only what is returned or must be filtered to be counted is rendered (``ranked``: best
+    first)."""
+    out: list[dict[str, Any]] = []
+    total = 0
+    for i, (hit, name) in enumerate(ranked):
+        is_match = round(float(hit.score), 4) >= threshold
+        if len(out) >= limit:
+            if not is_match:  # best first: no match follows
+                break
+            if not filters.active:  # every remaining match counts, none is rendered
+                total += sum(1 for h, _ in ranked[i:] if round(float(h.score), 4) >= threshold)
+                break
+        data = scored_entity(ctx, hit, name, threshold, in_force)
+        if not filters.keep(data):
+            continue
+        total += is_match
+        if len(out) < limit:
+            out.append(data)
+    return out, total
 
 
 @router.post(
@@ -227,6 +271,7 @@ def match(
         raise BadExample("No queries provided.")
     parsed = {qid: parse_example(ex.schema_, ex.properties) for qid, ex in body.queries.items()}
     screener = ctx.need_screener()
+    in_force = {v.list_code: v for v in versions}
     floor = min(cutoff if cutoff is not None else threshold, threshold)
     as_of = ctx.need_services().today()
     responses: dict[str, Any] = {}
@@ -240,12 +285,13 @@ def match(
                 if hit.entity.id not in best or hit.score > best[hit.entity.id][0].score:
                     best[hit.entity.id] = (hit, q.name)
         ranked = sorted(best.values(), key=lambda h: (-float(h[0].score), h[0].entity.id))
-        results = [scored_entity(ctx, h, name, threshold) for h, name in ranked]
-        results = [r for r in results if filters.keep(r)]
+        results, total = match_results(
+            ctx, ranked, threshold=threshold, limit=limit, filters=filters, in_force=in_force
+        )
         responses[qid] = {
             "status": 200,
-            "results": results[:limit],
-            "total": {"value": sum(1 for r in results if r["match"]), "relation": "eq"},
+            "results": results,
+            "total": {"value": total, "relation": "eq"},
             "query": {
                 "id": body.queries[qid].id,
                 "schema": example.schema,
@@ -295,6 +341,7 @@ def search(
         raise Refused("fuzzy=true (query syntax) is not supported: the name score is fuzzy")
     versions, codes = _lists(ctx, dataset)
     known = [v.list_code for v in versions]
+    in_force = {v.list_code: v for v in versions}
     lists = _scope(codes, [*include_dataset, *datasets], exclude_dataset, known)
     filters = Filters(
         exclude_schema=exclude_schema,
@@ -319,7 +366,7 @@ def search(
             [result], actor=key.name, channel="api", context={"route": "search", "dataset": dataset}
         )
         for hit in result.hits:
-            seen = ctx.entity_history().seen(hit.entity, hit.version_id)
+            seen = ctx.entity_history().seen(hit.entity, hit.version_id, in_force)
             data = entity_response(hit.entity, seen, nested=False)
             if filters.keep(data):
                 results.append(data)
