@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -336,6 +337,23 @@ def entity_from_dict(d: Mapping[str, Any]) -> Entity:
     )
 
 
+# ---------------------------------------------------------------------------
+# FollowTheMoney entity ids
+
+_FTM_INVALID = re.compile(r"[^0-9A-Za-z.-]+")
+
+
+def ftm_id(entity_id: str) -> str:
+    """The FollowTheMoney id of an entity (or of a sub-entity id built on it).
+
+    FtM admits ``^[0-9a-zA-Z]([0-9a-zA-Z.-]*[0-9a-zA-Z])?$``; tradescreen's ids read
+    ``<list code>:<source key>`` (``us_ofac_sdn:20157``). Every run of other characters becomes
+    one ``-`` and the ends are trimmed: ``us_ofac_sdn:20157`` → ``us-ofac-sdn-20157``. Stable
+    (a function of the id alone, itself stable across versions of a list)."""
+    out = _FTM_INVALID.sub("-", entity_id).strip("-.")
+    return out or "x"
+
+
 __all__ = [
     "Address",
     "Citation",
@@ -349,6 +367,7 @@ __all__ = [
     "Query",
     "citation_from_dict",
     "entity_from_dict",
+    "ftm_id",
     "hash_entity_dict",
     "listing_from_dict",
     "to_dict",

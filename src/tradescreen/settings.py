@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(default=1_000_000, ge=1024)
     api_batch_max: int = Field(default=1000, ge=1)
     api_rate_limit_per_minute: int = Field(default=600, ge=1)
+    yente_anonymous: bool = Field(
+        default=False,
+        description="Admit requests without an API key on the yente-compatible routes "
+        "(/match, /search, /entities, /catalog, /manifest, /algorithms): read-only, "
+        "rate-limited per client address, audited as 'anonymous'.",
+    )
 
     def db_url(self) -> str:
         if "://" in self.db:

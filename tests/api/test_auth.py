@@ -22,6 +22,11 @@ ROUTES: dict[tuple[str, str], tuple[Role, Any]] = {
         Role.SCREENER,
         {"queries": {"q1": {"schema": "Company", "properties": {"name": ["Hikvision"]}}}},
     ),
+    ("GET", "/entities/{entity_id}"): (Role.SCREENER, None),
+    ("GET", "/search/{dataset}"): (Role.SCREENER, None),
+    ("GET", "/catalog"): (Role.SCREENER, None),
+    ("GET", "/manifest"): (Role.SCREENER, None),
+    ("GET", "/algorithms"): (Role.SCREENER, None),
     ("POST", "/v1/check"): (
         Role.SCREENER,
         {"parties": [{"name": "Hikvision"}], "item": "EAR99", "destination": "CN"},
@@ -42,6 +47,7 @@ ROUTES: dict[tuple[str, str], tuple[Role, Any]] = {
     ("GET", "/v1/audit/verify"): (Role.ADMIN, None),
 }
 PUBLIC = {"/healthz", "/readyz"}
+YENTE = ("/match", "/search", "/entities", "/catalog", "/manifest", "/algorithms")
 PARAMS = {
     "entity_id": "no-such-entity",
     "dataset": "default",
@@ -52,9 +58,9 @@ PARAMS = {
 
 def api_routes(app: FastAPI) -> list[tuple[str, str]]:
     """(METHOD, path) of every operation the OpenAPI document lists, web UI excluded."""
-    out = []
+    out: list[tuple[str, str]] = []
     for path, ops in app.openapi()["paths"].items():
-        if path.startswith("/v1") or path.startswith("/match"):
+        if path.startswith(("/v1", *YENTE)):
             out.extend((m.upper(), path) for m in ops)
     return out
 
@@ -75,7 +81,7 @@ def test_every_route_is_classified(app: FastAPI) -> None:
         for op in ops.values():
             if path in PUBLIC:
                 assert "security" not in op
-            elif path.startswith(("/v1", "/match")):
+            elif path.startswith(("/v1", *YENTE)):
                 assert op["security"] == [{"apiKey": []}], path
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from tradescreen import __version__
 from tradescreen.api.context import ApiContext
+from tradescreen.api.docs import install_docs
 from tradescreen.api.middleware import BodyLimitMiddleware
 from tradescreen.api.ratelimit import TokenBucketLimiter
 from tradescreen.api.render import install_error_handlers
@@ -41,7 +42,7 @@ log = logging.getLogger("tradescreen.api")
 DESCRIPTION = """
 Restricted-party screening and export-control decisions.
 
-Every `/v1` route needs `Authorization: Bearer KEY` (create keys with
+Every `/v1` route needs `Authorization: Bearer KEY` (`ApiKey KEY` works too; create keys with
 `tradescreen keys create NAME --role screener|reviewer|admin`). Roles nest:
 **screener** (screen, check, lists, entities, `/match`) < **reviewer** (+ cases and review
 actions) < **admin** (+ keys, list loads, audit export).
@@ -56,7 +57,10 @@ TAGS = [
     {"name": "review", "description": "Alerts (cases) and reviewer decisions."},
     {"name": "audit", "description": "The tamper-evident audit trail."},
     {"name": "keys", "description": "API key management."},
-    {"name": "yente compatibility", "description": "yente's `/match/{dataset}`."},
+    {
+        "name": "yente compatibility",
+        "description": "yente's `/match`, `/search`, `/entities`, `/catalog`, `/algorithms`.",
+    },
     {"name": "health", "description": "Probes."},
 ]
 
@@ -94,7 +98,10 @@ def create_api(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.ctx = ctx
     app.state.settings = settings
     app.state.store = store

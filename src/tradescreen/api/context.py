@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from tradescreen.api.ratelimit import TokenBucketLimiter
 from tradescreen.errors import Unavailable
 from tradescreen.services import Services
+from tradescreen.services.ftm import EntityHistory
 from tradescreen.settings import Settings
 from tradescreen.store.base import Store
 
@@ -27,6 +28,13 @@ class ApiContext:
     screener: Any = None  # tradescreen.screen.Screener (duck-typed: .screen, .screen_many)
     audit_key: bytes | None = None  # the audit MAC key, when tradescreen.audit is installed
     services: Services | None = None  # the application layer every route calls
+    _history: EntityHistory | None = field(default=None, repr=False)
+
+    def entity_history(self) -> EntityHistory:
+        """first_seen / last_seen / last_change of entities (cached per list version set)."""
+        if self._history is None:
+            self._history = EntityHistory(self.need_store())
+        return self._history
 
     def need_store(self) -> Store:
         if self.store is None:

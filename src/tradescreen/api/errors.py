@@ -5,6 +5,15 @@ from __future__ import annotations
 from tradescreen.errors import TradescreenError, Unavailable
 
 
+class BadRequest(TradescreenError):
+    """A request yente would answer 400: an unparseable example, or a parameter that cannot be
+    applied (refused rather than silently ignored)."""
+
+    code = "bad_request"
+    http_status = 400
+    exit_code = 2
+
+
 class PayloadTooLarge(TradescreenError):
     code = "payload_too_large"
     http_status = 413
@@ -21,4 +30,4 @@ class RateLimited(TradescreenError):
         self.retry_after = retry_after
 
 
-__all__ = ["PayloadTooLarge", "RateLimited", "Unavailable"]
+__all__ = ["BadRequest", "PayloadTooLarge", "RateLimited", "Unavailable"]

@@ -1,5 +1,6 @@
-"""Request and response models. Requests forbid unknown fields; responses document the JSON the
-library already produces (``ScreenResult.to_dict()`` and friends), which the routes return as is.
+"""Request and response models. Requests forbid unknown fields (except yente's models, which
+ignore them as yente does); responses document the JSON the library already produces
+(``ScreenResult.to_dict()`` and friends), which the routes return as is.
 """
 
 from __future__ import annotations
@@ -216,23 +217,25 @@ class KeysOut(_Out):
 # ---------------------------------------------------------------------------- yente /match
 
 
-class EntityExample(_In):
+class EntityExample(BaseModel):
+    """yente's ``EntityExample``: unknown fields ignored, property values cleaned by type."""
+
     id: str | None = Field(default=None, max_length=200, examples=["my-entity-id"])
     schema_: str = Field(alias="schema", max_length=50, examples=["Company"])
-    properties: dict[str, str | list[str]] = Field(
+    properties: dict[str, Any] = Field(
         examples=[{"name": ["Hangzhou Hikvision"], "country": ["cn"]}]
     )
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
-class MatchIn(_In):
+class MatchIn(BaseModel):
     """yente's match request (``EntityMatchQuery``)."""
 
     queries: dict[str, EntityExample]
-    weights: dict[str, float] = Field(default={}, description="Accepted for compatibility.")
-    config: dict[str, Any] = Field(default={}, description="Accepted for compatibility.")
+    weights: dict[str, float] = Field(default={}, description="Refused (400) unless empty.")
+    config: dict[str, Any] = Field(default={}, description="Refused (400) unless empty.")
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
         json_schema_extra={
             "examples": [
                 {
@@ -266,6 +269,7 @@ class ScoredEntityOut(_Out):
     last_change: datetime | None = None
     score: float
     features: dict[str, float]
+    explanations: dict[str, dict[str, Any]] = {}
     match: bool
 
 
@@ -278,5 +282,4 @@ class MatchesOut(_Out):
 
 class MatchOut(_Out):
     responses: dict[str, MatchesOut]
-    matcher: dict[str, Any]
     limit: int
