@@ -13,11 +13,15 @@ from fastapi import FastAPI
 from tradescreen.api.app import create_api
 from tradescreen.settings import Settings
 from tradescreen.web import routes as web
+from tradescreen.web.headers import SecurityHeaders
 
 
 def create_app(settings: Settings, **options: Any) -> FastAPI:
-    """The API and the web UI over one ``Services`` (options: see ``create_api``)."""
-    return create_api(settings, routers=(web.router,), **options)
+    """The API and the web UI over one ``Services`` (options: see ``create_api``); the UI's
+    responses carry the security headers of :mod:`tradescreen.web.headers`."""
+    app = create_api(settings, routers=(web.router,), **options)
+    app.add_middleware(SecurityHeaders, prefix="/ui")
+    return app
 
 
 def app_from_env() -> FastAPI:

@@ -55,7 +55,10 @@ def _api_and_web(settings: Settings, cp: str) -> None:
             )
             assert r.status_code == 200, r.text
             assert r.json()["hits"], "the API found no hit for the listed name"
-            login = await client.post("/ui/login", data={"api_key": token, "csrf": ""})
+            form = await client.get("/ui/login")
+            found = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
+            assert found, form.text
+            login = await client.post("/ui/login", data={"api_key": token, "csrf": found.group(1)})
             assert login.status_code == 303, login.text
             page = await client.get("/ui/search")
             csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)

@@ -35,7 +35,7 @@ def test_migration_matches_tables(backend: str, request: pytest.FixtureRequest) 
         migrate.upgrade(engine)
         assert _diffs(engine) == []
         with engine.connect() as conn:
-            assert migrate.current_revision(conn) == migrate.head() == "0002"
+            assert migrate.current_revision(conn) == migrate.head() == "0003"
     finally:
         engine.dispose()
 
@@ -56,7 +56,7 @@ def test_create_schema_adopts_create_all(backend: str, request: pytest.FixtureRe
         names = set(inspect(engine).get_table_names())
         assert set(all_tables().tables) <= names and "alembic_version" in names
         with engine.connect() as conn:
-            assert migrate.current_revision(conn) == migrate.head() == "0002"
+            assert migrate.current_revision(conn) == migrate.head() == "0003"
         assert _diffs(engine) == []
     finally:
         engine.dispose()

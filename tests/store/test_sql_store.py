@@ -192,7 +192,7 @@ def test_create_schema_idempotent_and_tables(db_store: SqlStore) -> None:
     assert {"list_versions", "entities", "blobs", "alembic_version"} <= names
     with db_store.engine.connect() as conn:
         version = conn.execute(text("select version_num from alembic_version")).scalar()
-    assert version == migrate.head() == "0002"
+    assert version == migrate.head() == "0003"
 
 
 def test_get_version_not_found(db_store: SqlStore) -> None:

@@ -125,6 +125,7 @@ class WebClient:
         return self.request("POST", url, data=form, **kw)
 
     def login(self, token: str) -> httpx.Response:
+        self.get("/ui/login")  # the sign-in form's CSRF token and pre-session cookie
         resp = self.post("/ui/login", {"api_key": token})
         assert resp.status_code == 303, resp.text
         self.get("/ui/search")  # picks up the session's CSRF token

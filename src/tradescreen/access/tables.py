@@ -1,4 +1,4 @@
-"""The API's own table: hashed API keys (never the key itself)."""
+"""Access tables: hashed API keys (never the key itself) and ended web sessions."""
 
 from __future__ import annotations
 
@@ -18,6 +18,16 @@ api_keys = Table(
     Index("ix_api_keys_name", "name"),
 )
 
-API_TABLES = (api_keys,)
+# Web UI sessions ended by "sign out" before their expiry: a cookie captured earlier is refused.
+web_sessions_ended = Table(
+    "web_sessions_ended",
+    metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("key_id", String(16), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
 
-__all__ = ["API_TABLES", "api_keys"]
+API_TABLES = (api_keys, web_sessions_ended)
+
+__all__ = ["API_TABLES", "api_keys", "web_sessions_ended"]

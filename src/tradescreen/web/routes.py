@@ -31,6 +31,7 @@ from tradescreen.web.views import (
     STATUS_LABEL,
     explanation_view,
     fmt_time,
+    link_url,
     ownership_view,
     score_class,
 )
@@ -42,6 +43,7 @@ STATIC = HERE / "static"
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["time"] = fmt_time
+templates.env.filters["link_url"] = link_url
 templates.env.globals.update(
     STATUS_LABEL=STATUS_LABEL, score_class=score_class, version=__version__
 )
@@ -80,9 +82,12 @@ class Web:
     def cookie(self) -> str | None:
         return self.request.cookies.get(session.COOKIE)
 
+    def current_session(self) -> session.Session | None:
+        return session.read_cookie(self.secret, self.cookie)
+
     def user(self) -> session.WebUser | None:
-        key_id = session.read_cookie(self.secret, self.cookie)
-        return session.user_of(self.engine, key_id) if key_id else None
+        found = self.current_session()
+        return session.user_of(self.engine, found) if found else None
 
     def csrf_ok(self, token: str) -> bool:
         return session.check_csrf(self.secret, self.cookie, token)
@@ -171,25 +176,48 @@ def _safe_next(nxt: str | None) -> str:
     return nxt if nxt and nxt.startswith("/ui") and "//" not in nxt else "/ui/search"
 
 
+def _login_form(w: Web, next: str | None, status: int = 200, error: str | None = None) -> Response:
+    """The sign-in page with a CSRF token bound to a fresh pre-session cookie (login CSRF: a
+    forged form cannot sign a victim in under the attacker's key)."""
+    nonce = session.login_nonce()
+    resp = w.render(
+        "login.html",
+        None if status != 200 else w.user(),
+        status,
+        next=_safe_next(next),
+        error=error,
+        login_csrf=session.csrf_token(w.secret, "login:" + nonce),
+    )
+    resp.set_cookie(
+        session.LOGIN_COOKIE,
+        nonce,
+        max_age=3600,
+        httponly=True,
+        samesite="strict",
+        secure=w.request.url.scheme == "https",
+        path="/ui",
+    )
+    return resp
+
+
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
-    w = web(request)
-    return w.render("login.html", w.user(), next=_safe_next(next), error=None)
+    return _login_form(web(request), next)
 
 
 @router.post("/login")
-def login(request: Request, api_key: Text = "", next: Text = "/ui/search") -> Response:
+def login(
+    request: Request, api_key: Text = "", next: Text = "/ui/search", csrf: Text = ""
+) -> Response:
     w = web(request)
+    nonce = request.cookies.get(session.LOGIN_COOKIE)
+    if not nonce or not session.check_csrf(w.secret, "login:" + nonce, csrf):
+        return _login_form(w, next, 400, "Your sign-in form expired; please try again.")
     user = session.login(w.engine, api_key) if api_key.strip() else None
     if user is None:
-        return w.render(
-            "login.html",
-            None,
-            401,
-            next=_safe_next(next),
-            error="That API key is not valid (unknown or revoked).",
-        )
+        return _login_form(w, next, 401, "That API key is not valid (unknown or revoked).")
     resp = RedirectResponse(_safe_next(next), status_code=303)
+    resp.delete_cookie(session.LOGIN_COOKIE, path="/ui")
     resp.set_cookie(
         session.COOKIE,
         session.make_cookie(w.secret, user.key_id),
@@ -206,7 +234,9 @@ def login(request: Request, api_key: Text = "", next: Text = "/ui/search") -> Re
 def logout(request: Request, csrf: Text = "") -> Response:
     w = web(request)
     resp = RedirectResponse("/ui/login?msg=signed_out", status_code=303)
-    if w.csrf_ok(csrf):
+    found = w.current_session()
+    if found is not None and w.csrf_ok(csrf):
+        session.end_session(w.engine, found)  # a copy of the cookie is refused from now on
         resp.delete_cookie(session.COOKIE, path="/ui")
     return resp
 

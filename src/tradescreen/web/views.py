@@ -129,6 +129,20 @@ __all__ = [
     "Token",
     "explanation_view",
     "fmt_time",
+    "link_url",
     "ownership_view",
     "score_class",
 ]
+
+
+def link_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) URL, else None: a list's source URL is data from a file,
+    and ``javascript:`` or ``data:`` in an ``href`` would run in the analyst's session."""
+    from urllib.parse import urlsplit
+
+    text = (value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
