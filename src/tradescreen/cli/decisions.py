@@ -88,6 +88,7 @@ def check_cmd(
 ) -> None:
     """Decide whether an export needs a licence, is prohibited, or may proceed."""
     from tradescreen.decide.items import Item, Party, Transaction
+    from tradescreen.decide.outcomes import Effect
 
     services = services_for(db)
     day = _date(on, "date") or services.today()
@@ -109,7 +110,7 @@ def check_cmd(
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"decision: {decision.decision}" + (f"  (record {result_id})" if record else ""))
     for r in decision.reasons:
-        if r.effect == "not_applicable":
+        if r.effect is Effect.NOT_APPLICABLE:
             continue
         who = ""
         if r.matched_entity:

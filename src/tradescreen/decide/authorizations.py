@@ -16,8 +16,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from tradescreen.decide.outcomes import RuleState
 from tradescreen.errors import InvalidInput
 from tradescreen.model import Entity, Listing
+
+# The id of the BIS affiliates rule in the data file (rules[].id, covered_parties.derived_by).
+AFFILIATES_RULE_ID = "bis_affiliates_rule"
 
 # A decision within this many days of an uncertain window boundary carries a warning.
 BOUNDARY_MARGIN = timedelta(days=7)
@@ -107,7 +111,7 @@ class Authorization:
 class RuleWindow:
     valid_from: date
     valid_to: date | None
-    state: str  # in_force | suspended | unknown
+    state: RuleState
     citation: str
     uncertain: tuple[str, ...]
 
@@ -201,11 +205,15 @@ def parse_authorization_data(raw: dict[str, Any]) -> AuthorizationData:
             start = _date(w["from"], where + ".from")
             if start is None:
                 raise InvalidInput(f"{where}.from: required")
+            try:
+                state = RuleState(w["state"])
+            except ValueError:
+                raise InvalidInput(f"{where}.state: unknown state {w['state']!r}") from None
             windows.append(
                 RuleWindow(
                     start,
                     _date(w.get("to"), where + ".to"),
-                    w["state"],
+                    state,
                     w["citation"],
                     tuple(w.get("uncertain", ())),
                 )
@@ -228,6 +236,7 @@ def default_authorization_data() -> AuthorizationData:
 
 
 __all__ = [
+    "AFFILIATES_RULE_ID",
     "Authorization",
     "AuthorizationData",
     "DatedRule",

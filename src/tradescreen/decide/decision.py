@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from tradescreen.decide.authorizations import (
+    AFFILIATES_RULE_ID,
     Authorization,
     AuthorizationData,
     default_authorization_data,
@@ -22,13 +23,15 @@ from tradescreen.decide.authorizations import (
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
 from tradescreen.decide.items import Transaction
 from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
-from tradescreen.decide.listing_rules import (
+from tradescreen.decide.listing_rules import ListKind, classify, interpret, is_ear_sdn
+from tradescreen.decide.outcomes import (
+    RESTRICTIVE,
     SEVERITY,
     Effect,
-    ListKind,
-    classify,
-    interpret,
-    is_ear_sdn,
+    EmbargoStatus,
+    Outcome,
+    OwnershipRule,
+    ReasonKind,
 )
 from tradescreen.decide.ownership import OwnershipEdge, OwnerStatus, analyse
 from tradescreen.model import Entity, Listing, Query
@@ -40,8 +43,7 @@ CCC_WARNING = (
     "Commerce Country Chart not evaluated: an ECCN-based licence requirement may apply "
     "regardless of parties"
 )
-DECISIONS = ("prohibited", "license_required", "authorized", "no_restriction", "needs_review")
-_RESTRICTIVE = (Effect.PROHIBITED, Effect.LICENSE_REQUIRED, Effect.NEEDS_REVIEW)
+DECISIONS: tuple[Outcome, ...] = tuple(Outcome)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +76,8 @@ class DecisionContext:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    kind: str  # listing | embargo | ownership | screening
-    effect: str  # an Effect value
+    kind: ReasonKind
+    effect: Effect
     message: str
     party: str | None = None
     role: str | None = None
@@ -92,15 +94,20 @@ class Reason:
     paths: tuple[str, ...] = ()
     details: dict[str, Any] | None = None
     covered_by: tuple[str, ...] = ()
-    if_match: str | None = None  # for a possible match: the effect if it is the party
+    if_match: Effect | None = None  # for a possible match: the effect if it is the party
+    rule: OwnershipRule | None = None  # for an ownership reason: the rule that found it
 
     @property
     def needs_licence(self) -> bool:
         """A licence requirement, certain or on a possible match."""
-        return Effect.LICENSE_REQUIRED.value in (self.effect, self.if_match)
+        return Effect.LICENSE_REQUIRED in (self.effect, self.if_match)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "effect": self.effect, "message": self.message}
+        out: dict[str, Any] = {
+            "kind": self.kind.value,
+            "effect": self.effect.value,
+            "message": self.message,
+        }
         for key in (
             "party",
             "role",
@@ -129,7 +136,7 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    decision: str
+    decision: Outcome
     reasons: tuple[Reason, ...]
     authorizations: tuple[dict[str, Any], ...]
     list_versions: tuple[dict[str, Any], ...]
@@ -138,7 +145,7 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "decision": self.decision,
+            "decision": self.decision.value,
             "reasons": [r.to_dict() for r in self.reasons],
             "authorizations": list(self.authorizations),
             "list_versions": list(self.list_versions),
@@ -241,8 +248,8 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                 listing, tx.item, as_of=run.as_of, destination=tx.destination, activity=tx.activity
             )
             effect, message, if_match = eff.effect, eff.message, None
-            if score < certain and effect in _RESTRICTIVE:
-                if_match = effect.value
+            if score < certain and effect in RESTRICTIVE:
+                if_match = effect
                 effect = Effect.NEEDS_REVIEW
                 message = (
                     f"possible match (score {score:.2f}) to {ent.name}; if it is the "
@@ -251,8 +258,8 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
             out.append(
                 (
                     Reason(
-                        kind="listing",
-                        effect=effect.value,
+                        kind=ReasonKind.LISTING,
+                        effect=effect,
                         message=message,
                         party=party.name,
                         role=party.role.value,
@@ -282,9 +289,8 @@ def _embargo_reasons(run: _Run) -> list[Reason]:
         run.warn(h)
     out = []
     for w in windows:
-        decision = w.decision_for(tx.item.is_ear99)
-        effect = {"no_restriction": Effect.NOT_APPLICABLE}.get(decision, Effect(decision))
-        if w.status == "unknown":
+        effect = w.decision_for(tx.item.is_ear99)
+        if w.status is EmbargoStatus.UNKNOWN:
             run.warn(
                 f"{w.name}: the state of the controls on {run.as_of.isoformat()} is not "
                 f"known to this data ({w.citation}); review"
@@ -293,8 +299,8 @@ def _embargo_reasons(run: _Run) -> list[Reason]:
             run.warn(f"{w.name}: fields not verified in the embargo data: {', '.join(w.uncertain)}")
         out.append(
             Reason(
-                kind="embargo",
-                effect=effect.value,
+                kind=ReasonKind.EMBARGO,
+                effect=effect,
                 message=(
                     f"{w.name} ({w.status}): {w.ear_section}; OFAC {w.ofac_program}: {w.policy}"
                 ),
@@ -309,7 +315,7 @@ def _ownership_reasons(run: _Run) -> list[Reason]:
     ctx, tx = run.ctx, run.tx
     if not ctx.ownership:
         return []
-    rule = ctx.authorizations.rules.get("bis_affiliates_rule")
+    rule = ctx.authorizations.rules.get(AFFILIATES_RULE_ID)
     window = rule.state_on(run.as_of) if rule else None
     state = window.state if window else None
     if window and window.uncertain:
@@ -331,12 +337,13 @@ def _ownership_reasons(run: _Run) -> list[Reason]:
             run.warn(w)
         for f in findings:
             effect, message, details = f.effect, f.message, f.to_dict()
-            if f.rule == "bis_affiliates" and effect == "license_required":
+            if f.rule is OwnershipRule.BIS_AFFILIATES and effect is Effect.LICENSE_REQUIRED:
                 effect, message = _inherit(run, f.owners, message)
             out.append(
                 Reason(
-                    kind="ownership",
+                    kind=ReasonKind.OWNERSHIP,
                     effect=effect,
+                    rule=f.rule,
                     message=message,
                     party=party.name,
                     role=party.role.value,
@@ -348,9 +355,9 @@ def _ownership_reasons(run: _Run) -> list[Reason]:
     return out
 
 
-def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[str, str]:
+def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, str]:
     """The most restrictive requirement among the listed owners, for this item."""
-    best: tuple[int, str, str] = (0, Effect.NOT_APPLICABLE.value, "")
+    best: tuple[int, Effect, str] = (0, Effect.NOT_APPLICABLE, "")
     for owner in owners:
         for _ent, listing, score, _vid in run.listings(owner):
             if score < run.ctx.config.certain_score:
@@ -367,10 +374,10 @@ def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[str, str
             )
             effect = Effect.LICENSE_REQUIRED if eff.effect is Effect.PROHIBITED else eff.effect
             if SEVERITY[effect] > best[0]:
-                best = (SEVERITY[effect], effect.value, f"{owner}: {eff.message}")
+                best = (SEVERITY[effect], effect, f"{owner}: {eff.message}")
     if best[0] == 0:
         return (
-            Effect.NOT_APPLICABLE.value,
+            Effect.NOT_APPLICABLE,
             message + "; the owners' requirements do not catch this item",
         )
     return best[1], f"{message}; inherited from {best[2]}"
@@ -406,7 +413,7 @@ def _authorizations(
         for i, reason in enumerate(reasons):
             if not reason.needs_licence:
                 continue
-            if reason.kind == "embargo" and not lic.destinations:
+            if reason.kind is ReasonKind.EMBARGO and not lic.destinations:
                 continue
             # the licence may name the party as the user wrote it or as the list spells it
             cover = Coverage(NotCovered.PARTY_NOT_NAMED)
@@ -448,13 +455,13 @@ def _authorizations(
 def _relevant(
     auth: Authorization, reason: Reason, listing_reasons: list[tuple[Reason, Entity, Listing]]
 ) -> bool:
-    if reason.effect not in (Effect.LICENSE_REQUIRED.value, Effect.NEEDS_REVIEW.value):
+    if reason.effect not in (Effect.LICENSE_REQUIRED, Effect.NEEDS_REVIEW):
         return False
-    if reason.kind == "ownership":
-        return auth.derived_by == "bis_affiliates_rule" and bool(
-            reason.details and reason.details.get("rule") == "bis_affiliates"
+    if reason.kind is ReasonKind.OWNERSHIP:
+        return (
+            auth.derived_by == AFFILIATES_RULE_ID and reason.rule is OwnershipRule.BIS_AFFILIATES
         )
-    if reason.kind != "listing" or reason.list is None:
+    if reason.kind is not ReasonKind.LISTING or reason.list is None:
         return False
     kinds = {classify(Listing(list_code=c, list_name=c)) for c in auth.covers_requirements}
     for r, ent, listing in listing_reasons:
@@ -463,20 +470,20 @@ def _relevant(
     return False
 
 
-def _final(reasons: list[Reason]) -> str:
+def _final(reasons: list[Reason]) -> Outcome:
     effects = {r.effect for r in reasons}
-    if Effect.PROHIBITED.value in effects:
-        return "prohibited"
-    needed = [r for r in reasons if r.effect == Effect.LICENSE_REQUIRED.value]
+    if Effect.PROHIBITED in effects:
+        return Outcome.PROHIBITED
+    needed = [r for r in reasons if r.effect is Effect.LICENSE_REQUIRED]
     review = any(
-        r.effect == Effect.NEEDS_REVIEW.value and not (r.needs_licence and r.covered_by)
+        r.effect is Effect.NEEDS_REVIEW and not (r.needs_licence and r.covered_by)
         for r in reasons
     )
     if needed:
         if any(not r.covered_by for r in needed):
-            return "license_required"
-        return "needs_review" if review else "authorized"
-    return "needs_review" if review else "no_restriction"
+            return Outcome.LICENSE_REQUIRED
+        return Outcome.NEEDS_REVIEW if review else Outcome.AUTHORIZED
+    return Outcome.NEEDS_REVIEW if review else Outcome.NO_RESTRICTION
 
 
 def check(
@@ -500,8 +507,8 @@ def check(
     if not run.versions:
         reasons.append(
             Reason(
-                kind="screening",
-                effect=Effect.NEEDS_REVIEW.value,
+                kind=ReasonKind.SCREENING,
+                effect=Effect.NEEDS_REVIEW,
                 message="no list version was in force: the parties were not screened",
             )
         )
@@ -511,7 +518,7 @@ def check(
     reasons = [replace(r, covered_by=tuple(covered.get(i, ()))) for i, r in enumerate(reasons)]
     reasons.sort(
         key=lambda r: (
-            -SEVERITY[Effect(r.effect)],
+            -SEVERITY[r.effect],
             r.kind,
             r.party or "",
             r.list or "",

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from tradescreen.decide.outcomes import Effect, EmbargoStatus, effect_of
 from tradescreen.errors import InvalidInput
 
 
@@ -20,11 +21,11 @@ from tradescreen.errors import InvalidInput
 class EmbargoWindow:
     destination_id: str
     name: str
-    status: str  # comprehensive | partial | broad_controls | unknown
+    status: EmbargoStatus
     valid_from: date | None
     valid_to: date | None
-    decision_ear99: str
-    decision_eccn: str
+    decision_ear99: Effect  # what the destination alone means for an EAR99 item
+    decision_eccn: Effect  # ... and for an item on the CCL
     ear_section: str
     ofac_program: str
     policy: str
@@ -36,14 +37,14 @@ class EmbargoWindow:
             self.valid_to is None or as_of <= self.valid_to
         )
 
-    def decision_for(self, ear99: bool) -> str:
+    def decision_for(self, ear99: bool) -> Effect:
         return self.decision_ear99 if ear99 else self.decision_eccn
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "destination": self.destination_id,
             "name": self.name,
-            "status": self.status,
+            "status": self.status.value,
             "valid_from": self.valid_from.isoformat() if self.valid_from else None,
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
             "ear_section": self.ear_section,
@@ -59,9 +60,6 @@ class EmbargoData:
     version: str
     windows: tuple[tuple[frozenset[str], EmbargoWindow], ...]  # (codes, window)
     hints: dict[str, str]
-
-
-_DECISIONS = {"prohibited", "license_required", "needs_review", "no_restriction"}
 
 
 def _d(value: Any, where: str) -> date | None:
@@ -82,20 +80,27 @@ def parse_embargo_data(raw: dict[str, Any]) -> EmbargoData:
         )
         for i, w in enumerate(dest["windows"]):
             where = f"embargoes.{dest['id']}.windows[{i}]"
+            decisions = {}
             for key in ("decision_ear99", "decision_eccn"):
-                if w[key] not in _DECISIONS:
-                    raise InvalidInput(f"{where}.{key}: unknown decision {w[key]!r}")
+                try:
+                    decisions[key] = effect_of(w[key])
+                except InvalidInput:
+                    raise InvalidInput(f"{where}.{key}: unknown decision {w[key]!r}") from None
+            try:
+                status = EmbargoStatus(w["status"])
+            except ValueError:
+                raise InvalidInput(f"{where}.status: unknown status {w['status']!r}") from None
             out.append(
                 (
                     codes,
                     EmbargoWindow(
                         destination_id=dest["id"],
                         name=dest["name"],
-                        status=w["status"],
+                        status=status,
                         valid_from=_d(w.get("from"), where + ".from"),
                         valid_to=_d(w.get("to"), where + ".to"),
-                        decision_ear99=w["decision_ear99"],
-                        decision_eccn=w["decision_eccn"],
+                        decision_ear99=decisions["decision_ear99"],
+                        decision_eccn=decisions["decision_eccn"],
                         ear_section=w["ear_section"],
                         ofac_program=w["ofac_program"],
                         policy=w["policy"],

@@ -21,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 
 from tradescreen.decide.items import Item
+from tradescreen.decide.outcomes import SEVERITY, Effect
 from tradescreen.decide.requirements import (
     Policy,
     Requirement,
@@ -41,24 +42,6 @@ class ListKind(StrEnum):
     INFORMATIONAL = "informational"
     OTHER = "other"
 
-
-class Effect(StrEnum):
-    """Ordered from most to least restrictive (see ``SEVERITY``)."""
-
-    PROHIBITED = "prohibited"
-    LICENSE_REQUIRED = "license_required"
-    NEEDS_REVIEW = "needs_review"
-    INFORMATIONAL = "informational"
-    NOT_APPLICABLE = "not_applicable"
-
-
-SEVERITY = {
-    Effect.PROHIBITED: 4,
-    Effect.LICENSE_REQUIRED: 3,
-    Effect.NEEDS_REVIEW: 2,
-    Effect.INFORMATIONAL: 1,
-    Effect.NOT_APPLICABLE: 0,
-}
 
 # Codes the readers use, and the words of the CSL "source" column, mapped to a kind.
 _CODE_KINDS: tuple[tuple[str, ListKind], ...] = (
