@@ -458,9 +458,7 @@ def _relevant(
     if reason.effect not in (Effect.LICENSE_REQUIRED, Effect.NEEDS_REVIEW):
         return False
     if reason.kind is ReasonKind.OWNERSHIP:
-        return (
-            auth.derived_by == AFFILIATES_RULE_ID and reason.rule is OwnershipRule.BIS_AFFILIATES
-        )
+        return auth.derived_by == AFFILIATES_RULE_ID and reason.rule is OwnershipRule.BIS_AFFILIATES
     if reason.kind is not ReasonKind.LISTING or reason.list is None:
         return False
     kinds = {classify(Listing(list_code=c, list_name=c)) for c in auth.covers_requirements}
@@ -476,8 +474,7 @@ def _final(reasons: list[Reason]) -> Outcome:
         return Outcome.PROHIBITED
     needed = [r for r in reasons if r.effect is Effect.LICENSE_REQUIRED]
     review = any(
-        r.effect is Effect.NEEDS_REVIEW and not (r.needs_licence and r.covered_by)
-        for r in reasons
+        r.effect is Effect.NEEDS_REVIEW and not (r.needs_licence and r.covered_by) for r in reasons
     )
     if needed:
         if any(not r.covered_by for r in needed):

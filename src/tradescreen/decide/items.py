@@ -62,12 +62,32 @@ def is_at_only_family(eccn: str) -> bool:
 
 
 def normalize_destination(value: str, *, field_name: str = "destination") -> str:
-    code = (value or "").strip().upper()
-    if not _DEST.match(code):
-        raise InvalidInput(
-            f"{field_name}: {value!r} is not an ISO 3166 country code (e.g. CN) or region (UA-43)"
-        )
-    return code
+    """An ISO 3166-1 alpha-2 code (``cn`` -> ``CN``), an ISO 3166-2 region (``UA-43``), or a
+    country name (``China`` -> ``CN``, ``Crimea`` -> ``UA-43``).
+
+    Raises InvalidInput naming ``field_name`` for a code that ISO 3166 does not assign (``ZZ``),
+    a region this data does not know, or a name that is not a country."""
+    from tradescreen.sources.countries import iso_countries, known_subdivisions, place_code
+
+    raw = (value or "").strip()
+    code = raw.upper()
+    if _DEST.match(code):
+        if code[:2] not in iso_countries():
+            raise InvalidInput(f"{field_name}: {value!r} is not an ISO 3166-1 country code")
+        if "-" in code and code not in known_subdivisions():
+            raise InvalidInput(
+                f"{field_name}: {value!r} is not a region known to this data; give the country "
+                f"code ({code[:2]}) or a region such as UA-43 (Crimea)"
+            )
+        return code
+    if len(raw) > 2 and not any(ch.isdigit() for ch in raw):
+        found = place_code(raw)
+        if found is not None:
+            return found
+    raise InvalidInput(
+        f"{field_name}: {value!r} is not an ISO 3166 country code (e.g. CN), region (UA-43) "
+        "or country name"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +128,25 @@ class Party:
 
     @staticmethod
     def parse(spec: str, *, default_role: Role = Role.ULTIMATE_CONSIGNEE) -> Party:
-        """``"end_user=Huawei Technologies Co., Ltd."`` or a bare name (``default_role``)."""
+        """``"end_user=Huawei Technologies Co., Ltd."`` or a bare name (``default_role``).
+
+        Text before the first ``=`` is a role and must be one of ``Role``: ``enduser=X`` is
+        refused, never screened as a party named "enduser=X". Case, ``-`` and spaces are
+        ignored (``End-User=X``, ``end user=X``). A name that itself contains ``=`` is given
+        after a role (``ultimate_consignee=A=B``).
+        """
         role = default_role
         name = spec
         head, sep, tail = spec.partition("=")
-        if sep and head.strip().lower().replace("-", "_") in {r.value for r in Role}:
-            role = Role(head.strip().lower().replace("-", "_"))
+        word = re.sub(r"[\s-]+", "_", head.strip().lower())
+        if sep:
+            try:
+                role = Role(word)
+            except ValueError:
+                raise InvalidInput(
+                    f"party: unknown role {head.strip()!r} in {spec!r}; roles: "
+                    + ", ".join(r.value for r in Role)
+                ) from None
             name = tail
         name = name.strip()
         if not name:

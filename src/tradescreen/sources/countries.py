@@ -136,3 +136,70 @@ def country_of_address(text: str | None) -> str | None:
         return None
     last = text.rstrip(" .;").rsplit(",", 1)[-1].strip()
     return to_iso2(last, fuzzy=False)
+
+
+# --------------------------------------------------------------------------- strict codes
+# Two-letter codes in rigour's territory data that ISO 3166-1 does not assign to a country:
+# exceptional reservations (AC, CP, DG, EA, IC, TA), groupings (EU, UN), rigour's own (CQ, IP,
+# ZZ). Historical codes (AN, DD, ZR) are dropped by ``is_historical``. XK (Kosovo, user-assigned)
+# is kept: the US and EU lists and the Country Chart use it.
+_NOT_ISO = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "IC", "IP", "TA", "UN", "ZZ"})
+
+# Names of the regions the embargo data keys on, and rigour's codes for them, as ISO 3166-2.
+_REGION_NAMES = {
+    "crimea": "UA-43",
+    "crimea region": "UA-43",
+    "crimea region of ukraine": "UA-43",
+    "region: crimea": "UA-43",
+    "autonomous republic of crimea": "UA-43",
+    "republic of crimea": "UA-43",
+    "sevastopol": "UA-40",
+    "donetsk": "UA-14",
+    "donetsk people's republic": "UA-14",
+    "so-called donetsk people's republic": "UA-14",
+    "luhansk": "UA-09",
+    "luhansk people's republic": "UA-09",
+    "so-called luhansk people's republic": "UA-09",
+}
+_RIGOUR_REGIONS = {"ua-cri": "UA-43", "ua-dpr": "UA-14", "ua-lpr": "UA-09"}
+
+
+@lru_cache(maxsize=1)
+def iso_countries() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes in force (upper case), plus XK."""
+    return frozenset(
+        t.code.upper()
+        for t in get_territories()
+        if len(t.code) == 2 and not t.is_historical and t.code.upper() not in _NOT_ISO
+    )
+
+
+@lru_cache(maxsize=1)
+def known_subdivisions() -> frozenset[str]:
+    """ISO 3166-2 codes known to rigour (``UA-05``, ``CN-XZ``...) and the regions above."""
+    subs = {
+        t.code.upper()
+        for t in get_territories()
+        if "-" in t.code and t.code[:2].upper() in iso_countries() and t.code not in _RIGOUR_REGIONS
+    }
+    return frozenset(subs | set(_REGION_NAMES.values()))
+
+
+def place_code(value: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code (``China`` -> ``CN``) or, for the regions the embargo data
+    names, an ISO 3166-2 code (``Crimea`` -> ``UA-43``), from a name; None when unknown.
+    A name of another sub-national territory gives its country (``Tibet`` -> ``CN``)."""
+    text = " ".join(value.split()).strip(" .,;")
+    key = text.lower()
+    if not key:
+        return None
+    if key in _REGION_NAMES:
+        return _REGION_NAMES[key]
+    fast = _fast()
+    code = fast.get(key) if key in fast else None
+    if code is None and key not in fast and len(text) <= 60:
+        terr = lookup_territory(text)
+        if terr is not None and terr.code in _RIGOUR_REGIONS:
+            return _RIGOUR_REGIONS[terr.code]
+        code = _iso2(terr)
+    return code if code in iso_countries() else None

@@ -33,8 +33,10 @@ class CheckIn(_In):
     food_or_medicine: bool = False
     value: float | None = Field(default=None, ge=0, le=1e15, description="USD")
     destination: str = Field(
-        pattern=r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$",
-        description="ISO 3166-1 alpha-2, or an ISO 3166-2 region (UA-43)",
+        min_length=2,
+        max_length=80,
+        description="ISO 3166-1 alpha-2, an ISO 3166-2 region (UA-43), or a country name "
+        "(China); an unknown code or name is refused (422), as in the CLI",
         examples=["CN"],
     )
     date: dt.date | None = Field(default=None, description="Default: today (UTC).")
