@@ -66,7 +66,8 @@ def test_bad_item_type_and_destination_name_the_field() -> None:
     with pytest.raises(InvalidInput, match=r"^item_type: "):
         Item.parse("EAR99", "service")
     with pytest.raises(InvalidInput, match=r"^destination: "):
-        Transaction((Party("X"),), EAR99, "China", date(2024, 1, 1))
+        Transaction((Party("X"),), EAR99, "Chnia Republic", date(2024, 1, 1))
+    assert Transaction((Party("X"),), EAR99, "China", date(2024, 1, 1)).destination == "CN"
     with pytest.raises(InvalidInput, match=r"^parties: "):
         Transaction((), EAR99, "CN", date(2024, 1, 1))
 
@@ -74,7 +75,8 @@ def test_bad_item_type_and_destination_name_the_field() -> None:
 def test_party_spec_with_role() -> None:
     p = Party.parse("end_user=Huawei Technologies Co., Ltd.")
     assert (p.role, p.name) == (Role.END_USER, "Huawei Technologies Co., Ltd.")
-    assert Party.parse("Acme = Co").role is Role.ULTIMATE_CONSIGNEE  # not a role: part of name
+    # issue 16 item 7: words before "=" are a role, so an unknown one is refused
+    assert Party.parse("ultimate_consignee=Acme = Co").name == "Acme = Co"
 
 
 def test_huawei_requirement_keeps_text_and_standards_carveout_window() -> None:

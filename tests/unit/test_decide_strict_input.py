@@ -18,7 +18,11 @@ def test_unknown_role_is_refused_not_screened_as_a_name() -> None:
     with pytest.raises(InvalidInput, match=r"^party: unknown role 'enduser' in 'enduser=Hik"):
         Party.parse("enduser=Hikvision")
     with pytest.raises(InvalidInput, match=r"^party: unknown role"):
-        Party.parse("consignee = Hikvision")
+        Party.parse("consignee=Hikvision")
+    with pytest.raises(InvalidInput, match=r"^party: unknown role 'Acme'"):
+        Party.parse("Acme = Co")  # a name with "=" is given after a role:
+    assert Party.parse("ultimate_consignee=Acme = Co") == Party("Acme = Co")
+    assert Party.parse("A.B. = C") == Party("A.B. = C")  # not words: part of the name
     assert Party.parse("End-User=Hikvision") == Party("Hikvision", Role.END_USER)
     assert Party.parse("end user = Hikvision") == Party("Hikvision", Role.END_USER)
     assert Party.parse("Hikvision") == Party("Hikvision", Role.ULTIMATE_CONSIGNEE)

@@ -16,6 +16,7 @@ from tradescreen.errors import InvalidInput
 # 5A002, 3A090.a, 9A610.y.1, 0A521 and the "0Y521" series name; product groups A-E.
 _ECCN = re.compile(r"^(?P<cat>\d)(?P<grp>[A-E]|Y(?=521))(?P<num>\d{3})(?P<sub>(\.[a-z0-9]+)*)$")
 _DEST = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+_ROLE_HEAD = re.compile(r"^\s*[A-Za-z][A-Za-z_-]*(?:\s+[A-Za-z_-]+){0,2}\s*$")
 
 
 class ItemType(StrEnum):
@@ -130,16 +131,17 @@ class Party:
     def parse(spec: str, *, default_role: Role = Role.ULTIMATE_CONSIGNEE) -> Party:
         """``"end_user=Huawei Technologies Co., Ltd."`` or a bare name (``default_role``).
 
-        Text before the first ``=`` is a role and must be one of ``Role``: ``enduser=X`` is
+        Text before the first ``=`` made of letters, spaces, ``-`` and ``_`` (up to three
+        words) is a role and must be one of ``Role``: ``enduser=X`` and ``Acme = Co`` are
         refused, never screened as a party named "enduser=X". Case, ``-`` and spaces are
-        ignored (``End-User=X``, ``end user=X``). A name that itself contains ``=`` is given
-        after a role (``ultimate_consignee=A=B``).
+        ignored (``End-User=X``, ``end user = X``). A name that itself contains ``=`` is given
+        after a role (``ultimate_consignee=Acme = Co``).
         """
         role = default_role
         name = spec
         head, sep, tail = spec.partition("=")
         word = re.sub(r"[\s-]+", "_", head.strip().lower())
-        if sep:
+        if sep and _ROLE_HEAD.match(head):
             try:
                 role = Role(word)
             except ValueError:
