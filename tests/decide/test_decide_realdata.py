@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from tradescreen.decide.decision import Decision, DecisionContext
+from tradescreen.decide.decision import Decision, DecisionContext, Reason
+from tradescreen.decide.items import ActivityCategory
 from tradescreen.decide.ownership import OwnershipEdge
 
 Decide = Callable[..., Decision]
@@ -18,7 +19,7 @@ HUAWEI = "Huawei Technologies Co., Ltd."
 HIKVISION = "Hangzhou Hikvision Digital Technology Co., Ltd."
 
 
-def el_reasons(d):  # type: ignore[no-untyped-def]
+def el_reasons(d: Decision) -> list[Reason]:
     return [r for r in d.reasons if r.list == "us_bis_el" and r.effect == "license_required"]
 
 
@@ -41,15 +42,31 @@ def test_huawei_listed_with_the_tgl(decide_real: Decide) -> None:
 
 def test_huawei_tgl_activity_in_scope_is_authorized(decide_real: Decide) -> None:
     d = decide_real(
-        HUAWEI, day=date(2019, 6, 1), activity="continued operation of existing networks"
+        HUAWEI,
+        day=date(2019, 6, 1),
+        category=ActivityCategory.EXISTING_NETWORKS,
+        contract=date(2019, 3, 1),
     )
     assert d.decision == "authorized"
     assert all(r.covered_by for r in el_reasons(d))
+    # 84 FR 23468: only contracts executed on or before 2019-05-16; free text decides nothing
+    late = decide_real(
+        HUAWEI,
+        day=date(2019, 6, 1),
+        category=ActivityCategory.EXISTING_NETWORKS,
+        contract=date(2019, 6, 1),
+    )
+    assert late.decision == "license_required"
+    text = decide_real(HUAWEI, day=date(2019, 6, 1), activity="new 5G chips")
+    assert text.decision == "license_required"
 
 
 def test_huawei_after_the_tgl(decide_real: Decide) -> None:
     d = decide_real(
-        HUAWEI, day=date(2020, 9, 1), activity="continued operation of existing networks"
+        HUAWEI,
+        day=date(2020, 9, 1),
+        category=ActivityCategory.EXISTING_NETWORKS,
+        contract=date(2019, 3, 1),
     )
     assert d.decision == "license_required"
     assert not [a for a in d.authorizations if a["kind"] == "temporary_general_license"]

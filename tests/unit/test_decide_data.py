@@ -4,6 +4,7 @@ are explicit, and decisions on uncertain dates carry warnings."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -12,7 +13,7 @@ import pytest
 from tradescreen.decide.authorizations import default_authorization_data, parse_authorization_data
 from tradescreen.decide.decision import DecisionContext, check
 from tradescreen.decide.embargoes import default_embargo_data, destination_controls
-from tradescreen.decide.items import Item, Party, Transaction
+from tradescreen.decide.items import ActivityCategory, Item, Party, Transaction
 from tradescreen.decide.static_screener import StaticScreener
 from tradescreen.errors import InvalidInput
 from tradescreen.model import Citation, Entity, EntityKind, Listing, Name
@@ -129,13 +130,14 @@ def test_decision_near_an_unverified_tgl_boundary_warns() -> None:
         Item.parse("EAR99"),
         "CN",
         date(2019, 8, 21),
-        "support for existing handsets",
+        activity_category=ActivityCategory.EXISTING_HANDSETS,
+        handset_public_date=date(2019, 1, 1),
     )
     d = check(tx, screener=StaticScreener([_huawei()]), context=DecisionContext())
     assert d.decision == "authorized"
     assert any("not verified" in w and "84 FR 43487" in w for w in d.warnings)
     quiet = check(
-        Transaction(tx.parties, tx.item, "CN", date(2019, 6, 20), tx.activity),
+        replace(tx, date=date(2019, 6, 20)),
         screener=StaticScreener([_huawei()]),
         context=DecisionContext(),
     )

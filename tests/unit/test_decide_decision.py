@@ -8,7 +8,7 @@ import pytest
 
 from tradescreen.db import all_tables, make_engine
 from tradescreen.decide.decision import CCC_WARNING, DecisionContext, check, transaction_to_dict
-from tradescreen.decide.items import Item, Party, Role, Transaction
+from tradescreen.decide.items import ActivityCategory, Item, Party, Role, Transaction
 from tradescreen.decide.licences import SpecificLicence, add_licence, list_licences
 from tradescreen.decide.ownership import OwnershipEdge
 from tradescreen.decide.static_screener import StaticScreener
@@ -104,9 +104,19 @@ def tx(
     activity: str | None = None,
     item_type: str = "commodity",
     value: float | None = None,
+    category: ActivityCategory | None = None,
+    contract: date | None = None,
+    handsets: date | None = None,
 ) -> Transaction:
     return Transaction(
-        (Party(name, Role.END_USER),), Item.parse(item, item_type, value=value), dest, day, activity
+        (Party(name, Role.END_USER),),
+        Item.parse(item, item_type, value=value),
+        dest,
+        day,
+        activity,
+        activity_category=category,
+        contract_date=contract,
+        handset_public_date=handsets,
     )
 
 
@@ -132,21 +142,81 @@ def test_huawei_after_listing_needs_licence_with_tgl_shown(huawei: Entity) -> No
     assert tgl["activity_in_scope"] is False
 
 
+NETWORKS = ActivityCategory.EXISTING_NETWORKS
+HANDSETS = ActivityCategory.EXISTING_HANDSETS
+
+
 def test_huawei_tgl_authorises_an_activity_in_scope(huawei: Entity) -> None:
     t = tx(
         "Huawei Technologies Co., Ltd.",
         date(2019, 6, 1),
-        activity="continued operation of existing networks",
+        category=NETWORKS,
+        contract=date(2019, 3, 1),
     )
     d = decide(t, [huawei])
     assert d.decision == "authorized"
     assert d.reasons[0].covered_by == ("huawei-tgl-2019-05",)
     assert d.authorizations[0]["matched_scope"] == ["existing_networks"]
+    assert d.authorizations[0]["conditions"][0]["met"] is True
     off_scope = decide(
         tx("Huawei Technologies Co., Ltd.", date(2019, 6, 1), activity="sale of new base stations"),
         [huawei],
     )
     assert off_scope.decision == "license_required"
+
+
+def test_huawei_tgl_scope_is_structured_not_keywords(huawei: Entity) -> None:
+    """84 FR 23468 (2019-05-22), Supp. No. 7 to Part 744 (c)(1)-(2): the TGL covered network
+    support under contracts executed on or before 2019-05-16 and support of handsets public by
+    then. Free text ("new 5G chips", even "continued operation of existing networks") never
+    authorises; the category and the contract date the user states do."""
+    h, day = "Huawei Technologies Co., Ltd.", date(2019, 6, 1)
+    for text in ("new 5G chips", "continued operation of existing networks and equipment"):
+        d = decide(tx(h, day, activity=text), [huawei])
+        assert d.decision == "license_required", text
+        assert d.authorizations[0]["activity_in_scope"] is False
+    # the category without the contract date: the question is asked, nothing is authorised
+    unanswered = decide(tx(h, day, category=NETWORKS), [huawei])
+    assert unanswered.decision == "license_required"
+    assert any("2019-05-16" in w and "confirm" in w for w in unanswered.warnings)
+    # a contract executed after 2019-05-16 is outside the TGL
+    late = decide(tx(h, day, category=NETWORKS, contract=date(2019, 5, 17)), [huawei])
+    assert late.decision == "license_required"
+    assert late.authorizations[0]["conditions"][0]["met"] is False
+    on_the_day = decide(tx(h, day, category=NETWORKS, contract=date(2019, 5, 16)), [huawei])
+    assert on_the_day.decision == "authorized"
+    new_handsets = decide(tx(h, day, category=HANDSETS, handsets=date(2019, 9, 1)), [huawei])
+    assert new_handsets.decision == "license_required"
+
+
+def test_huawei_tgl_never_lifts_the_eccns_own_requirement(huawei: Entity) -> None:
+    """84 FR 23468: the TGL authorises transactions "subject to other provisions of the EAR";
+    it lifts the Entity List requirement only. A 3A001 sale under a pre-2019-05-16 contract is
+    not ``authorized`` while the Country Chart requirement of 3A001 is not evaluated."""
+    t = tx(
+        "Huawei Technologies Co., Ltd.",
+        date(2019, 6, 1),
+        item="3A001",
+        category=NETWORKS,
+        contract=date(2019, 3, 1),
+    )
+    d = decide(t, [huawei])
+    assert d.decision == "needs_review"
+    assert d.reasons[0].covered_by == ("huawei-tgl-2019-05",)
+    assert any("3A001 itself" in w and "not lifted" in w for w in d.warnings)
+    assert "Entity List" in (d.authorizations[0]["lifts_note"] or "")
+
+
+def test_5g_standards_paragraph_ends_with_84_fr_43487(huawei: Entity) -> None:
+    """84 FR 43487 (2019-08-21) removed paragraph (c)(4), engagement for 5G standards, from the
+    TGL; its extensions do not carry it."""
+    h = "Huawei Technologies Co., Ltd."
+    cat = ActivityCategory.STANDARDS_5G
+    assert decide(tx(h, date(2019, 6, 1), category=cat), [huawei]).decision == "authorized"
+    for day in (date(2019, 10, 1), date(2020, 3, 1), date(2020, 7, 1)):
+        d = decide(tx(h, day, category=cat), [huawei])
+        assert d.decision == "license_required", day
+        assert "standards_5g" not in [s["category"] for s in d.authorizations[0]["scope"]]
 
 
 @pytest.mark.parametrize(
@@ -161,7 +231,8 @@ def test_huawei_tgl_authorises_an_activity_in_scope(huawei: Entity) -> None:
 )
 def test_each_tgl_extension_governs_its_window(huawei: Entity, day: date, citation: str) -> None:
     d = decide(
-        tx("Huawei Technologies Co., Ltd.", day, activity="support for existing handsets"), [huawei]
+        tx("Huawei Technologies Co., Ltd.", day, category=HANDSETS, handsets=date(2019, 1, 1)),
+        [huawei],
     )
     assert [a["citation"] for a in d.authorizations] == [citation]
     assert d.decision == "authorized"

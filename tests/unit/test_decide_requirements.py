@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from tradescreen.decide.items import Item, Party, Role, Transaction, normalize_eccn
+from tradescreen.decide.items import (
+    ActivityCategory,
+    Item,
+    Party,
+    Role,
+    Transaction,
+    normalize_eccn,
+)
 from tradescreen.decide.listing_rules import Effect, ListKind, classify, interpret
 from tradescreen.decide.requirements import (
     STANDARDS_CARVEOUT_FROM,
@@ -86,17 +93,36 @@ def test_huawei_requirement_keeps_text_and_standards_carveout_window() -> None:
     (carve,) = [c for c in req.carveouts if c.kind == "standards_technology"]
     assert carve.effective_from == STANDARDS_CARVEOUT_FROM == date(2020, 6, 18)
     assert "736.2(b)(3)(vi)" in req.sections and "744.11" in req.sections
-    standards = "release to a standards organization to develop a 5G standard"
-    kwargs = {"destination": "CN", "activity": standards}
+    std = ActivityCategory.STANDARDS_ORGANIZATION
     # before 85 FR 36719 the later text's carve-out does not apply
-    before = requirement_applies(req, EAR99_TECH, as_of=date(2020, 6, 1), **kwargs)
-    after = requirement_applies(req, EAR99_TECH, as_of=date(2020, 7, 1), **kwargs)
+    before = requirement_applies(
+        req, EAR99_TECH, as_of=date(2020, 6, 1), destination="CN", category=std
+    )
+    after = requirement_applies(
+        req, EAR99_TECH, as_of=date(2020, 7, 1), destination="CN", category=std
+    )
     assert before.applies is True
     assert after.applies is False and "85 FR 36719" in after.note
     # a commodity, or an item not EAR99/AT-only, is never carved out
-    assert requirement_applies(req, EAR99, as_of=date(2020, 7, 1), **kwargs).applies is True
+    assert (
+        requirement_applies(
+            req, EAR99, as_of=date(2020, 7, 1), destination="CN", category=std
+        ).applies
+        is True
+    )
     tech_5a002 = Item.parse("5A002", "technology")
-    assert requirement_applies(req, tech_5a002, as_of=date(2020, 7, 1), **kwargs).applies is True
+    assert (
+        requirement_applies(
+            req, tech_5a002, as_of=date(2020, 7, 1), destination="CN", category=std
+        ).applies
+        is True
+    )
+    # the carve-out is the stated category, never words of a description
+    other = ActivityCategory.EXISTING_NETWORKS
+    got = requirement_applies(
+        req, EAR99_TECH, as_of=date(2020, 7, 1), destination="CN", category=other
+    )
+    assert got.applies is True
 
 
 @pytest.mark.parametrize(
@@ -113,7 +139,7 @@ def test_foreign_direct_product_footnotes(text: str, footnotes: tuple[int, ...])
     req = parse_requirement(text)
     assert req.scope == "all_items"
     assert req.footnotes == footnotes
-    assert [f["number"] for f in req.to_dict()["footnotes"]] == list(footnotes)  # type: ignore[index]
+    assert [f["number"] for f in req.to_dict()["footnotes"]] == list(footnotes)  # type: ignore[attr-defined]
 
 
 def test_food_and_medicine_carveout() -> None:

@@ -18,6 +18,7 @@ from tradescreen.decide.authorizations import (
     AFFILIATES_RULE_ID,
     Authorization,
     AuthorizationData,
+    answers_of,
     default_authorization_data,
 )
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
@@ -163,6 +164,11 @@ def transaction_to_dict(tx: Transaction) -> dict[str, Any]:
         "destination": tx.destination,
         "date": tx.date.isoformat(),
         "activity": tx.activity,
+        "activity_category": tx.activity_category.value if tx.activity_category else None,
+        "contract_date": tx.contract_date.isoformat() if tx.contract_date else None,
+        "handset_public_date": (
+            tx.handset_public_date.isoformat() if tx.handset_public_date else None
+        ),
     }
 
 
@@ -245,7 +251,11 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                 continue
             seen.add(key)
             eff = interpret(
-                listing, tx.item, as_of=run.as_of, destination=tx.destination, activity=tx.activity
+                listing,
+                tx.item,
+                as_of=run.as_of,
+                destination=tx.destination,
+                category=tx.activity_category,
             )
             effect, message, if_match = eff.effect, eff.message, None
             if score < certain and effect in RESTRICTIVE:
@@ -370,7 +380,7 @@ def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, 
                 run.tx.item,
                 as_of=run.as_of,
                 destination=run.tx.destination,
-                activity=run.tx.activity,
+                category=run.tx.activity_category,
             )
             effect = Effect.LICENSE_REQUIRED if eff.effect is Effect.PROHIBITED else eff.effect
             if SEVERITY[effect] > best[0]:
@@ -388,6 +398,7 @@ def _authorizations(
 ) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
     """Authorisations that could cover a reason, and reason index -> ids that do cover it."""
     tx, as_of = run.tx, run.as_of
+    answers = answers_of(tx)
     covered: dict[int, list[str]] = {}
     shown: dict[str, dict[str, Any]] = {}
     for auth in run.ctx.authorizations.in_force(as_of):
@@ -395,12 +406,18 @@ def _authorizations(
             relevant = _relevant(auth, reason, listing_reasons)
             if not relevant:
                 continue
-            view = shown.setdefault(auth.id, auth.to_dict(tx.activity))
+            view = shown.setdefault(auth.id, auth.to_dict(tx))
             view.setdefault("relevant_to", []).append(reason.party)
             warning = auth.boundary_warning(as_of)
             if warning:
                 run.warn(warning)
-            if reason.needs_licence and view["activity_in_scope"]:
+            scope = auth.scope_check(tx.activity_category, answers)
+            if reason.needs_licence and scope.unanswered:
+                run.warn(
+                    f"{auth.name} ({auth.citation}) covers {scope.category} only if you confirm: "
+                    + "; ".join(scope.unanswered)
+                )
+            if reason.needs_licence and scope.in_scope:
                 covered.setdefault(i, []).append(auth.id)
                 if "scope" in auth.uncertain:
                     run.warn(
@@ -483,6 +500,23 @@ def _final(reasons: list[Reason]) -> Outcome:
     return Outcome.NEEDS_REVIEW if review else Outcome.NO_RESTRICTION
 
 
+def _general_authorisation_and_eccn(run: _Run, reasons: list[Reason]) -> Outcome:
+    """A general authorisation (a TGL, § 744.11 authorisation) lifts only the listing's licence
+    requirement, never the ECCN's own (Country Chart). While that is not evaluated here, an
+    ECCN item covered by one is ``needs_review``, not ``authorized``."""
+    general = {a.id: a for a in run.ctx.authorizations.authorizations}
+    used = sorted({i for r in reasons for i in r.covered_by if i in general})
+    if not used:
+        return Outcome.AUTHORIZED
+    names = ", ".join(f"{general[i].name} ({general[i].citation})" for i in used)
+    run.warn(
+        f"{names}: lifts only the listing's licence requirement; the licence requirement of "
+        f"{run.tx.item.classification} itself (Commerce Country Chart) is not lifted and was "
+        "not evaluated: review"
+    )
+    return Outcome.NEEDS_REVIEW
+
+
 def check(
     transaction: Transaction,
     *,
@@ -523,8 +557,11 @@ def check(
             r.message,
         )
     )
+    outcome = _final(reasons)
+    if outcome is Outcome.AUTHORIZED and not transaction.item.is_ear99:
+        outcome = _general_authorisation_and_eccn(run, reasons)
     return Decision(
-        decision=_final(reasons),
+        decision=outcome,
         reasons=tuple(reasons),
         authorizations=tuple(auths),
         list_versions=tuple(run.versions[k] for k in sorted(run.versions)),

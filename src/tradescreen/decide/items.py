@@ -6,6 +6,7 @@ one-line messages naming the field.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,32 @@ class Role(StrEnum):
     INTERMEDIATE_CONSIGNEE = "intermediate_consignee"
     ULTIMATE_CONSIGNEE = "ultimate_consignee"
     END_USER = "end_user"
+
+
+class ActivityCategory(StrEnum):
+    """What the export is for, as the user answers it: authorisation scopes and carve-outs
+    are keyed on these, never on words of a free-text description."""
+
+    EXISTING_NETWORKS = "existing_networks"  # maintain/support existing networks and equipment
+    EXISTING_HANDSETS = "existing_handsets"  # service and support of existing handsets
+    CYBERSECURITY = "cybersecurity"  # security research and vulnerability disclosure
+    STANDARDS_5G = "standards_5g"  # engagement for 5G standards in a recognised body
+    STANDARDS_ORGANIZATION = "standards_organization"  # release to a standards organization
+    #   (§ 772.1) to contribute to a standard
+    AFFILIATES_JV = "affiliates_jv"  # joint venture with a party captured by ownership only
+
+
+def parse_activity_category(
+    value: str | None, *, field_name: str = "activity_category"
+) -> ActivityCategory | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return ActivityCategory(value.strip().lower().replace("-", "_"))
+    except ValueError:
+        raise InvalidInput(
+            f"{field_name}: {value!r} is not one of " + ", ".join(c.value for c in ActivityCategory)
+        ) from None
 
 
 def normalize_eccn(value: str, *, field_name: str = "item") -> str:
@@ -162,9 +189,12 @@ class Transaction:
     item: Item
     destination: str  # ISO 3166-1 alpha-2, or an ISO 3166-2 region such as UA-43 (Crimea)
     date: date
-    activity: str | None = None
+    activity: str | None = None  # free text, recorded; it decides nothing
     reference: str | None = None
     notes: tuple[str, ...] = field(default=())
+    activity_category: ActivityCategory | None = None
+    contract_date: _dt.date | None = None  # the contract or agreement the export performs
+    handset_public_date: _dt.date | None = None  # when the handsets were available to the public
 
     def __post_init__(self) -> None:
         if not self.parties:
@@ -180,6 +210,7 @@ class Transaction:
 
 
 __all__ = [
+    "ActivityCategory",
     "Item",
     "ItemType",
     "Party",
@@ -189,4 +220,5 @@ __all__ = [
     "is_at_only_family",
     "normalize_destination",
     "normalize_eccn",
+    "parse_activity_category",
 ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from tradescreen.decide.items import Item
+from tradescreen.decide.items import ActivityCategory, Item
 from tradescreen.decide.outcomes import SEVERITY, Effect
 from tradescreen.decide.requirements import (
     Policy,
@@ -114,7 +114,7 @@ def interpret(
     *,
     as_of: date,
     destination: str,
-    activity: str | None = None,
+    category: ActivityCategory | None = None,
 ) -> ListingEffect:
     """The effect of one listing (assumed to be the party's, in force on ``as_of``)."""
     kind = classify(listing)
@@ -153,7 +153,7 @@ def interpret(
             req = replace(req, scope="supp2_744", sections=("744.21",))
         pol = parse_policy(listing.license_policy, list_kind=kind.value)
         app = requirement_applies(
-            req, item, as_of=as_of, destination=destination, activity=activity
+            req, item, as_of=as_of, destination=destination, category=category
         )
         clause = pol.for_item(item)
         label = "Entity List" if kind is ListKind.ENTITY_LIST else "Military End-User list"

@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from tradescreen.decide.items import Item, ItemType, eccn_matches, is_at_only_family
+from tradescreen.decide.items import (
+    ActivityCategory,
+    Item,
+    ItemType,
+    eccn_matches,
+    is_at_only_family,
+)
 
 _ECCN_IN_TEXT = re.compile(r"\b\d[A-E]\d{3}(?:\.[a-z0-9]+)*\b")
 _SECTION = re.compile(r"\b(7\d\d\.\d+[a-z]?(?:\([a-z0-9]+\))*)")
@@ -225,7 +231,7 @@ def requirement_applies(
     *,
     as_of: date,
     destination: str,
-    activity: str | None = None,
+    category: ActivityCategory | None = None,
 ) -> Applicability:
     """Does the requirement catch this item on this date? Pure; carve-outs apply in their window."""
     if req.scope == "unknown":
@@ -264,7 +270,7 @@ def requirement_applies(
             return Applicability(False, "carve-out: EAR99 food or medicine")
         if c.kind == "eccns" and any(eccn_matches(p, item.classification) for p in c.eccns):
             return Applicability(None, f"carve-out for {', '.join(c.eccns)} with conditions")
-        if c.kind == "standards_technology" and _standards_case(item, activity):
+        if c.kind == "standards_technology" and _standards_case(item, category):
             return Applicability(
                 False,
                 f"carve-out ({c.citation}): EAR99/AT-only technology released for standards work",
@@ -272,13 +278,14 @@ def requirement_applies(
     return Applicability(True, "requirement covers all items subject to the EAR")
 
 
-def _standards_case(item: Item, activity: str | None) -> bool:
-    if item.item_type is not ItemType.TECHNOLOGY or not activity:
+def _standards_case(item: Item, category: ActivityCategory | None) -> bool:
+    """EAR99 or AT-only technology released to a standards organization (the user states the
+    category; a description that mentions standards is not enough)."""
+    if item.item_type is not ItemType.TECHNOLOGY:
         return False
     if not (item.is_ear99 or is_at_only_family(item.classification)):
         return False
-    low = activity.lower()
-    return "standard" in low and ("organization" in low or "organisation" in low or "body" in low)
+    return category is ActivityCategory.STANDARDS_ORGANIZATION
 
 
 # ---------------------------------------------------------------------------
