@@ -130,3 +130,15 @@ def test_military_end_user_depends_on_the_item(decide_real: Decide) -> None:
     assert "Supplement No. 2 to Part 744" in next(
         r.message for r in eccn.reasons if r.list == "us_bis_meu" and r.score == 1.0
     )
+
+
+def test_huawei_cloud_argentina_is_listed_from_the_rules_effective_date(
+    decide_real: Decide,
+) -> None:
+    """85 FR 51596 (published 2020-08-20, effective 2020-08-17) added Huawei Cloud Argentina
+    (85 FR 51603); the CSL dates it by publication, the effective date governs."""
+    name = "Huawei Cloud Argentina"
+    assert decide_real(name, day=date(2020, 8, 16), dest="AR").decision == "no_restriction"
+    d = decide_real(name, day=date(2020, 8, 18), dest="AR")
+    assert d.decision == "license_required"
+    assert el_reasons(d)[0].citations[:1] == ("85 FR 51603",)
