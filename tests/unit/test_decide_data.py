@@ -61,7 +61,10 @@ def test_huawei_tgl_chain_is_contiguous_and_ends_before_the_narrow_authorisation
     assert [s.id for s in narrow.scope] == ["cybersecurity"]
 
 
-def test_affiliates_rule_windows_say_when_the_state_is_unknown() -> None:
+def test_affiliates_rule_is_reinstated_after_the_suspension() -> None:
+    """90 FR 47201 (effective 2025-09-29); the suspension rule (90 FR No. 216, 2025-11-12)
+    suspends it from 2025-11-10 to 2026-11-09 and reimposes it on 2026-11-10 unless extended:
+    it applies from that date, saying that no extension was found in the data."""
     rule = default_authorization_data().rules["bis_affiliates_rule"]
     states = {
         d: (w.state if (w := rule.state_on(d)) else None)
@@ -81,9 +84,11 @@ def test_affiliates_rule_windows_say_when_the_state_is_unknown() -> None:
         "in_force",
         "suspended",
         "suspended",
-        "unknown",
-        "unknown",
+        "in_force",
+        "in_force",
     ]
+    after = rule.state_on(date(2026, 11, 10))
+    assert after is not None and after.note and "no extension was found" in after.note
 
 
 def test_a_row_without_citation_or_with_a_bad_date_is_refused() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,6 +11,8 @@ from tradescreen.db import all_tables, make_engine
 from tradescreen.decide.decision import CCC_WARNING, DecisionContext, check, transaction_to_dict
 from tradescreen.decide.items import ActivityCategory, Item, Party, Role, Transaction
 from tradescreen.decide.licences import SpecificLicence, add_licence, list_licences
+from tradescreen.decide.listing_rules import EAR_SDN_PROGRAMS, is_ear_sdn
+from tradescreen.decide.outcomes import Effect, Outcome, OwnershipRule, ReasonKind
 from tradescreen.decide.ownership import OwnershipEdge
 from tradescreen.decide.static_screener import StaticScreener
 from tradescreen.decide.storage import add_edges, get_decision, record_decision
@@ -398,3 +401,33 @@ def test_context_and_decisions_in_the_database(huawei: Entity, owners: list[Enti
     assert stored is not None and stored["decision"] == "needs_review"
     assert stored["data_versions"]["authorizations"]
     assert len(stored["digest"]) == 64
+
+
+def test_affiliates_rule_counts_the_fourteen_sdn_programmes_of_89_fr_20107() -> None:
+    """89 FR 20107 (published and effective 2024-03-21) put fourteen SDN programmes under
+    § 744.8, the Russia and Belarus orders among them; before it only NPWMD, SDGT, SDT and FTO
+    designees carried an EAR licence requirement (§§ 744.8, 744.12-744.14)."""
+    ru = Listing("us_ofac_sdn", "SDN List", programs=("RUSSIA-EO14024",))
+    kingpin = Listing("us_ofac_sdn", "SDN List", programs=("[SDNTK]",))
+    cuba = Listing("us_ofac_sdn", "SDN List", programs=("CUBA",))
+    assert is_ear_sdn(ru, date(2024, 3, 21)) and is_ear_sdn(kingpin, date(2025, 10, 1))
+    assert not is_ear_sdn(ru, date(2024, 3, 20)) and not is_ear_sdn(cuba, date(2025, 10, 1))
+    assert len(EAR_SDN_PROGRAMS) == 14
+    # an affiliate 50% owned by a Russia-programme SDN: blocked (OFAC) and, under the
+    # affiliates rule in force, also caught by the EAR
+    owner = org("sdn:ru", "Example Russian Holding", replace(ru, start_date=date(2022, 1, 1)))
+    edges = (OwnershipEdge("Example Russian Holding", "Target Co", 50),)
+    d = decide(tx("Target Co", date(2025, 10, 15)), [owner], DecisionContext(ownership=edges))
+    rules = {r.rule for r in d.reasons if r.kind == "ownership"}
+    assert rules == {OwnershipRule.OFAC_50, OwnershipRule.BIS_AFFILIATES}
+
+
+def test_typed_values_and_plain_json() -> None:
+    """Decisions, reasons and effects are enums (issue 11 item 4); their JSON is the strings."""
+    d = decide(tx("Ordinary Trading Company", date(2024, 3, 1), dest="IR"), [])
+    assert d.decision is Outcome.PROHIBITED
+    assert {type(r.kind) for r in d.reasons} == {ReasonKind}
+    assert {type(r.effect) for r in d.reasons} == {Effect}
+    out = d.to_dict()
+    assert type(out["decision"]) is str and out["decision"] == "prohibited"
+    assert all(type(r["kind"]) is str and type(r["effect"]) is str for r in out["reasons"])

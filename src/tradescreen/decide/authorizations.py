@@ -187,6 +187,7 @@ class RuleWindow:
     state: RuleState
     citation: str
     uncertain: tuple[str, ...]
+    note: str | None = None  # said with every decision in the window
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +319,7 @@ def parse_authorization_data(raw: dict[str, Any]) -> AuthorizationData:
                     state,
                     w["citation"],
                     tuple(w.get("uncertain", ())),
+                    w.get("note"),
                 )
             )
         rules[r["id"]] = DatedRule(

@@ -235,7 +235,7 @@ class _Run:
             labels.append(listing.list_code)
             if kind is ListKind.SDN:
                 ofac = True
-            if kind in (ListKind.ENTITY_LIST, ListKind.MEU) or is_ear_sdn(listing):
+            if kind in (ListKind.ENTITY_LIST, ListKind.MEU) or is_ear_sdn(listing, self.as_of):
                 bis = True
         return OwnerStatus(ofac, bis, restricted, possible, tuple(dict.fromkeys(labels)))
 
@@ -333,6 +333,8 @@ def _ownership_reasons(run: _Run) -> list[Reason]:
             f"BIS affiliates rule on {run.as_of.isoformat()}: {window.citation} "
             f"(not verified: {', '.join(window.uncertain)})"
         )
+    if window and window.note:
+        run.warn(f"BIS affiliates rule on {run.as_of.isoformat()}: {window.note}")
     out = []
     for party in tx.parties:
         findings, warnings = analyse(
@@ -373,7 +375,7 @@ def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, 
             if score < run.ctx.config.certain_score:
                 continue
             kind = classify(listing)
-            if kind not in (ListKind.ENTITY_LIST, ListKind.MEU) and not is_ear_sdn(listing):
+            if kind not in (ListKind.ENTITY_LIST, ListKind.MEU) and not is_ear_sdn(listing, run.as_of):
                 continue
             eff = interpret(
                 listing,

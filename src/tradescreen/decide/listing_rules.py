@@ -71,9 +71,39 @@ _NAME_KINDS: tuple[tuple[str, ListKind], ...] = (
     ("ns-cmic", ListKind.NS_CMIC),
 )
 
-# SDN programme tags whose designees also carry an EAR licence requirement (§ 744.8 and
-# §§ 744.12-744.14); only these owners count under the BIS affiliates rule.
-EAR_SDN_PROGRAMS = frozenset({"NPWMD", "SDGT", "SDT", "FTO"})
+# SDN programme tags whose designees also carry an EAR licence requirement; only these owners
+# count under the BIS affiliates rule. Before 89 FR 20107: § 744.8 (NPWMD) and §§ 744.12-744.14
+# (SDGT, SDT, FTO). 89 FR 20107 (published and effective 2024-03-21) consolidated them into
+# § 744.8 for fourteen programmes: seven on Russia, Ukraine and Belarus (EOs 13405, 13660,
+# 13661, 13662, 13685, 14024, 14038), FTO, SDGT, NPWMD, and four on narcotics and criminal
+# networks (EO 13581 TCO, EO 14059, the Narcotics Trafficking Sanctions Regulations, the
+# Kingpin Act). The OFAC tags of those programmes:
+EAR_SDN_PROGRAMS_BEFORE_2024 = frozenset({"NPWMD", "SDGT", "SDT", "FTO"})
+EAR_SDN_PROGRAMS_FROM = date(2024, 3, 21)
+EAR_SDN_PROGRAMS_CITATION = "89 FR 20107 (published and effective 2024-03-21)"
+EAR_SDN_PROGRAMS = frozenset(
+    {
+        "BELARUS",
+        "UKRAINE-EO13660",
+        "UKRAINE-EO13661",
+        "UKRAINE-EO13662",
+        "UKRAINE-EO13685",
+        "RUSSIA-EO14024",
+        "BELARUS-EO14038",
+        "FTO",
+        "SDGT",
+        "NPWMD",
+        "TCO",
+        "ILLICIT-DRUGS-EO14059",
+        "SDNT",
+        "SDNTK",
+    }
+)
+
+
+def ear_sdn_programs(as_of: date) -> frozenset[str]:
+    """The SDN programmes whose designees carry an EAR licence requirement on ``as_of``."""
+    return EAR_SDN_PROGRAMS if as_of >= EAR_SDN_PROGRAMS_FROM else EAR_SDN_PROGRAMS_BEFORE_2024
 
 
 def classify(listing: Listing) -> ListKind:
@@ -92,10 +122,11 @@ def classify(listing: Listing) -> ListKind:
     return ListKind.OTHER
 
 
-def is_ear_sdn(listing: Listing) -> bool:
-    """An SDN designation that also carries an EAR licence requirement (§ 744.8 etc.)."""
+def is_ear_sdn(listing: Listing, as_of: date) -> bool:
+    """An SDN designation that also carries an EAR licence requirement on ``as_of`` (§ 744.8;
+    before 2024-03-21 also §§ 744.12-744.14)."""
     tags = {p.strip("[] ").upper() for p in listing.programs}
-    return classify(listing) is ListKind.SDN and bool(tags & EAR_SDN_PROGRAMS)
+    return classify(listing) is ListKind.SDN and bool(tags & ear_sdn_programs(as_of))
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +214,14 @@ def interpret(
 
 __all__ = [
     "EAR_SDN_PROGRAMS",
+    "EAR_SDN_PROGRAMS_BEFORE_2024",
+    "EAR_SDN_PROGRAMS_FROM",
     "SEVERITY",
     "Effect",
     "ListKind",
     "ListingEffect",
     "classify",
+    "ear_sdn_programs",
     "interpret",
     "is_ear_sdn",
 ]
