@@ -375,7 +375,8 @@ def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, 
             if score < run.ctx.config.certain_score:
                 continue
             kind = classify(listing)
-            if kind not in (ListKind.ENTITY_LIST, ListKind.MEU) and not is_ear_sdn(listing, run.as_of):
+            ear_listed = kind in (ListKind.ENTITY_LIST, ListKind.MEU)
+            if not ear_listed and not is_ear_sdn(listing, run.as_of):
                 continue
             eff = interpret(
                 listing,
