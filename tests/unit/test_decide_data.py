@@ -102,13 +102,14 @@ def test_a_row_without_citation_or_with_a_bad_date_is_refused() -> None:
 
 def test_embargo_windows_are_dated_and_cite_sections() -> None:
     data = default_embargo_data()
-    known = {"from", "to", "citation", "decision_ear99", "decision_eccn"}
+    known = {"from", "to", "citation", "decision_ear99", "decision_eccn", "decision_food_medicine"}
     for _codes, w in data.windows:
         assert w.ear_section.startswith("15 CFR 746."), w.destination_id
         assert set(w.uncertain) <= known, w.destination_id
         assert w.ofac_program and w.citation
     (syria,) = destination_controls("SY", date(2025, 10, 1))[0]
-    assert syria.status == "unknown"
+    assert syria.status == "partial" and syria.citation.startswith("90 FR 42315")
+    assert not any(w.status == "unknown" for _c, w in data.windows)
     assert destination_controls("UA-14", date(2022, 2, 20))[0] == []
     assert [w.destination_id for w in destination_controls("UA-14", date(2022, 3, 1))[0]] == [
         "dnr_lnr"

@@ -299,7 +299,7 @@ def _embargo_reasons(run: _Run) -> list[Reason]:
         run.warn(h)
     out = []
     for w in windows:
-        effect = w.decision_for(tx.item.is_ear99)
+        effect = w.decision_for(tx.item)
         if w.status is EmbargoStatus.UNKNOWN:
             run.warn(
                 f"{w.name}: the state of the controls on {run.as_of.isoformat()} is not "

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from tradescreen.decide.items import Item
 from tradescreen.decide.outcomes import Effect, EmbargoStatus, effect_of
 from tradescreen.errors import InvalidInput
 
@@ -31,14 +32,23 @@ class EmbargoWindow:
     policy: str
     citation: str
     uncertain: tuple[str, ...]
+    decision_food_medicine: Effect | None = None  # for EAR99 food and medicine, when it differs
+    eccn_categories: str | None = None  # CCL categories ("3456789") decision_eccn covers
 
     def in_force(self, as_of: date) -> bool:
         return (self.valid_from is None or as_of >= self.valid_from) and (
             self.valid_to is None or as_of <= self.valid_to
         )
 
-    def decision_for(self, ear99: bool) -> Effect:
-        return self.decision_ear99 if ear99 else self.decision_eccn
+    def decision_for(self, item: Item) -> Effect:
+        """What the destination alone means for the item in this window."""
+        if item.is_ear99:
+            if item.food_or_medicine and self.decision_food_medicine is not None:
+                return self.decision_food_medicine
+            return self.decision_ear99
+        if self.eccn_categories and item.classification[0] not in self.eccn_categories:
+            return Effect.NOT_APPLICABLE  # outside the categories the control then covered
+        return self.decision_eccn
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +61,7 @@ class EmbargoWindow:
             "ofac_program": self.ofac_program,
             "policy": self.policy,
             "citation": self.citation,
+            "eccn_categories": self.eccn_categories,
             "uncertain": list(self.uncertain),
         }
 
@@ -71,6 +82,22 @@ def _d(value: Any, where: str) -> date | None:
         raise InvalidInput(f"{where}: {value!r} is not a YYYY-MM-DD date") from None
 
 
+def _effect(window: dict[str, Any], key: str, where: str) -> Effect:
+    try:
+        return effect_of(window[key])
+    except InvalidInput:
+        raise InvalidInput(f"{where}.{key}: unknown decision {window[key]!r}") from None
+
+
+def _categories(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if not text or not text.isdigit() or len(set(text)) != len(text):
+        raise InvalidInput(f"{where}.eccn_categories: {value!r} is not a set of CCL categories")
+    return text
+
+
 def parse_embargo_data(raw: dict[str, Any]) -> EmbargoData:
     out: list[tuple[frozenset[str], EmbargoWindow]] = []
     for dest in raw.get("destinations", []):
@@ -80,12 +107,7 @@ def parse_embargo_data(raw: dict[str, Any]) -> EmbargoData:
         )
         for i, w in enumerate(dest["windows"]):
             where = f"embargoes.{dest['id']}.windows[{i}]"
-            decisions = {}
-            for key in ("decision_ear99", "decision_eccn"):
-                try:
-                    decisions[key] = effect_of(w[key])
-                except InvalidInput:
-                    raise InvalidInput(f"{where}.{key}: unknown decision {w[key]!r}") from None
+            food = w.get("decision_food_medicine")
             try:
                 status = EmbargoStatus(w["status"])
             except ValueError:
@@ -99,13 +121,17 @@ def parse_embargo_data(raw: dict[str, Any]) -> EmbargoData:
                         status=status,
                         valid_from=_d(w.get("from"), where + ".from"),
                         valid_to=_d(w.get("to"), where + ".to"),
-                        decision_ear99=decisions["decision_ear99"],
-                        decision_eccn=decisions["decision_eccn"],
+                        decision_ear99=_effect(w, "decision_ear99", where),
+                        decision_eccn=_effect(w, "decision_eccn", where),
                         ear_section=w["ear_section"],
                         ofac_program=w["ofac_program"],
                         policy=w["policy"],
                         citation=w["citation"],
                         uncertain=tuple(w.get("uncertain", ())),
+                        decision_food_medicine=(
+                            None if food is None else _effect(w, "decision_food_medicine", where)
+                        ),
+                        eccn_categories=_categories(w.get("eccn_categories"), where),
                     ),
                 )
             )
