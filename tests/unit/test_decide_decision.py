@@ -399,7 +399,7 @@ def test_context_and_decisions_in_the_database(huawei: Entity, owners: list[Enti
 
 
 def test_affiliates_rule_counts_the_fourteen_sdn_programmes_of_89_fr_20107() -> None:
-    """89 FR 20107 (published and effective 2024-03-21) put fourteen SDN programmes under
+    """89 FR 20107 (published 2024-03-21, in force from that date) put fourteen SDN programmes under
     § 744.8, the Russia and Belarus orders among them; before it only NPWMD, SDGT, SDT and FTO
     designees carried an EAR licence requirement (§§ 744.8, 744.12-744.14)."""
     ru = Listing("us_ofac_sdn", "SDN List", programs=("RUSSIA-EO14024",))

@@ -73,14 +73,14 @@ _NAME_KINDS: tuple[tuple[str, ListKind], ...] = (
 
 # SDN programme tags whose designees also carry an EAR licence requirement; only these owners
 # count under the BIS affiliates rule. Before 89 FR 20107: § 744.8 (NPWMD) and §§ 744.12-744.14
-# (SDGT, SDT, FTO). 89 FR 20107 (published and effective 2024-03-21) consolidated them into
+# (SDGT, SDT, FTO). 89 FR 20107 (published 2024-03-21, in force from that date) consolidated them into
 # § 744.8 for fourteen programmes: seven on Russia, Ukraine and Belarus (EOs 13405, 13660,
 # 13661, 13662, 13685, 14024, 14038), FTO, SDGT, NPWMD, and four on narcotics and criminal
 # networks (EO 13581 TCO, EO 14059, the Narcotics Trafficking Sanctions Regulations, the
 # Kingpin Act). The OFAC tags of those programmes:
 EAR_SDN_PROGRAMS_BEFORE_2024 = frozenset({"NPWMD", "SDGT", "SDT", "FTO"})
 EAR_SDN_PROGRAMS_FROM = date(2024, 3, 21)
-EAR_SDN_PROGRAMS_CITATION = "89 FR 20107 (published and effective 2024-03-21)"
+EAR_SDN_PROGRAMS_CITATION = "89 FR 20107 (published 2024-03-21, in force from that date)"
 EAR_SDN_PROGRAMS = frozenset(
     {
         "BELARUS",
