@@ -73,8 +73,8 @@ _NAME_KINDS: tuple[tuple[str, ListKind], ...] = (
 
 # SDN programme tags whose designees also carry an EAR licence requirement; only these owners
 # count under the BIS affiliates rule. Before 89 FR 20107: § 744.8 (NPWMD) and §§ 744.12-744.14
-# (SDGT, SDT, FTO). 89 FR 20107 (published 2024-03-21, in force from that date) consolidated them into
-# § 744.8 for fourteen programmes: seven on Russia, Ukraine and Belarus (EOs 13405, 13660,
+# (SDGT, SDT, FTO). 89 FR 20107 (published 2024-03-21, applied from that date) consolidated
+# them into § 744.8 for fourteen programmes: seven on Russia, Ukraine and Belarus (EOs 13405, 13660,
 # 13661, 13662, 13685, 14024, 14038), FTO, SDGT, NPWMD, and four on narcotics and criminal
 # networks (EO 13581 TCO, EO 14059, the Narcotics Trafficking Sanctions Regulations, the
 # Kingpin Act). The OFAC tags of those programmes:
