@@ -142,3 +142,17 @@ def test_huawei_cloud_argentina_is_listed_from_the_rules_effective_date(
     d = decide_real(name, day=date(2020, 8, 18), dest="AR")
     assert d.decision == "license_required"
     assert el_reasons(d)[0].citations[:1] == ("85 FR 51603",)
+
+
+def test_a_listing_without_start_date_is_not_in_force_before_its_programme(
+    decide_real: Decide,
+) -> None:
+    """EO 14024 (2021-04-15) created the RUSSIA-EO14024 programme: an SDN listed only under it,
+    with no start date in the CSL, cannot be in force before that date ("start unknown")."""
+    name = "AKTSIONERNOE OBSHCHESTVO FINTENDER"
+    before = decide_real(name, day=date(2010, 1, 1), dest="RU")
+    assert before.decision == "no_restriction"
+    assert not [r for r in before.reasons if r.list == "us_ofac_sdn"]
+    after = decide_real(name, day=date(2022, 6, 1), dest="RU", item="1A001")
+    assert after.decision == "prohibited"
+    assert any("start unknown" in w and "EO 14024" in w for w in after.warnings)

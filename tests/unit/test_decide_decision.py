@@ -426,3 +426,37 @@ def test_typed_values_and_plain_json() -> None:
     out = d.to_dict()
     assert type(out["decision"]) is str and out["decision"] == "prohibited"
     assert all(type(r["kind"]) is str and type(r["effect"]) is str for r in out["reasons"])
+
+
+def test_no_start_date_is_never_before_the_list_or_programme() -> None:
+    """A listing without a start date is not in force before its programme's order (EO 14024,
+    2021-04-15; EO 13959, 2020-11-12) or its list (Military End-User List, 85 FR 83793,
+    2020-12-23); after that it is shown as "start unknown". A programme this data has no date
+    for leaves it in force, with the warning."""
+    ru = org(
+        "sdn:r",
+        "Example Moscow Plant",
+        Listing("us_ofac_sdn", "SDN List", programs=("RUSSIA-EO14024",)),
+    )
+    cmic = org(
+        "ns:c",
+        "Example Military Industrial",
+        Listing("us_ofac_nscmic", "NS-CMIC List", programs=("CMIC-EO13959",)),
+    )
+    meu = org("meu:m", "Example Aero Plant", Listing("us_bis_meu", "Military End-User List"))
+    old = org(
+        "sdn:o",
+        "Example Old Designee",
+        Listing("us_ofac_sdn", "SDN List", programs=("RUSSIA-EO14024", "ZZTOP")),
+    )
+    ents = [ru, cmic, meu, old]
+    for name in ("Example Moscow Plant", "Example Military Industrial", "Example Aero Plant"):
+        d = decide(tx(name, date(2018, 1, 1), item="9A610"), ents)
+        assert not [r for r in d.reasons if r.kind == "listing"], name
+    d = decide(tx("Example Moscow Plant", date(2021, 4, 15)), ents)
+    assert d.decision == "prohibited"
+    assert any("start unknown" in w and "2021-04-15" in w for w in d.warnings)
+    assert decide(tx("Example Aero Plant", date(2021, 1, 4), item="9A610"), ents).reasons
+    unknown = decide(tx("Example Old Designee", date(2010, 1, 1)), ents)
+    assert unknown.decision == "prohibited"
+    assert any("start unknown; treated as in force" in w for w in unknown.warnings)

@@ -24,6 +24,7 @@ from tradescreen.decide.authorizations import (
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
 from tradescreen.decide.items import Transaction
 from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
+from tradescreen.decide.listing_dates import StartFloors, default_start_floors
 from tradescreen.decide.listing_rules import ListKind, classify, interpret, is_ear_sdn
 from tradescreen.decide.outcomes import (
     RESTRICTIVE,
@@ -58,6 +59,7 @@ class DecisionContext:
     licences: tuple[SpecificLicence, ...] = ()
     authorizations: AuthorizationData = field(default_factory=default_authorization_data)
     embargoes: EmbargoData = field(default_factory=default_embargo_data)
+    start_floors: StartFloors = field(default_factory=default_start_floors)
     config: DecisionConfig = field(default_factory=DecisionConfig)
 
     @staticmethod
@@ -72,7 +74,11 @@ class DecisionContext:
         )
 
     def data_versions(self) -> dict[str, str]:
-        return {"authorizations": self.authorizations.version, "embargoes": self.embargoes.version}
+        return {
+            "authorizations": self.authorizations.version,
+            "embargoes": self.embargoes.version,
+            "programme_starts": self.start_floors.version,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,10 +213,16 @@ class _Run:
                 if state is False:
                     continue
                 if state is None:
-                    self.warn(
-                        f"{hit.entity.name} ({listing.list_code}): listing start date "
-                        "unknown; treated as in force"
+                    floor = self.ctx.start_floors.floor(listing)
+                    if floor is not None and self.as_of < floor.earliest:
+                        continue  # its list or programme did not exist yet
+                    since = (
+                        f"counted as in force from {floor.earliest.isoformat()} at the "
+                        f"earliest ({floor.citation})"
+                        if floor
+                        else "treated as in force"
                     )
+                    self.warn(f"{hit.entity.name} ({listing.list_code}): start unknown; {since}")
                 vid = hit.version_id
                 if vid is None:
                     vid = next(
