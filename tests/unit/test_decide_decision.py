@@ -13,6 +13,7 @@ from tradescreen.decide.items import ActivityCategory, Item, Party, Role, Transa
 from tradescreen.decide.licences import SpecificLicence, add_licence, list_licences
 from tradescreen.decide.listing_rules import EAR_SDN_PROGRAMS, is_ear_sdn
 from tradescreen.decide.outcomes import Effect, Outcome, OwnershipRule, ReasonKind
+from tradescreen.decide.requirements import PolicyKind
 from tradescreen.decide.ownership import OwnershipEdge
 from tradescreen.decide.static_screener import StaticScreener
 from tradescreen.decide.storage import add_edges, get_decision, record_decision
@@ -426,6 +427,16 @@ def test_typed_values_and_plain_json() -> None:
     out = d.to_dict()
     assert type(out["decision"]) is str and out["decision"] == "prohibited"
     assert all(type(r["kind"]) is str and type(r["effect"]) is str for r in out["reasons"])
+
+
+def test_listing_reason_json_is_plain_strings(huawei: Entity) -> None:
+    d = decide(tx("Huawei Technologies Co., Ltd.", date(2019, 6, 1)), [huawei])
+    (reason,) = d.reasons
+    assert reason.policy is PolicyKind.PRESUMPTION_OF_DENIAL
+    out = d.to_dict()["reasons"][0]
+    assert type(out["policy"]) is str and out["policy"] == "presumption_of_denial"
+    assert type(out["requirement"]["scope"]) is str and out["requirement"]["scope"] == "all_items"
+    assert all(type(c["kind"]) is str for c in out["requirement"]["carveouts"])
 
 
 def test_no_start_date_is_never_before_the_list_or_programme() -> None:

@@ -151,7 +151,7 @@ def test_food_and_medicine_carveout() -> None:
 
 
 def test_meu_scope_depends_on_destination_and_item() -> None:
-    req = parse_requirement(MEU_REQ, list_kind="meu")
+    req = parse_requirement(MEU_REQ, meu=True)
     assert req.scope == "supp2_744"
     day = date(2023, 1, 1)
     assert requirement_applies(req, EAR99, as_of=day, destination="CN").applies is False

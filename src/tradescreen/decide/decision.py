@@ -36,6 +36,7 @@ from tradescreen.decide.outcomes import (
     ReasonKind,
 )
 from tradescreen.decide.ownership import OwnershipEdge, OwnerStatus, analyse
+from tradescreen.decide.requirements import PolicyKind
 from tradescreen.model import Entity, Listing, Query
 from tradescreen.results import ScreenResult, version_to_json
 
@@ -95,7 +96,7 @@ class Reason:
     list_name: str | None = None
     citations: tuple[str, ...] = ()
     requirement: dict[str, Any] | None = None
-    policy: str | None = None
+    policy: PolicyKind | None = None  # the review policy for this item
     policy_text: str | None = None
     list_version: int | None = None
     paths: tuple[str, ...] = ()
@@ -131,7 +132,11 @@ class Reason:
         ):
             value = getattr(self, key)
             if value is not None:
-                out[key] = round(value, 4) if key == "score" else value
+                if key == "score":
+                    value = round(value, 4)
+                elif key == "policy":
+                    value = value.value
+                out[key] = value
         if self.citations:
             out["citations"] = list(self.citations)
         if self.paths:

@@ -24,7 +24,9 @@ from tradescreen.decide.items import ActivityCategory, Item
 from tradescreen.decide.outcomes import SEVERITY, Effect
 from tradescreen.decide.requirements import (
     Policy,
+    PolicyKind,
     Requirement,
+    Scope,
     parse_policy,
     parse_requirement,
     requirement_applies,
@@ -136,7 +138,7 @@ class ListingEffect:
     message: str
     requirement: Requirement | None = None
     policy: Policy | None = None
-    policy_for_item: str | None = None
+    policy_for_item: PolicyKind | None = None
 
 
 def interpret(
@@ -178,11 +180,12 @@ def interpret(
             kind, Effect.INFORMATIONAL, f"{listing.list_name}: no export licence requirement"
         )
     if kind in (ListKind.ENTITY_LIST, ListKind.MEU):
-        req = parse_requirement(listing.license_requirement, list_kind=kind.value)
-        if kind is ListKind.MEU and req.scope == "unknown":
+        meu = kind is ListKind.MEU
+        req = parse_requirement(listing.license_requirement, meu=meu)
+        if meu and req.scope is Scope.UNKNOWN:
             # § 744.21 fixes the MEU requirement; a note in the column does not change it
-            req = replace(req, scope="supp2_744", sections=("744.21",))
-        pol = parse_policy(listing.license_policy, list_kind=kind.value)
+            req = replace(req, scope=Scope.SUPP2_744, sections=("744.21",))
+        pol = parse_policy(listing.license_policy, meu=meu)
         app = requirement_applies(
             req, item, as_of=as_of, destination=destination, category=category
         )
@@ -193,7 +196,7 @@ def interpret(
                 kind,
                 Effect.LICENSE_REQUIRED,
                 f"{label}: licence required ({app.note}); review policy: "
-                f"{clause.policy.replace('_', ' ')}",
+                f"{clause.policy.value.replace('_', ' ')}",
                 req,
                 pol,
                 clause.policy,
