@@ -13,8 +13,8 @@ from tradescreen.decide.items import ActivityCategory, Item, Party, Role, Transa
 from tradescreen.decide.licences import SpecificLicence, add_licence, list_licences
 from tradescreen.decide.listing_rules import EAR_SDN_PROGRAMS, is_ear_sdn
 from tradescreen.decide.outcomes import Effect, Outcome, OwnershipRule, ReasonKind
-from tradescreen.decide.requirements import PolicyKind
 from tradescreen.decide.ownership import OwnershipEdge
+from tradescreen.decide.requirements import PolicyKind
 from tradescreen.decide.static_screener import StaticScreener
 from tradescreen.decide.storage import add_edges, get_decision, record_decision
 from tradescreen.errors import InvalidInput

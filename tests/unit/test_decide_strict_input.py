@@ -65,3 +65,9 @@ def test_the_iso_list_is_the_real_one() -> None:
 def test_unknown_name_is_refused() -> None:
     with pytest.raises(InvalidInput, match=r"^destination: 'Zzyzx'"):
         Transaction((Party("A"),), DecideItem.parse("EAR99"), "Zzyzx", date(2024, 1, 1))
+
+
+@pytest.mark.parametrize("name", ["Korea", "congo", "Virgin  Islands"])
+def test_a_name_of_several_countries_is_refused_not_guessed(name: str) -> None:
+    with pytest.raises(InvalidInput, match=r"^destination: .* names more than one country"):
+        normalize_destination(name)

@@ -95,7 +95,12 @@ def normalize_destination(value: str, *, field_name: str = "destination") -> str
 
     Raises InvalidInput naming ``field_name`` for a code that ISO 3166 does not assign (``ZZ``),
     a region this data does not know, or a name that is not a country."""
-    from tradescreen.sources.countries import iso_countries, known_subdivisions, place_code
+    from tradescreen.sources.countries import (
+        AMBIGUOUS_NAMES,
+        iso_countries,
+        known_subdivisions,
+        place_code,
+    )
 
     raw = (value or "").strip()
     code = raw.upper()
@@ -108,6 +113,12 @@ def normalize_destination(value: str, *, field_name: str = "destination") -> str
                 f"code ({code[:2]}) or a region such as UA-43 (Crimea)"
             )
         return code
+    if " ".join(raw.lower().split()) in AMBIGUOUS_NAMES:
+        codes = AMBIGUOUS_NAMES[" ".join(raw.lower().split())]
+        raise InvalidInput(
+            f"{field_name}: {value!r} names more than one country; give the code "
+            f"({' or '.join(codes)})"
+        )
     if len(raw) > 2 and not any(ch.isdigit() for ch in raw):
         found = place_code(raw)
         if found is not None:

@@ -163,6 +163,14 @@ _REGION_NAMES = {
 }
 _RIGOUR_REGIONS = {"ua-cri": "UA-43", "ua-dpr": "UA-14", "ua-lpr": "UA-09"}
 
+# Names that stand for more than one country: a destination given so is refused, not guessed.
+AMBIGUOUS_NAMES = {
+    "korea": ("KP", "KR"),
+    "congo": ("CD", "CG"),
+    "the congo": ("CD", "CG"),
+    "virgin islands": ("VG", "VI"),
+}
+
 
 @lru_cache(maxsize=1)
 def iso_countries() -> frozenset[str]:
@@ -188,10 +196,11 @@ def known_subdivisions() -> frozenset[str]:
 def place_code(value: str) -> str | None:
     """An ISO 3166-1 alpha-2 code (``China`` -> ``CN``) or, for the regions the embargo data
     names, an ISO 3166-2 code (``Crimea`` -> ``UA-43``), from a name; None when unknown.
-    A name of another sub-national territory gives its country (``Tibet`` -> ``CN``)."""
+    A name of another sub-national territory gives its country (``Tibet`` -> ``CN``); a name
+    of several countries (``Korea``, ``Congo``: ``AMBIGUOUS_NAMES``) gives None."""
     text = " ".join(value.split()).strip(" .,;")
     key = text.lower()
-    if not key:
+    if not key or key in AMBIGUOUS_NAMES:
         return None
     if key in _REGION_NAMES:
         return _REGION_NAMES[key]
