@@ -193,6 +193,9 @@ class _Run:
         self.cache: dict[str, ScreenResult] = {}
         self.versions: dict[int, dict[str, Any]] = {}
         self.warnings: list[str] = []
+        # True once the ECCN's own requirement (Commerce Country Chart) has been decided; until
+        # then a general authorisation cannot make an ECCN item ``authorized``.
+        self.chart_evaluated = False
 
     def warn(self, text: str) -> None:
         if text not in self.warnings:
@@ -578,7 +581,7 @@ def check(
         )
     )
     outcome = _final(reasons)
-    if outcome is Outcome.AUTHORIZED and not transaction.item.is_ear99:
+    if outcome is Outcome.AUTHORIZED and not transaction.item.is_ear99 and not run.chart_evaluated:
         outcome = _general_authorisation_and_eccn(run, reasons)
     return Decision(
         decision=outcome,
