@@ -22,7 +22,7 @@ from tradescreen.decide.authorizations import (
     default_authorization_data,
 )
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
-from tradescreen.decide.items import Transaction
+from tradescreen.decide.items import Transaction, transaction_to_dict
 from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
 from tradescreen.decide.listing_dates import StartFloors, default_start_floors
 from tradescreen.decide.listing_rules import ListKind, classify, interpret, is_ear_sdn
@@ -163,24 +163,6 @@ class Decision:
             "list_versions": list(self.list_versions),
             "warnings": list(self.warnings),
         }
-
-
-def transaction_to_dict(tx: Transaction) -> dict[str, Any]:
-    return {
-        "parties": [{"name": p.name, "role": p.role.value} for p in tx.parties],
-        "item": tx.item.classification,
-        "item_type": tx.item.item_type.value,
-        "food_or_medicine": tx.item.food_or_medicine,
-        "value": tx.item.value,
-        "destination": tx.destination,
-        "date": tx.date.isoformat(),
-        "activity": tx.activity,
-        "activity_category": tx.activity_category.value if tx.activity_category else None,
-        "contract_date": tx.contract_date.isoformat() if tx.contract_date else None,
-        "handset_public_date": (
-            tx.handset_public_date.isoformat() if tx.handset_public_date else None
-        ),
-    }
 
 
 class _Run:

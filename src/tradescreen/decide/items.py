@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from tradescreen.errors import InvalidInput
 
@@ -220,6 +221,24 @@ class Transaction:
         return self.destination[:2]
 
 
+def transaction_to_dict(tx: Transaction) -> dict[str, Any]:
+    return {
+        "parties": [{"name": p.name, "role": p.role.value} for p in tx.parties],
+        "item": tx.item.classification,
+        "item_type": tx.item.item_type.value,
+        "food_or_medicine": tx.item.food_or_medicine,
+        "value": tx.item.value,
+        "destination": tx.destination,
+        "date": tx.date.isoformat(),
+        "activity": tx.activity,
+        "activity_category": tx.activity_category.value if tx.activity_category else None,
+        "contract_date": tx.contract_date.isoformat() if tx.contract_date else None,
+        "handset_public_date": (
+            tx.handset_public_date.isoformat() if tx.handset_public_date else None
+        ),
+    }
+
+
 __all__ = [
     "ActivityCategory",
     "Item",
@@ -232,4 +251,5 @@ __all__ = [
     "normalize_destination",
     "normalize_eccn",
     "parse_activity_category",
+    "transaction_to_dict",
 ]
