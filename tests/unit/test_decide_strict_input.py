@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
+from tradescreen.decide.destinations import iso_countries
 from tradescreen.decide.items import Item as DecideItem
 from tradescreen.decide.items import Party, Role, Transaction, normalize_destination
 from tradescreen.errors import InvalidInput
-from tradescreen.sources.countries import iso_countries
 
 
 def test_unknown_role_is_refused_not_screened_as_a_name() -> None:

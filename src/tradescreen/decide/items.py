@@ -13,6 +13,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from tradescreen.decide.destinations import (
+    AMBIGUOUS_NAMES,
+    iso_countries,
+    known_subdivisions,
+    place_code,
+)
 from tradescreen.errors import InvalidInput
 
 # 5A002, 3A090.a, 9A610.y.1, 0A521 and the "0Y521" series name; product groups A-E.
@@ -96,13 +102,6 @@ def normalize_destination(value: str, *, field_name: str = "destination") -> str
 
     Raises InvalidInput naming ``field_name`` for a code that ISO 3166 does not assign (``ZZ``),
     a region this data does not know, or a name that is not a country."""
-    from tradescreen.sources.countries import (
-        AMBIGUOUS_NAMES,
-        iso_countries,
-        known_subdivisions,
-        place_code,
-    )
-
     raw = (value or "").strip()
     code = raw.upper()
     if _DEST.match(code):
