@@ -148,3 +148,11 @@ def test_decision_near_an_unverified_tgl_boundary_warns() -> None:
         context=DecisionContext(),
     )
     assert not any("window boundary" in w for w in quiet.warnings)
+
+
+def test_84_fr_64018_was_published_on_2019_11_20() -> None:
+    """84 FR 64018 (Federal Register Vol. 84, No. 224, Wednesday 2019-11-20; effective
+    2019-11-18) extended the Huawei TGL through 2020-02-16."""
+    (row,) = [a for a in default_authorization_data().authorizations if a.citation == "84 FR 64018"]
+    assert row.published == date(2019, 11, 20)
+    assert row.valid_to == date(2020, 2, 16)
