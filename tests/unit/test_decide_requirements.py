@@ -261,3 +261,18 @@ def test_scope_limited_to_listed_ccl_items_spares_ear99() -> None:
     assert (
         requirement_applies(req, Item.parse("3A001"), as_of=day, destination="RU").applies is None
     )
+
+
+def test_footnotes_of_later_rules_are_not_put_on_older_dates() -> None:
+    """Footnote 1 (the Entity List foreign direct product rule) came with 85 FR 29849
+    (published 2020-05-19, effective 2020-05-15); the 2026 eCFR text of a Huawei entry carries
+    it, but a 2019 decision does not show it, and says so."""
+    req = parse_requirement(HUAWEI_REQ_ECFR_2026)
+    assert req.footnotes == (1, 2)
+    assert req.footnotes_on(date(2019, 6, 1)) == ((2,), (1,))
+    old = req.to_dict(as_of=date(2019, 6, 1))["footnotes"]
+    assert [f["number"] for f in old] == [2]  # type: ignore[attr-defined]
+    note = req.later_footnotes(date(2019, 6, 1))
+    assert note is not None and "85 FR 29849" in note
+    assert req.footnotes_on(date(2020, 5, 15)) == ((1, 2), ())
+    assert req.later_footnotes(date(2021, 1, 1)) is None

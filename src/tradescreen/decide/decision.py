@@ -260,6 +260,9 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                 category=tx.activity_category,
             )
             effect, message, if_match = eff.effect, eff.message, None
+            note = eff.requirement.later_footnotes(run.as_of) if eff.requirement else None
+            if note:
+                run.warn(f"{ent.name} ({listing.list_code}): {note}")
             if score < certain and effect in RESTRICTIVE:
                 if_match = effect
                 effect = Effect.NEEDS_REVIEW
@@ -281,7 +284,9 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                         list=listing.list_code,
                         list_name=listing.list_name,
                         citations=tuple(str(c) for c in listing.citations),
-                        requirement=eff.requirement.to_dict() if eff.requirement else None,
+                        requirement=(
+                            eff.requirement.to_dict(as_of=run.as_of) if eff.requirement else None
+                        ),
                         policy=eff.policy_for_item,
                         policy_text=eff.policy.text if eff.policy else None,
                         list_version=vid,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from tradescreen.decide.federal_register import rule_for
 from tradescreen.decide.items import (
     ActivityCategory,
     Item,
@@ -72,6 +73,16 @@ class Footnote:
     meaning: str
     citation: str | None
     uncertain: bool = False
+
+    @property
+    def in_force_from(self) -> date | None:
+        """The effective date of the first rule the footnote cites (None: not known)."""
+        rule = rule_for(self.citation) if self.citation else None
+        return rule.effective if rule else None
+
+    def in_force(self, as_of: date) -> bool:
+        start = self.in_force_from
+        return start is None or as_of >= start
 
 
 # Footnotes of Supplement No. 4 to Part 744 (foreign direct product rules).
@@ -149,7 +160,27 @@ class Requirement:
     sections: tuple[str, ...] = ()
     license_exception_note: str | None = None
 
-    def to_dict(self) -> dict[str, object]:
+    def footnotes_on(self, as_of: date) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(footnotes in force on ``as_of``, footnotes of this text added by a later rule): a
+        newer list text does not put its footnotes on an older date."""
+        later = tuple(
+            n for n in self.footnotes if n in FOOTNOTES and not FOOTNOTES[n].in_force(as_of)
+        )
+        return tuple(n for n in self.footnotes if n not in later), later
+
+    def later_footnotes(self, as_of: date) -> str | None:
+        """What the decision says when the loaded text has footnotes of later rules."""
+        later = self.footnotes_on(as_of)[1]
+        if not later:
+            return None
+        cites = "; ".join(str(FOOTNOTES[n].citation) for n in later)
+        return (
+            f"footnote(s) {', '.join(map(str, later))} of the loaded entry text came with later "
+            f"rules ({cites}): not shown for {as_of.isoformat()}"
+        )
+
+    def to_dict(self, as_of: date | None = None) -> dict[str, object]:
+        shown = self.footnotes_on(as_of)[0] if as_of else self.footnotes
         return {
             "text": self.text,
             "scope": self.scope.value,
@@ -166,7 +197,7 @@ class Requirement:
             ],
             "footnotes": [
                 {"number": n, "section": FOOTNOTES[n].section, "meaning": FOOTNOTES[n].meaning}
-                for n in self.footnotes
+                for n in shown
                 if n in FOOTNOTES
             ],
             "sections": list(self.sections),
