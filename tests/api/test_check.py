@@ -40,3 +40,12 @@ def test_check_unlisted_party_and_bad_input(client: Client, keys: dict[str, str]
     assert r.status_code == 422 and "item" in r.json()["detail"]
     r = client.post("/v1/check", json={**body, "parties": []}, headers=h)
     assert r.status_code == 422
+    # issue 16 item 7: an unknown country code is refused; a country name is read as in the CLI
+    r = client.post("/v1/check", json={**body, "destination": "ZZ"}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"].startswith("destination: 'ZZ'")
+    r = client.post("/v1/check", json={**body, "destination": "France"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["decision"] == "no_restriction"
+    r = client.post("/v1/check", json={**body, "parties": [{"name": "A", "role": "enduser"}]},
+                    headers=h)  # fmt: skip
+    assert r.status_code == 422 and "role" in r.text

@@ -10,7 +10,7 @@ import pytest
 
 from tradescreen.db import all_tables, make_engine
 from tradescreen.decide.decision import Decision, DecisionContext, check, screener_from
-from tradescreen.decide.items import Item, Party, Transaction
+from tradescreen.decide.items import ActivityCategory, Item, Party, Transaction
 from tradescreen.loading import load_files
 from tradescreen.screen import Screener
 from tradescreen.settings import Settings
@@ -47,9 +47,18 @@ def decide_real(csl_screener: Screener) -> Decide:
         dest: str = "CN",
         activity: str | None = None,
         ctx: DecisionContext | None = None,
+        category: ActivityCategory | None = None,
+        contract: date | None = None,
+        food_or_medicine: bool = False,
     ) -> Decision:
         tx = Transaction(
-            tuple(Party.parse(n) for n in names), Item.parse(item), dest, day, activity
+            tuple(Party.parse(n) for n in names),
+            Item.parse(item, food_or_medicine=food_or_medicine),
+            dest,
+            day,
+            activity,
+            activity_category=category,
+            contract_date=contract,
         )
         return check(tx, screener=party_screener, context=ctx or DecisionContext())
 

@@ -88,8 +88,10 @@ def test_check_json_on_the_real_entity_list(db: str, capsys: pytest.CaptureFixtu
         "CN",
         "--date",
         "2019-06-01",
-        "--activity",
-        "continued operation of existing networks",
+        "--activity-category",
+        "existing_networks",
+        "--contract-date",
+        "2019-03-01",
         "--json",
         "--db",
         db,
@@ -128,6 +130,10 @@ def test_check_text_output(db: str, capsys: pytest.CaptureFixture[str]) -> None:
         (["--date", "2019-13-01", "--item", "EAR99"], "date:"),
         (["--date", "2019-06-01", "--item", "5Q002"], "item:"),
         (["--date", "2019-06-01", "--item", "EAR99", "--item-type", "services"], "item_type:"),
+        # issue 16 item 7: an unknown role is refused, not screened as a name ...
+        (["--date", "2019-06-01", "--item", "EAR99", "--party", "enduser=Hikvision"], "party:"),
+        # ... and so is a code ISO 3166 does not assign (the last --destination wins)
+        (["--date", "2019-06-01", "--item", "EAR99", "--destination", "ZZ"], "destination:"),
     ],
 )
 def test_check_bad_input_exits_2_and_writes_nothing(

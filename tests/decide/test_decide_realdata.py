@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from tradescreen.decide.decision import Decision, DecisionContext
+from tradescreen.decide.decision import Decision, DecisionContext, Reason
+from tradescreen.decide.items import ActivityCategory
 from tradescreen.decide.ownership import OwnershipEdge
 
 Decide = Callable[..., Decision]
@@ -18,7 +19,7 @@ HUAWEI = "Huawei Technologies Co., Ltd."
 HIKVISION = "Hangzhou Hikvision Digital Technology Co., Ltd."
 
 
-def el_reasons(d):  # type: ignore[no-untyped-def]
+def el_reasons(d: Decision) -> list[Reason]:
     return [r for r in d.reasons if r.list == "us_bis_el" and r.effect == "license_required"]
 
 
@@ -41,15 +42,31 @@ def test_huawei_listed_with_the_tgl(decide_real: Decide) -> None:
 
 def test_huawei_tgl_activity_in_scope_is_authorized(decide_real: Decide) -> None:
     d = decide_real(
-        HUAWEI, day=date(2019, 6, 1), activity="continued operation of existing networks"
+        HUAWEI,
+        day=date(2019, 6, 1),
+        category=ActivityCategory.EXISTING_NETWORKS,
+        contract=date(2019, 3, 1),
     )
     assert d.decision == "authorized"
     assert all(r.covered_by for r in el_reasons(d))
+    # 84 FR 23468: only contracts executed on or before 2019-05-16; free text decides nothing
+    late = decide_real(
+        HUAWEI,
+        day=date(2019, 6, 1),
+        category=ActivityCategory.EXISTING_NETWORKS,
+        contract=date(2019, 6, 1),
+    )
+    assert late.decision == "license_required"
+    text = decide_real(HUAWEI, day=date(2019, 6, 1), activity="new 5G chips")
+    assert text.decision == "license_required"
 
 
 def test_huawei_after_the_tgl(decide_real: Decide) -> None:
     d = decide_real(
-        HUAWEI, day=date(2020, 9, 1), activity="continued operation of existing networks"
+        HUAWEI,
+        day=date(2020, 9, 1),
+        category=ActivityCategory.EXISTING_NETWORKS,
+        contract=date(2019, 3, 1),
     )
     assert d.decision == "license_required"
     assert not [a for a in d.authorizations if a["kind"] == "temporary_general_license"]
@@ -113,3 +130,29 @@ def test_military_end_user_depends_on_the_item(decide_real: Decide) -> None:
     assert "Supplement No. 2 to Part 744" in next(
         r.message for r in eccn.reasons if r.list == "us_bis_meu" and r.score == 1.0
     )
+
+
+def test_huawei_cloud_argentina_is_listed_from_the_rules_effective_date(
+    decide_real: Decide,
+) -> None:
+    """85 FR 51596 (published 2020-08-20, effective 2020-08-17) added Huawei Cloud Argentina
+    (85 FR 51603); the CSL dates it by publication, the effective date governs."""
+    name = "Huawei Cloud Argentina"
+    assert decide_real(name, day=date(2020, 8, 16), dest="AR").decision == "no_restriction"
+    d = decide_real(name, day=date(2020, 8, 18), dest="AR")
+    assert d.decision == "license_required"
+    assert el_reasons(d)[0].citations[:1] == ("85 FR 51603",)
+
+
+def test_a_listing_without_start_date_is_not_in_force_before_its_programme(
+    decide_real: Decide,
+) -> None:
+    """EO 14024 (2021-04-15) created the RUSSIA-EO14024 programme: an SDN listed only under it,
+    with no start date in the CSL, cannot be in force before that date ("start unknown")."""
+    name = "AKTSIONERNOE OBSHCHESTVO FINTENDER"
+    before = decide_real(name, day=date(2010, 1, 1), dest="RU")
+    assert before.decision == "no_restriction"
+    assert not [r for r in before.reasons if r.list == "us_ofac_sdn"]
+    after = decide_real(name, day=date(2022, 6, 1), dest="RU", item="1A001")
+    assert after.decision == "prohibited"
+    assert any("start unknown" in w and "EO 14024" in w for w in after.warnings)

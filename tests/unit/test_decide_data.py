@@ -4,6 +4,7 @@ are explicit, and decisions on uncertain dates carry warnings."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -12,7 +13,7 @@ import pytest
 from tradescreen.decide.authorizations import default_authorization_data, parse_authorization_data
 from tradescreen.decide.decision import DecisionContext, check
 from tradescreen.decide.embargoes import default_embargo_data, destination_controls
-from tradescreen.decide.items import Item, Party, Transaction
+from tradescreen.decide.items import ActivityCategory, Item, Party, Transaction
 from tradescreen.decide.static_screener import StaticScreener
 from tradescreen.errors import InvalidInput
 from tradescreen.model import Citation, Entity, EntityKind, Listing, Name
@@ -60,7 +61,10 @@ def test_huawei_tgl_chain_is_contiguous_and_ends_before_the_narrow_authorisation
     assert [s.id for s in narrow.scope] == ["cybersecurity"]
 
 
-def test_affiliates_rule_windows_say_when_the_state_is_unknown() -> None:
+def test_affiliates_rule_is_reinstated_after_the_suspension() -> None:
+    """90 FR 47201 (effective 2025-09-29); the suspension rule (90 FR No. 216, 2025-11-12)
+    suspends it from 2025-11-10 to 2026-11-09 and reimposes it on 2026-11-10 unless extended:
+    it applies from that date, saying that no extension was found in the data."""
     rule = default_authorization_data().rules["bis_affiliates_rule"]
     states = {
         d: (w.state if (w := rule.state_on(d)) else None)
@@ -80,9 +84,11 @@ def test_affiliates_rule_windows_say_when_the_state_is_unknown() -> None:
         "in_force",
         "suspended",
         "suspended",
-        "unknown",
-        "unknown",
+        "in_force",
+        "in_force",
     ]
+    after = rule.state_on(date(2026, 11, 10))
+    assert after is not None and after.note and "no extension was found" in after.note
 
 
 def test_a_row_without_citation_or_with_a_bad_date_is_refused() -> None:
@@ -96,13 +102,14 @@ def test_a_row_without_citation_or_with_a_bad_date_is_refused() -> None:
 
 def test_embargo_windows_are_dated_and_cite_sections() -> None:
     data = default_embargo_data()
-    known = {"from", "to", "citation", "decision_ear99", "decision_eccn"}
+    known = {"from", "to", "citation", "decision_ear99", "decision_eccn", "decision_food_medicine"}
     for _codes, w in data.windows:
         assert w.ear_section.startswith("15 CFR 746."), w.destination_id
         assert set(w.uncertain) <= known, w.destination_id
         assert w.ofac_program and w.citation
     (syria,) = destination_controls("SY", date(2025, 10, 1))[0]
-    assert syria.status == "unknown"
+    assert syria.status == "partial" and syria.citation.startswith("90 FR 42315")
+    assert not any(w.status == "unknown" for _c, w in data.windows)
     assert destination_controls("UA-14", date(2022, 2, 20))[0] == []
     assert [w.destination_id for w in destination_controls("UA-14", date(2022, 3, 1))[0]] == [
         "dnr_lnr"
@@ -129,14 +136,23 @@ def test_decision_near_an_unverified_tgl_boundary_warns() -> None:
         Item.parse("EAR99"),
         "CN",
         date(2019, 8, 21),
-        "support for existing handsets",
+        activity_category=ActivityCategory.EXISTING_HANDSETS,
+        handset_public_date=date(2019, 1, 1),
     )
     d = check(tx, screener=StaticScreener([_huawei()]), context=DecisionContext())
     assert d.decision == "authorized"
     assert any("not verified" in w and "84 FR 43487" in w for w in d.warnings)
     quiet = check(
-        Transaction(tx.parties, tx.item, "CN", date(2019, 6, 20), tx.activity),
+        replace(tx, date=date(2019, 6, 20)),
         screener=StaticScreener([_huawei()]),
         context=DecisionContext(),
     )
     assert not any("window boundary" in w for w in quiet.warnings)
+
+
+def test_84_fr_64018_was_published_on_2019_11_20() -> None:
+    """84 FR 64018 (Federal Register Vol. 84, No. 224, Wednesday 2019-11-20; effective
+    2019-11-18) extended the Huawei TGL through 2020-02-16."""
+    (row,) = [a for a in default_authorization_data().authorizations if a.citation == "84 FR 64018"]
+    assert row.published == date(2019, 11, 20)
+    assert row.valid_to == date(2020, 2, 16)

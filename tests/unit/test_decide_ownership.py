@@ -86,9 +86,10 @@ def test_two_el_owners_depend_on_the_affiliates_rule_window() -> None:
     (bis,) = by_rule(before, "bis_affiliates")
     assert bis.effect == "informational" and "no BIS affiliates rule" in bis.message
 
+    # reinstated on 2026-11-10 by the suspension rule itself (absent an extension)
     after, _ = run("Target Co", TWO_EL, status, date(2026, 11, 15))
     (bis,) = by_rule(after, "bis_affiliates")
-    assert bis.effect == "needs_review" and "not known" in bis.message
+    assert bis.effect == "license_required" and "reimposed" in (bis.citation or "")
 
 
 def test_significant_minority_by_a_listed_party() -> None:

@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from tradescreen.decide.items import Item, Party, Role, Transaction, normalize_eccn
+from tradescreen.decide.items import (
+    ActivityCategory,
+    Item,
+    Party,
+    Role,
+    Transaction,
+    normalize_eccn,
+)
 from tradescreen.decide.listing_rules import Effect, ListKind, classify, interpret
 from tradescreen.decide.requirements import (
     STANDARDS_CARVEOUT_FROM,
@@ -66,7 +73,8 @@ def test_bad_item_type_and_destination_name_the_field() -> None:
     with pytest.raises(InvalidInput, match=r"^item_type: "):
         Item.parse("EAR99", "service")
     with pytest.raises(InvalidInput, match=r"^destination: "):
-        Transaction((Party("X"),), EAR99, "China", date(2024, 1, 1))
+        Transaction((Party("X"),), EAR99, "Chnia Republic", date(2024, 1, 1))
+    assert Transaction((Party("X"),), EAR99, "China", date(2024, 1, 1)).destination == "CN"
     with pytest.raises(InvalidInput, match=r"^parties: "):
         Transaction((), EAR99, "CN", date(2024, 1, 1))
 
@@ -74,7 +82,8 @@ def test_bad_item_type_and_destination_name_the_field() -> None:
 def test_party_spec_with_role() -> None:
     p = Party.parse("end_user=Huawei Technologies Co., Ltd.")
     assert (p.role, p.name) == (Role.END_USER, "Huawei Technologies Co., Ltd.")
-    assert Party.parse("Acme = Co").role is Role.ULTIMATE_CONSIGNEE  # not a role: part of name
+    # issue 16 item 7: words before "=" are a role, so an unknown one is refused
+    assert Party.parse("ultimate_consignee=Acme = Co").name == "Acme = Co"
 
 
 def test_huawei_requirement_keeps_text_and_standards_carveout_window() -> None:
@@ -84,17 +93,36 @@ def test_huawei_requirement_keeps_text_and_standards_carveout_window() -> None:
     (carve,) = [c for c in req.carveouts if c.kind == "standards_technology"]
     assert carve.effective_from == STANDARDS_CARVEOUT_FROM == date(2020, 6, 18)
     assert "736.2(b)(3)(vi)" in req.sections and "744.11" in req.sections
-    standards = "release to a standards organization to develop a 5G standard"
-    kwargs = {"destination": "CN", "activity": standards}
+    std = ActivityCategory.STANDARDS_ORGANIZATION
     # before 85 FR 36719 the later text's carve-out does not apply
-    before = requirement_applies(req, EAR99_TECH, as_of=date(2020, 6, 1), **kwargs)
-    after = requirement_applies(req, EAR99_TECH, as_of=date(2020, 7, 1), **kwargs)
+    before = requirement_applies(
+        req, EAR99_TECH, as_of=date(2020, 6, 1), destination="CN", category=std
+    )
+    after = requirement_applies(
+        req, EAR99_TECH, as_of=date(2020, 7, 1), destination="CN", category=std
+    )
     assert before.applies is True
     assert after.applies is False and "85 FR 36719" in after.note
     # a commodity, or an item not EAR99/AT-only, is never carved out
-    assert requirement_applies(req, EAR99, as_of=date(2020, 7, 1), **kwargs).applies is True
+    assert (
+        requirement_applies(
+            req, EAR99, as_of=date(2020, 7, 1), destination="CN", category=std
+        ).applies
+        is True
+    )
     tech_5a002 = Item.parse("5A002", "technology")
-    assert requirement_applies(req, tech_5a002, as_of=date(2020, 7, 1), **kwargs).applies is True
+    assert (
+        requirement_applies(
+            req, tech_5a002, as_of=date(2020, 7, 1), destination="CN", category=std
+        ).applies
+        is True
+    )
+    # the carve-out is the stated category, never words of a description
+    other = ActivityCategory.EXISTING_NETWORKS
+    got = requirement_applies(
+        req, EAR99_TECH, as_of=date(2020, 7, 1), destination="CN", category=other
+    )
+    assert got.applies is True
 
 
 @pytest.mark.parametrize(
@@ -111,7 +139,7 @@ def test_foreign_direct_product_footnotes(text: str, footnotes: tuple[int, ...])
     req = parse_requirement(text)
     assert req.scope == "all_items"
     assert req.footnotes == footnotes
-    assert [f["number"] for f in req.to_dict()["footnotes"]] == list(footnotes)  # type: ignore[index]
+    assert [f["number"] for f in req.to_dict()["footnotes"]] == list(footnotes)  # type: ignore[attr-defined]
 
 
 def test_food_and_medicine_carveout() -> None:
@@ -123,7 +151,7 @@ def test_food_and_medicine_carveout() -> None:
 
 
 def test_meu_scope_depends_on_destination_and_item() -> None:
-    req = parse_requirement(MEU_REQ, list_kind="meu")
+    req = parse_requirement(MEU_REQ, meu=True)
     assert req.scope == "supp2_744"
     day = date(2023, 1, 1)
     assert requirement_applies(req, EAR99, as_of=day, destination="CN").applies is False
@@ -233,3 +261,18 @@ def test_scope_limited_to_listed_ccl_items_spares_ear99() -> None:
     assert (
         requirement_applies(req, Item.parse("3A001"), as_of=day, destination="RU").applies is None
     )
+
+
+def test_footnotes_of_later_rules_are_not_put_on_older_dates() -> None:
+    """Footnote 1 (the Entity List foreign direct product rule) came with 85 FR 29849
+    (published 2020-05-19, effective 2020-05-15); the 2026 eCFR text of a Huawei entry carries
+    it, but a 2019 decision does not show it, and says so."""
+    req = parse_requirement(HUAWEI_REQ_ECFR_2026)
+    assert req.footnotes == (1, 2)
+    assert req.footnotes_on(date(2019, 6, 1)) == ((2,), (1,))
+    old = req.to_dict(as_of=date(2019, 6, 1))["footnotes"]
+    assert [f["number"] for f in old] == [2]  # type: ignore[attr-defined]
+    note = req.later_footnotes(date(2019, 6, 1))
+    assert note is not None and "85 FR 29849" in note
+    assert req.footnotes_on(date(2020, 5, 15)) == ((1, 2), ())
+    assert req.later_footnotes(date(2021, 1, 1)) is None

@@ -80,7 +80,30 @@ def check_cmd(
     item_type: Annotated[str, typer.Option("--item-type")] = "commodity",
     on: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")] = None,
     activity: Annotated[
-        str | None, typer.Option("--activity", help="What the export is for.")
+        str | None,
+        typer.Option("--activity", help="What the export is for (recorded; decides nothing)."),
+    ] = None,
+    activity_category: Annotated[
+        str | None,
+        typer.Option(
+            "--activity-category",
+            help="What the export is for, as an authorisation scope names it: "
+            "existing_networks, existing_handsets, cybersecurity, standards_5g, "
+            "standards_organization, affiliates_jv.",
+        ),
+    ] = None,
+    contract_date: Annotated[
+        str | None,
+        typer.Option(
+            "--contract-date", help="YYYY-MM-DD the contract the export performs was executed."
+        ),
+    ] = None,
+    handset_public_date: Annotated[
+        str | None,
+        typer.Option(
+            "--handset-public-date",
+            help="YYYY-MM-DD the handsets supported were available to the public.",
+        ),
     ] = None,
     food_or_medicine: Annotated[bool, typer.Option("--food-or-medicine")] = False,
     value: Annotated[float | None, typer.Option("--value", help="Transaction value (USD).")] = None,
@@ -95,7 +118,8 @@ def check_cmd(
     db: DbOption = None,
 ) -> None:
     """Decide whether an export needs a licence, is prohibited, or may proceed."""
-    from tradescreen.decide.items import Item, Party, Transaction
+    from tradescreen.decide.items import Item, Party, Transaction, parse_activity_category
+    from tradescreen.decide.outcomes import Effect
 
     services = services_for(db)
     day = _date(on, "date") or services.today()
@@ -106,6 +130,9 @@ def check_cmd(
         destination=destination,
         date=day,
         activity=activity,
+        activity_category=parse_activity_category(activity_category),
+        contract_date=_date(contract_date, "contract_date"),
+        handset_public_date=_date(handset_public_date, "handset_public_date"),
     )
     done = services.check_and_record(
         tx, actor=cli_actor(), channel="cli", known_at=replay, record=record
@@ -117,7 +144,7 @@ def check_cmd(
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"decision: {decision.decision}" + (f"  (record {result_id})" if record else ""))
     for r in decision.reasons:
-        if r.effect == "not_applicable":
+        if r.effect is Effect.NOT_APPLICABLE:
             continue
         who = ""
         if r.matched_entity:
@@ -127,7 +154,11 @@ def check_cmd(
         for p in r.paths:
             console.print(f"    path: {p}", markup=False)
     for a in decision.authorizations:
-        scope = "activity in scope" if a.get("activity_in_scope") else "activity not in scope"
+        scope = (
+            f"{a['activity_category']} in scope"
+            if a.get("activity_in_scope")
+            else "no activity category stated in its scope, or a condition not met"
+        )
         console.print(
             f"authorisation: {a['name']} ({a['citation']}, {a['valid_from']}..{a['valid_to']}): "
             f"{scope}",

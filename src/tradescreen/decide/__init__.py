@@ -16,6 +16,7 @@ from tradescreen.decide.decision import (
 )
 from tradescreen.decide.items import Item, ItemType, Party, Role, Transaction, normalize_eccn
 from tradescreen.decide.licences import SpecificLicence, add_licence, list_licences
+from tradescreen.decide.outcomes import Effect, Outcome, OwnershipRule, ReasonKind
 from tradescreen.decide.ownership import OwnershipEdge
 from tradescreen.decide.ownership_io import read_ownership_file
 from tradescreen.decide.static_screener import StaticScreener
@@ -25,12 +26,16 @@ __all__ = [
     "Decision",
     "DecisionConfig",
     "DecisionContext",
+    "Effect",
     "Item",
     "ItemType",
+    "Outcome",
     "OwnershipEdge",
+    "OwnershipRule",
     "Party",
     "PartyScreener",
     "Reason",
+    "ReasonKind",
     "Role",
     "SpecificLicence",
     "StaticScreener",

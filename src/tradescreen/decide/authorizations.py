@@ -3,35 +3,90 @@
 The data file ``data/authorizations.json`` is versioned in the repository; every row cites its
 Federal Register notice and names the fields that were not verified (``uncertain``). Functions
 here are pure: which authorisations are in force on a date, whether one covers a party (by its
-listing), whether the stated activity falls in its scope, and the state of a dated rule.
+listing), whether the stated activity category and the answers about the transaction (contract
+date, handset availability) fall in its scope, and the state of a dated rule. Scopes are
+structured conditions the user answers; free text describing the export is never read.
 """
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from tradescreen.decide.items import ActivityCategory, Transaction
+from tradescreen.decide.outcomes import RuleState
 from tradescreen.errors import InvalidInput
 from tradescreen.model import Entity, Listing
+
+# The id of the BIS affiliates rule in the data file (rules[].id, covered_parties.derived_by).
+AFFILIATES_RULE_ID = "bis_affiliates_rule"
 
 # A decision within this many days of an uncertain window boundary carries a warning.
 BOUNDARY_MARGIN = timedelta(days=7)
 
 
+class Answer(StrEnum):
+    """A fact about the transaction the user states (``Transaction`` fields of these names)."""
+
+    CONTRACT_DATE = "contract_date"
+    HANDSET_PUBLIC_DATE = "handset_public_date"
+
+
+Answers = Mapping[Answer, date | None]
+
+
+def answers_of(tx: Transaction) -> dict[Answer, date | None]:
+    return {
+        Answer.CONTRACT_DATE: tx.contract_date,
+        Answer.HANDSET_PUBLIC_DATE: tx.handset_public_date,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeCondition:
+    """``answer`` must be given and fall on or before ``on_or_before``."""
+
+    answer: Answer
+    on_or_before: date
+    question: str
+
+    def met(self, answers: Answers) -> bool | None:
+        given = answers.get(self.answer)
+        return None if given is None else given <= self.on_or_before
+
+    def to_dict(self, answers: Answers) -> dict[str, Any]:
+        given = answers.get(self.answer)
+        return {
+            "answer": self.answer.value,
+            "question": self.question,
+            "on_or_before": self.on_or_before.isoformat(),
+            "given": given.isoformat() if given else None,
+            "met": self.met(answers),
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class ScopeItem:
-    id: str
+    id: ActivityCategory
     text: str
-    terms: tuple[tuple[str, ...], ...]  # every group must have one phrase in the activity
+    conditions: tuple[ScopeCondition, ...] = ()
 
-    def matches(self, activity: str) -> bool:
-        low = re.sub(r"\s+", " ", activity.lower())
-        return bool(self.terms) and all(any(t in low for t in group) for group in self.terms)
+
+@dataclass(frozen=True, slots=True)
+class ScopeCheck:
+    """Whether the stated activity category and answers fall in an authorisation's scope."""
+
+    category: ActivityCategory | None
+    matched: tuple[str, ...]  # the scope item of the category (when the authorisation has one)
+    in_scope: bool  # the category is in scope and every condition of it is met
+    conditions: tuple[dict[str, Any], ...]  # that item's conditions, with the answers given
+    unanswered: tuple[str, ...]  # questions still to answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +107,7 @@ class Authorization:
     uncertain: tuple[str, ...]
     scope_note: str | None
     state_after: str | None
+    lifts_note: str | None = None  # what the authorisation does not lift
 
     def in_force(self, as_of: date) -> bool:
         return self.valid_from <= as_of and (self.valid_to is None or as_of <= self.valid_to)
@@ -66,11 +122,20 @@ class Authorization:
         cites = {f"{c.volume} FR {c.page}" for c in listing.citations}
         return bool(cites & set(self.listing_citations))
 
-    def activity_scope(self, activity: str | None) -> list[str]:
-        """Ids of the scope items the stated activity falls in (empty: none / not stated)."""
-        if not activity:
-            return []
-        return [s.id for s in self.scope if s.matches(activity)]
+    def scope_check(self, category: ActivityCategory | None, answers: Answers) -> ScopeCheck:
+        """The scope item of the stated category, and whether its conditions are met. No
+        category stated: not in scope (free text is never read)."""
+        item = next((s for s in self.scope if s.id is category), None)
+        if item is None:
+            return ScopeCheck(category, (), False, (), ())
+        met = [c.met(answers) for c in item.conditions]
+        return ScopeCheck(
+            category,
+            (item.id.value,),
+            all(m is True for m in met),
+            tuple(c.to_dict(answers) for c in item.conditions),
+            tuple(c.question for c, m in zip(item.conditions, met, strict=True) if m is None),
+        )
 
     def boundary_warning(self, as_of: date) -> str | None:
         risky = {"valid_from", "valid_to", "published"} & set(self.uncertain)
@@ -84,20 +149,32 @@ class Authorization:
             )
         return None
 
-    def to_dict(self, activity: str | None = None) -> dict[str, Any]:
-        matched = self.activity_scope(activity)
+    def to_dict(self, tx: Transaction | None = None) -> dict[str, Any]:
+        check = self.scope_check(tx.activity_category if tx else None, answers_of(tx) if tx else {})
         return {
             "id": self.id,
             "name": self.name,
             "kind": self.kind,
             "citation": self.citation,
             "cfr": self.cfr,
+            "published": self.published.isoformat() if self.published else None,
             "valid_from": self.valid_from.isoformat(),
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "scope": [s.text for s in self.scope],
-            "activity": activity,
-            "activity_in_scope": bool(matched),
-            "matched_scope": matched,
+            "scope": [
+                {
+                    "category": s.id.value,
+                    "text": s.text,
+                    "conditions": [c.question for c in s.conditions],
+                }
+                for s in self.scope
+            ],
+            "lifts": list(self.covers_requirements),
+            "lifts_note": self.lifts_note,
+            "activity": tx.activity if tx else None,
+            "activity_category": check.category.value if check.category else None,
+            "activity_in_scope": check.in_scope,
+            "matched_scope": list(check.matched),
+            "conditions": list(check.conditions),
             "uncertain": list(self.uncertain),
             "scope_note": self.scope_note,
         }
@@ -107,9 +184,10 @@ class Authorization:
 class RuleWindow:
     valid_from: date
     valid_to: date | None
-    state: str  # in_force | suspended | unknown
+    state: RuleState
     citation: str
     uncertain: tuple[str, ...]
+    note: str | None = None  # said with every decision in the window
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +226,39 @@ def _date(value: Any, where: str) -> date | None:
         raise InvalidInput(f"{where}: {value!r} is not a YYYY-MM-DD date") from None
 
 
-def _scope(items: list[dict[str, Any]]) -> tuple[ScopeItem, ...]:
-    return tuple(
-        ScopeItem(s["id"], s["text"], tuple(tuple(g) for g in s.get("terms", ()))) for s in items
-    )
+def _scope(items: list[dict[str, Any]], where: str) -> tuple[ScopeItem, ...]:
+    out = []
+    for s in items:
+        try:
+            category = ActivityCategory(s["id"])
+        except ValueError:
+            raise InvalidInput(f"{where}.scope: unknown activity category {s['id']!r}") from None
+        if "terms" in s:
+            raise InvalidInput(f"{where}.scope.{s['id']}: keyword terms are not a scope")
+        conditions = []
+        for c in s.get("conditions", ()):
+            try:
+                answer = Answer(c["answer"])
+            except ValueError:
+                raise InvalidInput(
+                    f"{where}.scope.{s['id']}: unknown answer {c['answer']!r}"
+                ) from None
+            limit = _date(c.get("on_or_before"), f"{where}.scope.{s['id']}.on_or_before")
+            if limit is None:
+                raise InvalidInput(f"{where}.scope.{s['id']}.on_or_before: required")
+            conditions.append(ScopeCondition(answer, limit, c["question"]))
+        out.append(ScopeItem(category, s["text"], tuple(conditions)))
+    return tuple(out)
+
+
+def _resolve_scope(rows: dict[str, dict[str, Any]], rid: str) -> list[dict[str, Any]]:
+    """A row's scope items; ``[{"same_as": ID, "except": [...]}]`` takes another row's, minus
+    the items an amending rule removed."""
+    scope = rows[rid].get("scope", [])
+    if scope and "same_as" in scope[0]:
+        removed = set(scope[0].get("except", ()))
+        return [s for s in _resolve_scope(rows, scope[0]["same_as"]) if s["id"] not in removed]
+    return list(scope)
 
 
 def parse_authorization_data(raw: dict[str, Any]) -> AuthorizationData:
@@ -160,11 +267,10 @@ def parse_authorization_data(raw: dict[str, Any]) -> AuthorizationData:
     for rid, r in rows.items():
         where = f"authorizations.{rid}"
         parties = r.get("covered_parties", {})
+        parties_from = parties.get("same_as", rid)
         if "same_as" in parties:
             parties = rows[parties["same_as"]]["covered_parties"]
-        scope = r.get("scope", [])
-        if scope and "same_as" in scope[0]:
-            scope = rows[scope[0]["same_as"]]["scope"]
+        scope = _resolve_scope(rows, rid)
         start = _date(r.get("valid_from"), where + ".valid_from")
         if start is None:
             raise InvalidInput(f"{where}.valid_from: required")
@@ -187,10 +293,11 @@ def parse_authorization_data(raw: dict[str, Any]) -> AuthorizationData:
                 name_contains=tuple(s.lower() for s in parties.get("name_contains", ())),
                 listing_citations=tuple(parties.get("listing_citations", ())),
                 derived_by=parties.get("derived_by"),
-                scope=_scope(scope),
+                scope=_scope(scope, where),
                 uncertain=tuple(r.get("uncertain", ())),
                 scope_note=r.get("scope_note"),
                 state_after=r.get("state_after"),
+                lifts_note=r.get("lifts_note") or rows.get(parties_from, {}).get("lifts_note"),
             )
         )
     rules: dict[str, DatedRule] = {}
@@ -201,13 +308,18 @@ def parse_authorization_data(raw: dict[str, Any]) -> AuthorizationData:
             start = _date(w["from"], where + ".from")
             if start is None:
                 raise InvalidInput(f"{where}.from: required")
+            try:
+                state = RuleState(w["state"])
+            except ValueError:
+                raise InvalidInput(f"{where}.state: unknown state {w['state']!r}") from None
             windows.append(
                 RuleWindow(
                     start,
                     _date(w.get("to"), where + ".to"),
-                    w["state"],
+                    state,
                     w["citation"],
                     tuple(w.get("uncertain", ())),
+                    w.get("note"),
                 )
             )
         rules[r["id"]] = DatedRule(
@@ -228,11 +340,16 @@ def default_authorization_data() -> AuthorizationData:
 
 
 __all__ = [
+    "AFFILIATES_RULE_ID",
+    "Answer",
     "Authorization",
     "AuthorizationData",
     "DatedRule",
     "RuleWindow",
+    "ScopeCheck",
+    "ScopeCondition",
     "ScopeItem",
+    "answers_of",
     "default_authorization_data",
     "parse_authorization_data",
 ]

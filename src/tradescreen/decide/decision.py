@@ -15,22 +15,28 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from tradescreen.decide.authorizations import (
+    AFFILIATES_RULE_ID,
     Authorization,
     AuthorizationData,
+    answers_of,
     default_authorization_data,
 )
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
-from tradescreen.decide.items import Transaction
+from tradescreen.decide.items import Transaction, transaction_to_dict
 from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
-from tradescreen.decide.listing_rules import (
+from tradescreen.decide.listing_dates import StartFloors, default_start_floors
+from tradescreen.decide.listing_rules import ListKind, classify, interpret, is_ear_sdn
+from tradescreen.decide.outcomes import (
+    RESTRICTIVE,
     SEVERITY,
     Effect,
-    ListKind,
-    classify,
-    interpret,
-    is_ear_sdn,
+    EmbargoStatus,
+    Outcome,
+    OwnershipRule,
+    ReasonKind,
 )
 from tradescreen.decide.ownership import OwnershipEdge, OwnerStatus, analyse
+from tradescreen.decide.requirements import PolicyKind
 from tradescreen.model import Entity, Listing, Query
 from tradescreen.results import ScreenResult, version_to_json
 
@@ -40,8 +46,7 @@ CCC_WARNING = (
     "Commerce Country Chart not evaluated: an ECCN-based licence requirement may apply "
     "regardless of parties"
 )
-DECISIONS = ("prohibited", "license_required", "authorized", "no_restriction", "needs_review")
-_RESTRICTIVE = (Effect.PROHIBITED, Effect.LICENSE_REQUIRED, Effect.NEEDS_REVIEW)
+DECISIONS: tuple[Outcome, ...] = tuple(Outcome)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,7 @@ class DecisionContext:
     licences: tuple[SpecificLicence, ...] = ()
     authorizations: AuthorizationData = field(default_factory=default_authorization_data)
     embargoes: EmbargoData = field(default_factory=default_embargo_data)
+    start_floors: StartFloors = field(default_factory=default_start_floors)
     config: DecisionConfig = field(default_factory=DecisionConfig)
 
     @staticmethod
@@ -69,13 +75,17 @@ class DecisionContext:
         )
 
     def data_versions(self) -> dict[str, str]:
-        return {"authorizations": self.authorizations.version, "embargoes": self.embargoes.version}
+        return {
+            "authorizations": self.authorizations.version,
+            "embargoes": self.embargoes.version,
+            "programme_starts": self.start_floors.version,
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    kind: str  # listing | embargo | ownership | screening
-    effect: str  # an Effect value
+    kind: ReasonKind
+    effect: Effect
     message: str
     party: str | None = None
     role: str | None = None
@@ -86,21 +96,26 @@ class Reason:
     list_name: str | None = None
     citations: tuple[str, ...] = ()
     requirement: dict[str, Any] | None = None
-    policy: str | None = None
+    policy: PolicyKind | None = None  # the review policy for this item
     policy_text: str | None = None
     list_version: int | None = None
     paths: tuple[str, ...] = ()
     details: dict[str, Any] | None = None
     covered_by: tuple[str, ...] = ()
-    if_match: str | None = None  # for a possible match: the effect if it is the party
+    if_match: Effect | None = None  # for a possible match: the effect if it is the party
+    rule: OwnershipRule | None = None  # for an ownership reason: the rule that found it
 
     @property
     def needs_licence(self) -> bool:
         """A licence requirement, certain or on a possible match."""
-        return Effect.LICENSE_REQUIRED.value in (self.effect, self.if_match)
+        return Effect.LICENSE_REQUIRED in (self.effect, self.if_match)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "effect": self.effect, "message": self.message}
+        out: dict[str, Any] = {
+            "kind": self.kind.value,
+            "effect": self.effect.value,
+            "message": self.message,
+        }
         for key in (
             "party",
             "role",
@@ -117,7 +132,11 @@ class Reason:
         ):
             value = getattr(self, key)
             if value is not None:
-                out[key] = round(value, 4) if key == "score" else value
+                if key == "score":
+                    value = round(value, 4)
+                elif key == "policy":
+                    value = value.value
+                out[key] = value
         if self.citations:
             out["citations"] = list(self.citations)
         if self.paths:
@@ -129,7 +148,7 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    decision: str
+    decision: Outcome
     reasons: tuple[Reason, ...]
     authorizations: tuple[dict[str, Any], ...]
     list_versions: tuple[dict[str, Any], ...]
@@ -138,25 +157,12 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "decision": self.decision,
+            "decision": self.decision.value,
             "reasons": [r.to_dict() for r in self.reasons],
             "authorizations": list(self.authorizations),
             "list_versions": list(self.list_versions),
             "warnings": list(self.warnings),
         }
-
-
-def transaction_to_dict(tx: Transaction) -> dict[str, Any]:
-    return {
-        "parties": [{"name": p.name, "role": p.role.value} for p in tx.parties],
-        "item": tx.item.classification,
-        "item_type": tx.item.item_type.value,
-        "food_or_medicine": tx.item.food_or_medicine,
-        "value": tx.item.value,
-        "destination": tx.destination,
-        "date": tx.date.isoformat(),
-        "activity": tx.activity,
-    }
 
 
 class _Run:
@@ -169,6 +175,9 @@ class _Run:
         self.cache: dict[str, ScreenResult] = {}
         self.versions: dict[int, dict[str, Any]] = {}
         self.warnings: list[str] = []
+        # True once the ECCN's own requirement (Commerce Country Chart) has been decided; until
+        # then a general authorisation cannot make an ECCN item ``authorized``.
+        self.chart_evaluated = False
 
     def warn(self, text: str) -> None:
         if text not in self.warnings:
@@ -194,10 +203,16 @@ class _Run:
                 if state is False:
                     continue
                 if state is None:
-                    self.warn(
-                        f"{hit.entity.name} ({listing.list_code}): listing start date "
-                        "unknown; treated as in force"
+                    floor = self.ctx.start_floors.floor(listing)
+                    if floor is not None and self.as_of < floor.earliest:
+                        continue  # its list or programme did not exist yet
+                    since = (
+                        f"counted as in force from {floor.earliest.isoformat()} at the "
+                        f"earliest ({floor.citation})"
+                        if floor
+                        else "treated as in force"
                     )
+                    self.warn(f"{hit.entity.name} ({listing.list_code}): start unknown; {since}")
                 vid = hit.version_id
                 if vid is None:
                     vid = next(
@@ -222,7 +237,7 @@ class _Run:
             labels.append(listing.list_code)
             if kind is ListKind.SDN:
                 ofac = True
-            if kind in (ListKind.ENTITY_LIST, ListKind.MEU) or is_ear_sdn(listing):
+            if kind in (ListKind.ENTITY_LIST, ListKind.MEU) or is_ear_sdn(listing, self.as_of):
                 bis = True
         return OwnerStatus(ofac, bis, restricted, possible, tuple(dict.fromkeys(labels)))
 
@@ -238,11 +253,18 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                 continue
             seen.add(key)
             eff = interpret(
-                listing, tx.item, as_of=run.as_of, destination=tx.destination, activity=tx.activity
+                listing,
+                tx.item,
+                as_of=run.as_of,
+                destination=tx.destination,
+                category=tx.activity_category,
             )
             effect, message, if_match = eff.effect, eff.message, None
-            if score < certain and effect in _RESTRICTIVE:
-                if_match = effect.value
+            note = eff.requirement.later_footnotes(run.as_of) if eff.requirement else None
+            if note:
+                run.warn(f"{ent.name} ({listing.list_code}): {note}")
+            if score < certain and effect in RESTRICTIVE:
+                if_match = effect
                 effect = Effect.NEEDS_REVIEW
                 message = (
                     f"possible match (score {score:.2f}) to {ent.name}; if it is the "
@@ -251,8 +273,8 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
             out.append(
                 (
                     Reason(
-                        kind="listing",
-                        effect=effect.value,
+                        kind=ReasonKind.LISTING,
+                        effect=effect,
                         message=message,
                         party=party.name,
                         role=party.role.value,
@@ -262,7 +284,9 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                         list=listing.list_code,
                         list_name=listing.list_name,
                         citations=tuple(str(c) for c in listing.citations),
-                        requirement=eff.requirement.to_dict() if eff.requirement else None,
+                        requirement=(
+                            eff.requirement.to_dict(as_of=run.as_of) if eff.requirement else None
+                        ),
                         policy=eff.policy_for_item,
                         policy_text=eff.policy.text if eff.policy else None,
                         list_version=vid,
@@ -282,9 +306,8 @@ def _embargo_reasons(run: _Run) -> list[Reason]:
         run.warn(h)
     out = []
     for w in windows:
-        decision = w.decision_for(tx.item.is_ear99)
-        effect = {"no_restriction": Effect.NOT_APPLICABLE}.get(decision, Effect(decision))
-        if w.status == "unknown":
+        effect = w.decision_for(tx.item)
+        if w.status is EmbargoStatus.UNKNOWN:
             run.warn(
                 f"{w.name}: the state of the controls on {run.as_of.isoformat()} is not "
                 f"known to this data ({w.citation}); review"
@@ -293,8 +316,8 @@ def _embargo_reasons(run: _Run) -> list[Reason]:
             run.warn(f"{w.name}: fields not verified in the embargo data: {', '.join(w.uncertain)}")
         out.append(
             Reason(
-                kind="embargo",
-                effect=effect.value,
+                kind=ReasonKind.EMBARGO,
+                effect=effect,
                 message=(
                     f"{w.name} ({w.status}): {w.ear_section}; OFAC {w.ofac_program}: {w.policy}"
                 ),
@@ -309,7 +332,7 @@ def _ownership_reasons(run: _Run) -> list[Reason]:
     ctx, tx = run.ctx, run.tx
     if not ctx.ownership:
         return []
-    rule = ctx.authorizations.rules.get("bis_affiliates_rule")
+    rule = ctx.authorizations.rules.get(AFFILIATES_RULE_ID)
     window = rule.state_on(run.as_of) if rule else None
     state = window.state if window else None
     if window and window.uncertain:
@@ -317,6 +340,8 @@ def _ownership_reasons(run: _Run) -> list[Reason]:
             f"BIS affiliates rule on {run.as_of.isoformat()}: {window.citation} "
             f"(not verified: {', '.join(window.uncertain)})"
         )
+    if window and window.note:
+        run.warn(f"BIS affiliates rule on {run.as_of.isoformat()}: {window.note}")
     out = []
     for party in tx.parties:
         findings, warnings = analyse(
@@ -331,12 +356,13 @@ def _ownership_reasons(run: _Run) -> list[Reason]:
             run.warn(w)
         for f in findings:
             effect, message, details = f.effect, f.message, f.to_dict()
-            if f.rule == "bis_affiliates" and effect == "license_required":
+            if f.rule is OwnershipRule.BIS_AFFILIATES and effect is Effect.LICENSE_REQUIRED:
                 effect, message = _inherit(run, f.owners, message)
             out.append(
                 Reason(
-                    kind="ownership",
+                    kind=ReasonKind.OWNERSHIP,
                     effect=effect,
+                    rule=f.rule,
                     message=message,
                     party=party.name,
                     role=party.role.value,
@@ -348,29 +374,30 @@ def _ownership_reasons(run: _Run) -> list[Reason]:
     return out
 
 
-def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[str, str]:
+def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, str]:
     """The most restrictive requirement among the listed owners, for this item."""
-    best: tuple[int, str, str] = (0, Effect.NOT_APPLICABLE.value, "")
+    best: tuple[int, Effect, str] = (0, Effect.NOT_APPLICABLE, "")
     for owner in owners:
         for _ent, listing, score, _vid in run.listings(owner):
             if score < run.ctx.config.certain_score:
                 continue
             kind = classify(listing)
-            if kind not in (ListKind.ENTITY_LIST, ListKind.MEU) and not is_ear_sdn(listing):
+            ear_listed = kind in (ListKind.ENTITY_LIST, ListKind.MEU)
+            if not ear_listed and not is_ear_sdn(listing, run.as_of):
                 continue
             eff = interpret(
                 listing,
                 run.tx.item,
                 as_of=run.as_of,
                 destination=run.tx.destination,
-                activity=run.tx.activity,
+                category=run.tx.activity_category,
             )
             effect = Effect.LICENSE_REQUIRED if eff.effect is Effect.PROHIBITED else eff.effect
             if SEVERITY[effect] > best[0]:
-                best = (SEVERITY[effect], effect.value, f"{owner}: {eff.message}")
+                best = (SEVERITY[effect], effect, f"{owner}: {eff.message}")
     if best[0] == 0:
         return (
-            Effect.NOT_APPLICABLE.value,
+            Effect.NOT_APPLICABLE,
             message + "; the owners' requirements do not catch this item",
         )
     return best[1], f"{message}; inherited from {best[2]}"
@@ -381,6 +408,7 @@ def _authorizations(
 ) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
     """Authorisations that could cover a reason, and reason index -> ids that do cover it."""
     tx, as_of = run.tx, run.as_of
+    answers = answers_of(tx)
     covered: dict[int, list[str]] = {}
     shown: dict[str, dict[str, Any]] = {}
     for auth in run.ctx.authorizations.in_force(as_of):
@@ -388,12 +416,18 @@ def _authorizations(
             relevant = _relevant(auth, reason, listing_reasons)
             if not relevant:
                 continue
-            view = shown.setdefault(auth.id, auth.to_dict(tx.activity))
+            view = shown.setdefault(auth.id, auth.to_dict(tx))
             view.setdefault("relevant_to", []).append(reason.party)
             warning = auth.boundary_warning(as_of)
             if warning:
                 run.warn(warning)
-            if reason.needs_licence and view["activity_in_scope"]:
+            scope = auth.scope_check(tx.activity_category, answers)
+            if reason.needs_licence and scope.unanswered:
+                run.warn(
+                    f"{auth.name} ({auth.citation}) covers {scope.category} only if you confirm: "
+                    + "; ".join(scope.unanswered)
+                )
+            if reason.needs_licence and scope.in_scope:
                 covered.setdefault(i, []).append(auth.id)
                 if "scope" in auth.uncertain:
                     run.warn(
@@ -406,7 +440,7 @@ def _authorizations(
         for i, reason in enumerate(reasons):
             if not reason.needs_licence:
                 continue
-            if reason.kind == "embargo" and not lic.destinations:
+            if reason.kind is ReasonKind.EMBARGO and not lic.destinations:
                 continue
             # the licence may name the party as the user wrote it or as the list spells it
             cover = Coverage(NotCovered.PARTY_NOT_NAMED)
@@ -448,13 +482,11 @@ def _authorizations(
 def _relevant(
     auth: Authorization, reason: Reason, listing_reasons: list[tuple[Reason, Entity, Listing]]
 ) -> bool:
-    if reason.effect not in (Effect.LICENSE_REQUIRED.value, Effect.NEEDS_REVIEW.value):
+    if reason.effect not in (Effect.LICENSE_REQUIRED, Effect.NEEDS_REVIEW):
         return False
-    if reason.kind == "ownership":
-        return auth.derived_by == "bis_affiliates_rule" and bool(
-            reason.details and reason.details.get("rule") == "bis_affiliates"
-        )
-    if reason.kind != "listing" or reason.list is None:
+    if reason.kind is ReasonKind.OWNERSHIP:
+        return auth.derived_by == AFFILIATES_RULE_ID and reason.rule is OwnershipRule.BIS_AFFILIATES
+    if reason.kind is not ReasonKind.LISTING or reason.list is None:
         return False
     kinds = {classify(Listing(list_code=c, list_name=c)) for c in auth.covers_requirements}
     for r, ent, listing in listing_reasons:
@@ -463,20 +495,36 @@ def _relevant(
     return False
 
 
-def _final(reasons: list[Reason]) -> str:
+def _final(reasons: list[Reason]) -> Outcome:
     effects = {r.effect for r in reasons}
-    if Effect.PROHIBITED.value in effects:
-        return "prohibited"
-    needed = [r for r in reasons if r.effect == Effect.LICENSE_REQUIRED.value]
+    if Effect.PROHIBITED in effects:
+        return Outcome.PROHIBITED
+    needed = [r for r in reasons if r.effect is Effect.LICENSE_REQUIRED]
     review = any(
-        r.effect == Effect.NEEDS_REVIEW.value and not (r.needs_licence and r.covered_by)
-        for r in reasons
+        r.effect is Effect.NEEDS_REVIEW and not (r.needs_licence and r.covered_by) for r in reasons
     )
     if needed:
         if any(not r.covered_by for r in needed):
-            return "license_required"
-        return "needs_review" if review else "authorized"
-    return "needs_review" if review else "no_restriction"
+            return Outcome.LICENSE_REQUIRED
+        return Outcome.NEEDS_REVIEW if review else Outcome.AUTHORIZED
+    return Outcome.NEEDS_REVIEW if review else Outcome.NO_RESTRICTION
+
+
+def _general_authorisation_and_eccn(run: _Run, reasons: list[Reason]) -> Outcome:
+    """A general authorisation (a TGL, § 744.11 authorisation) lifts only the listing's licence
+    requirement, never the ECCN's own (Country Chart). While that is not evaluated here, an
+    ECCN item covered by one is ``needs_review``, not ``authorized``."""
+    general = {a.id: a for a in run.ctx.authorizations.authorizations}
+    used = sorted({i for r in reasons for i in r.covered_by if i in general})
+    if not used:
+        return Outcome.AUTHORIZED
+    names = ", ".join(f"{general[i].name} ({general[i].citation})" for i in used)
+    run.warn(
+        f"{names}: lifts only the listing's licence requirement; the licence requirement of "
+        f"{run.tx.item.classification} itself (Commerce Country Chart) is not lifted and was "
+        "not evaluated: review"
+    )
+    return Outcome.NEEDS_REVIEW
 
 
 def check(
@@ -500,8 +548,8 @@ def check(
     if not run.versions:
         reasons.append(
             Reason(
-                kind="screening",
-                effect=Effect.NEEDS_REVIEW.value,
+                kind=ReasonKind.SCREENING,
+                effect=Effect.NEEDS_REVIEW,
                 message="no list version was in force: the parties were not screened",
             )
         )
@@ -511,7 +559,7 @@ def check(
     reasons = [replace(r, covered_by=tuple(covered.get(i, ()))) for i, r in enumerate(reasons)]
     reasons.sort(
         key=lambda r: (
-            -SEVERITY[Effect(r.effect)],
+            -SEVERITY[r.effect],
             r.kind,
             r.party or "",
             r.list or "",
@@ -519,8 +567,11 @@ def check(
             r.message,
         )
     )
+    outcome = _final(reasons)
+    if outcome is Outcome.AUTHORIZED and not transaction.item.is_ear99 and not run.chart_evaluated:
+        outcome = _general_authorisation_and_eccn(run, reasons)
     return Decision(
-        decision=_final(reasons),
+        decision=outcome,
         reasons=tuple(reasons),
         authorizations=tuple(auths),
         list_versions=tuple(run.versions[k] for k in sorted(run.versions)),

@@ -6,16 +6,25 @@ one-line messages naming the field.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
+from tradescreen.decide.destinations import (
+    AMBIGUOUS_NAMES,
+    iso_countries,
+    known_subdivisions,
+    place_code,
+)
 from tradescreen.errors import InvalidInput
 
 # 5A002, 3A090.a, 9A610.y.1, 0A521 and the "0Y521" series name; product groups A-E.
 _ECCN = re.compile(r"^(?P<cat>\d)(?P<grp>[A-E]|Y(?=521))(?P<num>\d{3})(?P<sub>(\.[a-z0-9]+)*)$")
 _DEST = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+_ROLE_HEAD = re.compile(r"^\s*[A-Za-z][A-Za-z_-]*(?:\s+[A-Za-z_-]+){0,2}\s*$")
 
 
 class ItemType(StrEnum):
@@ -29,6 +38,32 @@ class Role(StrEnum):
     INTERMEDIATE_CONSIGNEE = "intermediate_consignee"
     ULTIMATE_CONSIGNEE = "ultimate_consignee"
     END_USER = "end_user"
+
+
+class ActivityCategory(StrEnum):
+    """What the export is for, as the user answers it: authorisation scopes and carve-outs
+    are keyed on these, never on words of a free-text description."""
+
+    EXISTING_NETWORKS = "existing_networks"  # maintain/support existing networks and equipment
+    EXISTING_HANDSETS = "existing_handsets"  # service and support of existing handsets
+    CYBERSECURITY = "cybersecurity"  # security research and vulnerability disclosure
+    STANDARDS_5G = "standards_5g"  # engagement for 5G standards in a recognised body
+    STANDARDS_ORGANIZATION = "standards_organization"  # release to a standards organization
+    #   (§ 772.1) to contribute to a standard
+    AFFILIATES_JV = "affiliates_jv"  # joint venture with a party captured by ownership only
+
+
+def parse_activity_category(
+    value: str | None, *, field_name: str = "activity_category"
+) -> ActivityCategory | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return ActivityCategory(value.strip().lower().replace("-", "_"))
+    except ValueError:
+        raise InvalidInput(
+            f"{field_name}: {value!r} is not one of " + ", ".join(c.value for c in ActivityCategory)
+        ) from None
 
 
 def normalize_eccn(value: str, *, field_name: str = "item") -> str:
@@ -62,12 +97,36 @@ def is_at_only_family(eccn: str) -> bool:
 
 
 def normalize_destination(value: str, *, field_name: str = "destination") -> str:
-    code = (value or "").strip().upper()
-    if not _DEST.match(code):
+    """An ISO 3166-1 alpha-2 code (``cn`` -> ``CN``), an ISO 3166-2 region (``UA-43``), or a
+    country name (``China`` -> ``CN``, ``Crimea`` -> ``UA-43``).
+
+    Raises InvalidInput naming ``field_name`` for a code that ISO 3166 does not assign (``ZZ``),
+    a region this data does not know, or a name that is not a country."""
+    raw = (value or "").strip()
+    code = raw.upper()
+    if _DEST.match(code):
+        if code[:2] not in iso_countries():
+            raise InvalidInput(f"{field_name}: {value!r} is not an ISO 3166-1 country code")
+        if "-" in code and code not in known_subdivisions():
+            raise InvalidInput(
+                f"{field_name}: {value!r} is not a region known to this data; give the country "
+                f"code ({code[:2]}) or a region such as UA-43 (Crimea)"
+            )
+        return code
+    if " ".join(raw.lower().split()) in AMBIGUOUS_NAMES:
+        codes = AMBIGUOUS_NAMES[" ".join(raw.lower().split())]
         raise InvalidInput(
-            f"{field_name}: {value!r} is not an ISO 3166 country code (e.g. CN) or region (UA-43)"
+            f"{field_name}: {value!r} names more than one country; give the code "
+            f"({' or '.join(codes)})"
         )
-    return code
+    if len(raw) > 2 and not any(ch.isdigit() for ch in raw):
+        found = place_code(raw)
+        if found is not None:
+            return found
+    raise InvalidInput(
+        f"{field_name}: {value!r} is not an ISO 3166 country code (e.g. CN), region (UA-43) "
+        "or country name"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +167,26 @@ class Party:
 
     @staticmethod
     def parse(spec: str, *, default_role: Role = Role.ULTIMATE_CONSIGNEE) -> Party:
-        """``"end_user=Huawei Technologies Co., Ltd."`` or a bare name (``default_role``)."""
+        """``"end_user=Huawei Technologies Co., Ltd."`` or a bare name (``default_role``).
+
+        Text before the first ``=`` made of letters, spaces, ``-`` and ``_`` (up to three
+        words) is a role and must be one of ``Role``: ``enduser=X`` and ``Acme = Co`` are
+        refused, never screened as a party named "enduser=X". Case, ``-`` and spaces are
+        ignored (``End-User=X``, ``end user = X``). A name that itself contains ``=`` is given
+        after a role (``ultimate_consignee=Acme = Co``).
+        """
         role = default_role
         name = spec
         head, sep, tail = spec.partition("=")
-        if sep and head.strip().lower().replace("-", "_") in {r.value for r in Role}:
-            role = Role(head.strip().lower().replace("-", "_"))
+        word = re.sub(r"[\s-]+", "_", head.strip().lower())
+        if sep and _ROLE_HEAD.match(head):
+            try:
+                role = Role(word)
+            except ValueError:
+                raise InvalidInput(
+                    f"party: unknown role {head.strip()!r} in {spec!r}; roles: "
+                    + ", ".join(r.value for r in Role)
+                ) from None
             name = tail
         name = name.strip()
         if not name:
@@ -127,9 +200,12 @@ class Transaction:
     item: Item
     destination: str  # ISO 3166-1 alpha-2, or an ISO 3166-2 region such as UA-43 (Crimea)
     date: date
-    activity: str | None = None
+    activity: str | None = None  # free text, recorded; it decides nothing
     reference: str | None = None
     notes: tuple[str, ...] = field(default=())
+    activity_category: ActivityCategory | None = None
+    contract_date: _dt.date | None = None  # the contract or agreement the export performs
+    handset_public_date: _dt.date | None = None  # when the handsets were available to the public
 
     def __post_init__(self) -> None:
         if not self.parties:
@@ -144,7 +220,26 @@ class Transaction:
         return self.destination[:2]
 
 
+def transaction_to_dict(tx: Transaction) -> dict[str, Any]:
+    return {
+        "parties": [{"name": p.name, "role": p.role.value} for p in tx.parties],
+        "item": tx.item.classification,
+        "item_type": tx.item.item_type.value,
+        "food_or_medicine": tx.item.food_or_medicine,
+        "value": tx.item.value,
+        "destination": tx.destination,
+        "date": tx.date.isoformat(),
+        "activity": tx.activity,
+        "activity_category": tx.activity_category.value if tx.activity_category else None,
+        "contract_date": tx.contract_date.isoformat() if tx.contract_date else None,
+        "handset_public_date": (
+            tx.handset_public_date.isoformat() if tx.handset_public_date else None
+        ),
+    }
+
+
 __all__ = [
+    "ActivityCategory",
     "Item",
     "ItemType",
     "Party",
@@ -154,4 +249,6 @@ __all__ = [
     "is_at_only_family",
     "normalize_destination",
     "normalize_eccn",
+    "parse_activity_category",
+    "transaction_to_dict",
 ]

@@ -20,10 +20,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from tradescreen.decide.items import Item
+from tradescreen.decide.items import ActivityCategory, Item
+from tradescreen.decide.outcomes import SEVERITY, Effect
 from tradescreen.decide.requirements import (
     Policy,
+    PolicyKind,
     Requirement,
+    Scope,
     parse_policy,
     parse_requirement,
     requirement_applies,
@@ -41,24 +44,6 @@ class ListKind(StrEnum):
     INFORMATIONAL = "informational"
     OTHER = "other"
 
-
-class Effect(StrEnum):
-    """Ordered from most to least restrictive (see ``SEVERITY``)."""
-
-    PROHIBITED = "prohibited"
-    LICENSE_REQUIRED = "license_required"
-    NEEDS_REVIEW = "needs_review"
-    INFORMATIONAL = "informational"
-    NOT_APPLICABLE = "not_applicable"
-
-
-SEVERITY = {
-    Effect.PROHIBITED: 4,
-    Effect.LICENSE_REQUIRED: 3,
-    Effect.NEEDS_REVIEW: 2,
-    Effect.INFORMATIONAL: 1,
-    Effect.NOT_APPLICABLE: 0,
-}
 
 # Codes the readers use, and the words of the CSL "source" column, mapped to a kind.
 _CODE_KINDS: tuple[tuple[str, ListKind], ...] = (
@@ -88,9 +73,39 @@ _NAME_KINDS: tuple[tuple[str, ListKind], ...] = (
     ("ns-cmic", ListKind.NS_CMIC),
 )
 
-# SDN programme tags whose designees also carry an EAR licence requirement (§ 744.8 and
-# §§ 744.12-744.14); only these owners count under the BIS affiliates rule.
-EAR_SDN_PROGRAMS = frozenset({"NPWMD", "SDGT", "SDT", "FTO"})
+# SDN programme tags whose designees also carry an EAR licence requirement; only these owners
+# count under the BIS affiliates rule. Before 89 FR 20107: § 744.8 (NPWMD) and §§ 744.12-744.14
+# (SDGT, SDT, FTO). 89 FR 20107 (published 2024-03-21, applied from that date) consolidated
+# them into § 744.8 for fourteen programmes: seven on Russia, Ukraine and Belarus (EOs 13405, 13660,
+# 13661, 13662, 13685, 14024, 14038), FTO, SDGT, NPWMD, and four on narcotics and criminal
+# networks (EO 13581 TCO, EO 14059, the Narcotics Trafficking Sanctions Regulations, the
+# Kingpin Act). The OFAC tags of those programmes:
+EAR_SDN_PROGRAMS_BEFORE_2024 = frozenset({"NPWMD", "SDGT", "SDT", "FTO"})
+EAR_SDN_PROGRAMS_FROM = date(2024, 3, 21)
+EAR_SDN_PROGRAMS_CITATION = "89 FR 20107 (published 2024-03-21, in force from that date)"
+EAR_SDN_PROGRAMS = frozenset(
+    {
+        "BELARUS",
+        "UKRAINE-EO13660",
+        "UKRAINE-EO13661",
+        "UKRAINE-EO13662",
+        "UKRAINE-EO13685",
+        "RUSSIA-EO14024",
+        "BELARUS-EO14038",
+        "FTO",
+        "SDGT",
+        "NPWMD",
+        "TCO",
+        "ILLICIT-DRUGS-EO14059",
+        "SDNT",
+        "SDNTK",
+    }
+)
+
+
+def ear_sdn_programs(as_of: date) -> frozenset[str]:
+    """The SDN programmes whose designees carry an EAR licence requirement on ``as_of``."""
+    return EAR_SDN_PROGRAMS if as_of >= EAR_SDN_PROGRAMS_FROM else EAR_SDN_PROGRAMS_BEFORE_2024
 
 
 def classify(listing: Listing) -> ListKind:
@@ -109,10 +124,11 @@ def classify(listing: Listing) -> ListKind:
     return ListKind.OTHER
 
 
-def is_ear_sdn(listing: Listing) -> bool:
-    """An SDN designation that also carries an EAR licence requirement (§ 744.8 etc.)."""
+def is_ear_sdn(listing: Listing, as_of: date) -> bool:
+    """An SDN designation that also carries an EAR licence requirement on ``as_of`` (§ 744.8;
+    before 2024-03-21 also §§ 744.12-744.14)."""
     tags = {p.strip("[] ").upper() for p in listing.programs}
-    return classify(listing) is ListKind.SDN and bool(tags & EAR_SDN_PROGRAMS)
+    return classify(listing) is ListKind.SDN and bool(tags & ear_sdn_programs(as_of))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +138,7 @@ class ListingEffect:
     message: str
     requirement: Requirement | None = None
     policy: Policy | None = None
-    policy_for_item: str | None = None
+    policy_for_item: PolicyKind | None = None
 
 
 def interpret(
@@ -131,7 +147,7 @@ def interpret(
     *,
     as_of: date,
     destination: str,
-    activity: str | None = None,
+    category: ActivityCategory | None = None,
 ) -> ListingEffect:
     """The effect of one listing (assumed to be the party's, in force on ``as_of``)."""
     kind = classify(listing)
@@ -164,13 +180,14 @@ def interpret(
             kind, Effect.INFORMATIONAL, f"{listing.list_name}: no export licence requirement"
         )
     if kind in (ListKind.ENTITY_LIST, ListKind.MEU):
-        req = parse_requirement(listing.license_requirement, list_kind=kind.value)
-        if kind is ListKind.MEU and req.scope == "unknown":
+        meu = kind is ListKind.MEU
+        req = parse_requirement(listing.license_requirement, meu=meu)
+        if meu and req.scope is Scope.UNKNOWN:
             # § 744.21 fixes the MEU requirement; a note in the column does not change it
-            req = replace(req, scope="supp2_744", sections=("744.21",))
-        pol = parse_policy(listing.license_policy, list_kind=kind.value)
+            req = replace(req, scope=Scope.SUPP2_744, sections=("744.21",))
+        pol = parse_policy(listing.license_policy, meu=meu)
         app = requirement_applies(
-            req, item, as_of=as_of, destination=destination, activity=activity
+            req, item, as_of=as_of, destination=destination, category=category
         )
         clause = pol.for_item(item)
         label = "Entity List" if kind is ListKind.ENTITY_LIST else "Military End-User list"
@@ -179,7 +196,7 @@ def interpret(
                 kind,
                 Effect.LICENSE_REQUIRED,
                 f"{label}: licence required ({app.note}); review policy: "
-                f"{clause.policy.replace('_', ' ')}",
+                f"{clause.policy.value.replace('_', ' ')}",
                 req,
                 pol,
                 clause.policy,
@@ -200,11 +217,14 @@ def interpret(
 
 __all__ = [
     "EAR_SDN_PROGRAMS",
+    "EAR_SDN_PROGRAMS_BEFORE_2024",
+    "EAR_SDN_PROGRAMS_FROM",
     "SEVERITY",
     "Effect",
     "ListKind",
     "ListingEffect",
     "classify",
+    "ear_sdn_programs",
     "interpret",
     "is_ear_sdn",
 ]

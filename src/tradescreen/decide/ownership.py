@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from tradescreen.decide.outcomes import Effect, OwnershipRule, RuleState
 from tradescreen.errors import InvalidInput
 
 SIGNIFICANT_MINORITY = 25.0
@@ -81,8 +82,8 @@ NOT_LISTED = OwnerStatus()
 
 @dataclass(frozen=True, slots=True)
 class OwnershipFinding:
-    rule: str  # ofac_50 | bis_affiliates | significant_minority | data_quality
-    effect: str  # prohibited | license_required | needs_review | informational
+    rule: OwnershipRule
+    effect: Effect  # prohibited | license_required | needs_review | informational
     message: str
     paths: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()  # the listed owners (display names) behind the finding
@@ -91,8 +92,8 @@ class OwnershipFinding:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "rule": self.rule,
-            "effect": self.effect,
+            "rule": self.rule.value,
+            "effect": self.effect.value,
             "message": self.message,
             "paths": list(self.paths),
             "owners": list(self.owners),
@@ -233,7 +234,7 @@ def analyse(
     status_of: Callable[[str], OwnerStatus],
     *,
     as_of: date,
-    bis_rule_state: str | None,
+    bis_rule_state: RuleState | None,
     bis_rule_citation: str = "",
     ofac_citation: str = "OFAC 50% rule guidance (2014-08-13)",
 ) -> tuple[list[OwnershipFinding], list[str]]:
@@ -268,8 +269,8 @@ def analyse(
             if p is None and (s.restricted or s.possible):
                 findings.append(
                     OwnershipFinding(
-                        "data_quality",
-                        "needs_review",
+                        OwnershipRule.DATA_QUALITY,
+                        Effect.NEEDS_REVIEW,
                         f"{graph.names[o]} ({', '.join(s.labels)}) owns an unknown share of "
                         f"{graph.names[node]}",
                         (f"{graph.names[o]} -?%-> {graph.names[node]}",),
@@ -282,8 +283,8 @@ def analyse(
     if target in ofac:
         findings.append(
             OwnershipFinding(
-                "ofac_50",
-                "prohibited",
+                OwnershipRule.OFAC_50,
+                Effect.PROHIBITED,
                 f"{name} is blocked under OFAC's 50% rule: blocked persons own "
                 f"{_fmt(ofac[target].total)} (aggregate, directly or indirectly)",
                 tuple(_paths(graph, ofac, target)),
@@ -303,11 +304,11 @@ def analyse(
             if any(p.startswith(graph.names[s]) for p in paths)
         )
         share = bis[target].total
-        if bis_rule_state == "in_force":
+        if bis_rule_state is RuleState.IN_FORCE:
             findings.append(
                 OwnershipFinding(
-                    "bis_affiliates",
-                    "license_required",
+                    OwnershipRule.BIS_AFFILIATES,
+                    Effect.LICENSE_REQUIRED,
                     f"{name} is {_fmt(share)} owned by listed parties: BIS affiliates rule in "
                     "force; it inherits the most restrictive owner requirement",
                     paths,
@@ -316,11 +317,11 @@ def analyse(
                     bis_rule_citation,
                 )
             )
-        elif bis_rule_state == "suspended":
+        elif bis_rule_state is RuleState.SUSPENDED:
             findings.append(
                 OwnershipFinding(
-                    "bis_affiliates",
-                    "informational",
+                    OwnershipRule.BIS_AFFILIATES,
+                    Effect.INFORMATIONAL,
                     f"{name} is {_fmt(share)} owned by listed parties, but the BIS affiliates "
                     f"rule is suspended on {as_of.isoformat()} ({bis_rule_citation}): not captured",
                     paths,
@@ -329,11 +330,11 @@ def analyse(
                     bis_rule_citation,
                 )
             )
-        elif bis_rule_state == "unknown":
+        elif bis_rule_state is RuleState.UNKNOWN:
             findings.append(
                 OwnershipFinding(
-                    "bis_affiliates",
-                    "needs_review",
+                    OwnershipRule.BIS_AFFILIATES,
+                    Effect.NEEDS_REVIEW,
                     f"{name} is {_fmt(share)} owned by listed parties; whether the BIS affiliates "
                     f"rule applies on {as_of.isoformat()} is not known ({bis_rule_citation})",
                     paths,
@@ -345,8 +346,8 @@ def analyse(
         else:
             findings.append(
                 OwnershipFinding(
-                    "bis_affiliates",
-                    "informational",
+                    OwnershipRule.BIS_AFFILIATES,
+                    Effect.INFORMATIONAL,
                     f"{name} is {_fmt(share)} owned by listed parties; no BIS affiliates rule "
                     f"was in force on {as_of.isoformat()}: not captured by ownership alone",
                     paths,
@@ -363,7 +364,7 @@ def analyse(
         s = status.get(o, NOT_LISTED)
         if p is not None and (s.restricted or s.possible or o in derived):
             listed_direct.append((o, p))
-    captured_already = target in ofac or (target in bis and bis_rule_state == "in_force")
+    captured_already = target in ofac or (target in bis and bis_rule_state is RuleState.IN_FORCE)
     if not captured_already:
         for o, p in listed_direct:
             if p + _EPS >= SIGNIFICANT_MINORITY:
@@ -373,8 +374,8 @@ def analyse(
                     label = "possible match: " + label
                 findings.append(
                     OwnershipFinding(
-                        "significant_minority",
-                        "needs_review",
+                        OwnershipRule.SIGNIFICANT_MINORITY,
+                        Effect.NEEDS_REVIEW,
                         f"{graph.names[o]} ({label}) owns {_fmt(p)} of {name} "
                         f"(>= {_fmt(SIGNIFICANT_MINORITY)}): significant minority ownership",
                         (f"{graph.names[o]} -{p:g}%-> {name}",),
@@ -388,8 +389,8 @@ def analyse(
         ):
             findings.append(
                 OwnershipFinding(
-                    "significant_minority",
-                    "needs_review",
+                    OwnershipRule.SIGNIFICANT_MINORITY,
+                    Effect.NEEDS_REVIEW,
                     f"listed parties own {_fmt(total)} of {name} in the aggregate "
                     f"(>= {_fmt(SIGNIFICANT_MINORITY)})",
                     tuple(f"{graph.names[o]} -{p:g}%-> {name}" for o, p in listed_direct),

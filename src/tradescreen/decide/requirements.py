@@ -10,8 +10,57 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
-from tradescreen.decide.items import Item, ItemType, eccn_matches, is_at_only_family
+from tradescreen.decide.federal_register import rule_for
+from tradescreen.decide.items import (
+    ActivityCategory,
+    Item,
+    ItemType,
+    eccn_matches,
+    is_at_only_family,
+)
+
+
+class Scope(StrEnum):
+    """What a licence requirement covers (``Requirement.scope``)."""
+
+    ALL_ITEMS = "all_items"  # all items subject to the EAR (minus carve-outs)
+    ECCNS = "eccns"  # only the ECCNs named
+    CCL_ITEMS = "ccl_items"  # items on the Commerce Control List (not EAR99)
+    SUPP2_744 = "supp2_744"  # items in Supplement No. 2 to Part 744 (MEU)
+    PROJECTS = "projects"  # all items used in projects of a named section
+    SUPP7_746 = "supp7_746"  # items in Supplement No. 7 to Part 746
+    UNKNOWN = "unknown"  # text not understood (needs review)
+
+
+class CarveoutKind(StrEnum):
+    EAR99_FOOD_MEDICINE = "ear99_food_medicine"
+    STANDARDS_TECHNOLOGY = "standards_technology"
+    ECCNS = "eccns"
+    OFAC_AUTHORIZED = "ofac_authorized"
+    OTHER = "other"
+
+
+class PolicyKind(StrEnum):
+    PRESUMPTION_OF_DENIAL = "presumption_of_denial"
+    POLICY_OF_DENIAL = "policy_of_denial"
+    CASE_BY_CASE = "case_by_case"
+    PRESUMPTION_OF_APPROVAL = "presumption_of_approval"
+    SEE_SECTION = "see_section"
+    UNKNOWN = "unknown"
+
+
+class PolicyApplies(StrEnum):
+    """Which items a review-policy clause governs."""
+
+    ALL = "all"
+    ECCNS = "eccns"
+    EAR99 = "ear99"
+    CCL = "ccl"
+    OTHER = "other"  # "all other items"
+    SPECIFIED = "specified"  # items the clause describes in words
+
 
 _ECCN_IN_TEXT = re.compile(r"\b\d[A-E]\d{3}(?:\.[a-z0-9]+)*\b")
 _SECTION = re.compile(r"\b(7\d\d\.\d+[a-z]?(?:\([a-z0-9]+\))*)")
@@ -24,6 +73,16 @@ class Footnote:
     meaning: str
     citation: str | None
     uncertain: bool = False
+
+    @property
+    def in_force_from(self) -> date | None:
+        """The effective date of the first rule the footnote cites (None: not known)."""
+        rule = rule_for(self.citation) if self.citation else None
+        return rule.effective if rule else None
+
+    def in_force(self, as_of: date) -> bool:
+        start = self.in_force_from
+        return start is None or as_of >= start
 
 
 # Footnotes of Supplement No. 4 to Part 744 (foreign direct product rules).
@@ -70,7 +129,7 @@ STANDARDS_CARVEOUT_CITATION = "85 FR 36719 (2020-06-18)"
 
 @dataclass(frozen=True, slots=True)
 class Carveout:
-    kind: str  # ear99_food_medicine | standards_technology | eccns | ofac_authorized | other
+    kind: CarveoutKind
     text: str
     eccns: tuple[str, ...] = ()
     effective_from: date | None = None
@@ -94,21 +153,41 @@ class Requirement:
     """
 
     text: str
-    scope: str
+    scope: Scope
     eccns: tuple[str, ...] = ()
     carveouts: tuple[Carveout, ...] = ()
     footnotes: tuple[int, ...] = ()
     sections: tuple[str, ...] = ()
     license_exception_note: str | None = None
 
-    def to_dict(self) -> dict[str, object]:
+    def footnotes_on(self, as_of: date) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(footnotes in force on ``as_of``, footnotes of this text added by a later rule): a
+        newer list text does not put its footnotes on an older date."""
+        later = tuple(
+            n for n in self.footnotes if n in FOOTNOTES and not FOOTNOTES[n].in_force(as_of)
+        )
+        return tuple(n for n in self.footnotes if n not in later), later
+
+    def later_footnotes(self, as_of: date) -> str | None:
+        """What the decision says when the loaded text has footnotes of later rules."""
+        later = self.footnotes_on(as_of)[1]
+        if not later:
+            return None
+        cites = "; ".join(str(FOOTNOTES[n].citation) for n in later)
+        return (
+            f"footnote(s) {', '.join(map(str, later))} of the loaded entry text came with later "
+            f"rules ({cites}): not shown for {as_of.isoformat()}"
+        )
+
+    def to_dict(self, as_of: date | None = None) -> dict[str, object]:
+        shown = self.footnotes_on(as_of)[0] if as_of else self.footnotes
         return {
             "text": self.text,
-            "scope": self.scope,
+            "scope": self.scope.value,
             "eccns": list(self.eccns),
             "carveouts": [
                 {
-                    "kind": c.kind,
+                    "kind": c.kind.value,
                     "text": c.text,
                     "eccns": list(c.eccns),
                     "effective_from": c.effective_from.isoformat() if c.effective_from else None,
@@ -118,7 +197,7 @@ class Requirement:
             ],
             "footnotes": [
                 {"number": n, "section": FOOTNOTES[n].section, "meaning": FOOTNOTES[n].meaning}
-                for n in self.footnotes
+                for n in shown
                 if n in FOOTNOTES
             ],
             "sections": list(self.sections),
@@ -155,12 +234,13 @@ def _footnotes(text: str) -> tuple[int, ...]:
     return tuple(sorted(found))
 
 
-def parse_requirement(text: str | None, *, list_kind: str = "entity_list") -> Requirement:
-    """Parse a licence-requirement text. ``None``/empty gives ``scope="unknown"``."""
+def parse_requirement(text: str | None, *, meu: bool = False) -> Requirement:
+    """Parse a licence-requirement text. ``None``/empty gives ``Scope.UNKNOWN`` (for the MEU
+    list: § 744.21's Supplement No. 2 items)."""
     if not text or not text.strip():
-        if list_kind == "meu":
-            return Requirement("", "supp2_744", sections=("744.21",))
-        return Requirement(text or "", "unknown")
+        if meu:
+            return Requirement("", Scope.SUPP2_744, sections=("744.21",))
+        return Requirement(text or "", Scope.UNKNOWN)
     t = _clean(text)
     low = t.lower()
     sections = tuple(dict.fromkeys(_SECTION.findall(t)))
@@ -173,7 +253,7 @@ def parse_requirement(text: str | None, *, list_kind: str = "entity_list") -> Re
     if "standards organization" in low or "“standard”" in low or '"standard"' in low:
         carveouts.append(
             Carveout(
-                "standards_technology",
+                CarveoutKind.STANDARDS_TECHNOLOGY,
                 "EAR99 or AT-only technology released to members of a standards organization "
                 "to contribute to a standard",
                 effective_from=STANDARDS_CARVEOUT_FROM,
@@ -181,41 +261,45 @@ def parse_requirement(text: str | None, *, list_kind: str = "entity_list") -> Re
             )
         )
     if re.search(r"except (?:for )?food (?:or|and) medicine designated as ear ?99", low):
-        carveouts.append(Carveout("ear99_food_medicine", "EAR99 food or medicine"))
+        carveouts.append(Carveout(CarveoutKind.EAR99_FOOD_MEDICINE, "EAR99 food or medicine"))
     m = re.search(r"or eccns? ((?:\d[A-E]\d{3}[.a-z0-9]*(?:,|and|\s)*)+)unless", low)
     if m:
         carveouts.append(
             Carveout(
-                "eccns",
+                CarveoutKind.ECCNS,
                 t[m.start() : m.end()],
                 eccns=tuple(e.upper()[:5] + e[5:] for e in _ECCN_IN_TEXT.findall(m.group(1))),
             )
         )
     if "office of foreign assets control" in low:
-        carveouts.append(Carveout("ofac_authorized", "items in OFAC-authorised transactions"))
+        carveouts.append(
+            Carveout(CarveoutKind.OFAC_AUTHORIZED, "items in OFAC-authorised transactions")
+        )
     if re.search(
         r"except for\s*:|except for eear99|except for ear99[- ]designated technology", low
     ):
-        carveouts.append(Carveout("other", "other carve-out stated in the text (not evaluated)"))
+        carveouts.append(
+            Carveout(CarveoutKind.OTHER, "other carve-out stated in the text (not evaluated)")
+        )
 
     if "supplement no. 2 to part 744" in low:
-        scope = "supp2_744"
+        scope = Scope.SUPP2_744
         eccns: tuple[str, ...] = ()
     elif "supplement no. 7 to part 746" in low:
-        scope = "supp7_746"
+        scope = Scope.SUPP7_746
         eccns = ()
     elif re.search(r"when used in projects", low):
-        scope = "projects"
+        scope = Scope.PROJECTS
         eccns = ()
     elif re.search(r"all items subjects? to the ear", low) or "any item subject to the ear" in low:
-        scope = "all_items"
+        scope = Scope.ALL_ITEMS
         eccns = ()
     elif re.search(r"items on the ccl|items listed on the ccl|items on the commerce control", low):
-        scope = "ccl_items"
+        scope = Scope.CCL_ITEMS
         eccns = ()
     else:
         eccns = tuple(_ECCN_IN_TEXT.findall(t))
-        scope = "eccns" if eccns else "unknown"
+        scope = Scope.ECCNS if eccns else Scope.UNKNOWN
     return Requirement(t, scope, eccns, tuple(carveouts), footnotes, sections, exc_note)
 
 
@@ -225,19 +309,19 @@ def requirement_applies(
     *,
     as_of: date,
     destination: str,
-    activity: str | None = None,
+    category: ActivityCategory | None = None,
 ) -> Applicability:
     """Does the requirement catch this item on this date? Pure; carve-outs apply in their window."""
-    if req.scope == "unknown":
+    if req.scope is Scope.UNKNOWN:
         return Applicability(None, "licence requirement text not understood; review it")
-    if req.scope == "eccns":
+    if req.scope is Scope.ECCNS:
         if item.is_ear99:
             return Applicability(False, "requirement is limited to named ECCNs; item is EAR99")
         hit = any(eccn_matches(p, item.classification) for p in req.eccns)
         return Applicability(hit, f"requirement covers ECCNs {', '.join(req.eccns)}")
-    if req.scope == "ccl_items":
+    if req.scope is Scope.CCL_ITEMS:
         return Applicability(not item.is_ear99, "requirement covers items on the CCL")
-    if req.scope == "supp2_744":
+    if req.scope is Scope.SUPP2_744:
         if destination[:2] in ("RU", "BY"):
             if item.is_ear99 and item.food_or_medicine:
                 return Applicability(
@@ -250,9 +334,9 @@ def requirement_applies(
             None,
             "MEU: licence required if the ECCN is in Supplement No. 2 to Part 744 (not checked)",
         )
-    if req.scope == "projects":
+    if req.scope is Scope.PROJECTS:
         return Applicability(None, "licence required when used in the projects the text names")
-    if req.scope == "supp7_746":
+    if req.scope is Scope.SUPP7_746:
         if item.is_ear99 and "ear99" not in req.text.lower().replace(" ", ""):
             return Applicability(False, "requirement covers CCL items of Supp. No. 7 to Part 746")
         return Applicability(None, "licence required if listed in Supp. No. 7 to Part 746")
@@ -260,11 +344,13 @@ def requirement_applies(
     for c in req.carveouts:
         if not c.in_force(as_of):
             continue
-        if c.kind == "ear99_food_medicine" and item.is_ear99 and item.food_or_medicine:
+        if c.kind is CarveoutKind.EAR99_FOOD_MEDICINE and item.is_ear99 and item.food_or_medicine:
             return Applicability(False, "carve-out: EAR99 food or medicine")
-        if c.kind == "eccns" and any(eccn_matches(p, item.classification) for p in c.eccns):
+        if c.kind is CarveoutKind.ECCNS and any(
+            eccn_matches(p, item.classification) for p in c.eccns
+        ):
             return Applicability(None, f"carve-out for {', '.join(c.eccns)} with conditions")
-        if c.kind == "standards_technology" and _standards_case(item, activity):
+        if c.kind is CarveoutKind.STANDARDS_TECHNOLOGY and _standards_case(item, category):
             return Applicability(
                 False,
                 f"carve-out ({c.citation}): EAR99/AT-only technology released for standards work",
@@ -272,13 +358,14 @@ def requirement_applies(
     return Applicability(True, "requirement covers all items subject to the EAR")
 
 
-def _standards_case(item: Item, activity: str | None) -> bool:
-    if item.item_type is not ItemType.TECHNOLOGY or not activity:
+def _standards_case(item: Item, category: ActivityCategory | None) -> bool:
+    """EAR99 or AT-only technology released to a standards organization (the user states the
+    category; a description that mentions standards is not enough)."""
+    if item.item_type is not ItemType.TECHNOLOGY:
         return False
     if not (item.is_ear99 or is_at_only_family(item.classification)):
         return False
-    low = activity.lower()
-    return "standard" in low and ("organization" in low or "organisation" in low or "body" in low)
+    return category is ActivityCategory.STANDARDS_ORGANIZATION
 
 
 # ---------------------------------------------------------------------------
@@ -287,9 +374,8 @@ def _standards_case(item: Item, activity: str | None) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PolicyClause:
-    policy: str  # presumption_of_denial | policy_of_denial | case_by_case |
-    #              presumption_of_approval | see_section | unknown
-    applies_to: str  # all | eccns | ear99 | ccl | other | specified
+    policy: PolicyKind
+    applies_to: PolicyApplies
     text: str
     eccns: tuple[str, ...] = ()
 
@@ -302,54 +388,56 @@ class Policy:
     def for_item(self, item: Item) -> PolicyClause:
         """The clause that governs this item (ECCN-specific first, then EAR99/CCL, then all)."""
         for c in self.clauses:
-            if c.applies_to == "eccns" and any(
+            if c.applies_to is PolicyApplies.ECCNS and any(
                 eccn_matches(p, item.classification) for p in c.eccns
             ):
                 return c
         for c in self.clauses:
-            if (c.applies_to == "ear99" and item.is_ear99) or (
-                c.applies_to == "ccl" and not item.is_ear99
+            if (c.applies_to is PolicyApplies.EAR99 and item.is_ear99) or (
+                c.applies_to is PolicyApplies.CCL and not item.is_ear99
             ):
                 return c
         for c in self.clauses:
-            if c.applies_to in ("all", "other"):
+            if c.applies_to in (PolicyApplies.ALL, PolicyApplies.OTHER):
                 return c
         if self.clauses:
             return self.clauses[-1]
-        return PolicyClause("unknown", "all", self.text)
+        return PolicyClause(PolicyKind.UNKNOWN, PolicyApplies.ALL, self.text)
 
     def to_dict(self, item: Item | None = None) -> dict[str, object]:
         out: dict[str, object] = {
             "text": self.text,
             "clauses": [
-                {"policy": c.policy, "applies_to": c.applies_to, "eccns": list(c.eccns)}
+                {"policy": c.policy.value, "applies_to": c.applies_to.value, "eccns": list(c.eccns)}
                 for c in self.clauses
             ],
         }
         if item is not None:
-            out["for_item"] = self.for_item(item).policy
+            out["for_item"] = self.for_item(item).policy.value
         return out
 
 
-def _policy_kind(low: str) -> str:
+def _policy_kind(low: str) -> PolicyKind:
     if "presumption of denial" in low:
-        return "presumption_of_denial"
+        return PolicyKind.PRESUMPTION_OF_DENIAL
     if "policy of denial" in low or low.startswith("denial"):
-        return "policy_of_denial"
+        return PolicyKind.POLICY_OF_DENIAL
     if "presumption of approval" in low or "presumption of  approval" in low:
-        return "presumption_of_approval"
+        return PolicyKind.PRESUMPTION_OF_APPROVAL
     if re.search(r"case[- ]by[- ]case|casa-by-case", low):
-        return "case_by_case"
+        return PolicyKind.CASE_BY_CASE
     if low.startswith("see ") or "is specified in" in low:
-        return "see_section"
-    return "unknown"
+        return PolicyKind.SEE_SECTION
+    return PolicyKind.UNKNOWN
 
 
-def parse_policy(text: str | None, *, list_kind: str = "entity_list") -> Policy:
+def parse_policy(text: str | None, *, meu: bool = False) -> Policy:
     if not text or not text.strip():
-        if list_kind == "meu":
-            return Policy("", (PolicyClause("see_section", "all", "§ 744.21(e)"),))
-        return Policy(text or "", (PolicyClause("unknown", "all", ""),))
+        if meu:
+            return Policy(
+                "", (PolicyClause(PolicyKind.SEE_SECTION, PolicyApplies.ALL, "§ 744.21(e)"),)
+            )
+        return Policy(text or "", (PolicyClause(PolicyKind.UNKNOWN, PolicyApplies.ALL, ""),))
     t = _clean(text)
     clauses: list[PolicyClause] = []
     for part in re.split(r";|\.\s+(?=[A-Z])", t):
@@ -360,17 +448,17 @@ def parse_policy(text: str | None, *, list_kind: str = "entity_list") -> Policy:
         kind = _policy_kind(low)
         eccns = tuple(_ECCN_IN_TEXT.findall(p))
         if "all other items" in low:
-            applies = "other"
+            applies = PolicyApplies.OTHER
         elif eccns:
-            applies = "eccns"
+            applies = PolicyApplies.ECCNS
         elif re.search(r"ear ?99", low):
-            applies = "ear99"
+            applies = PolicyApplies.EAR99
         elif re.search(r"items (listed )?on the ccl", low):
-            applies = "ccl"
+            applies = PolicyApplies.CCL
         elif re.search(r"for items|items necessary|for licenses for|programs|supported", low):
-            applies = "specified"
+            applies = PolicyApplies.SPECIFIED
         else:
-            applies = "all"
+            applies = PolicyApplies.ALL
         clauses.append(PolicyClause(kind, applies, p, eccns))
     return Policy(t, tuple(clauses))
 
@@ -380,10 +468,14 @@ __all__ = [
     "STANDARDS_CARVEOUT_FROM",
     "Applicability",
     "Carveout",
+    "CarveoutKind",
     "Footnote",
     "Policy",
+    "PolicyApplies",
     "PolicyClause",
+    "PolicyKind",
     "Requirement",
+    "Scope",
     "parse_policy",
     "parse_requirement",
     "requirement_applies",

@@ -14,7 +14,7 @@ from tradescreen.api.context import Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import _In, _Out
-from tradescreen.decide.items import Item, Party, Role, Transaction
+from tradescreen.decide.items import ActivityCategory, Item, Party, Role, Transaction
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
@@ -33,12 +33,25 @@ class CheckIn(_In):
     food_or_medicine: bool = False
     value: float | None = Field(default=None, ge=0, le=1e15, description="USD")
     destination: str = Field(
-        pattern=r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$",
-        description="ISO 3166-1 alpha-2, or an ISO 3166-2 region (UA-43)",
+        min_length=2,
+        max_length=80,
+        description="ISO 3166-1 alpha-2, an ISO 3166-2 region (UA-43), or a country name "
+        "(China); an unknown code or name is refused (422), as in the CLI",
         examples=["CN"],
     )
     date: dt.date | None = Field(default=None, description="Default: today (UTC).")
-    activity: str | None = Field(default=None, max_length=500)
+    activity: str | None = Field(
+        default=None, max_length=500, description="What the export is for (recorded only)."
+    )
+    activity_category: ActivityCategory | None = Field(
+        default=None, description="What the export is for, as an authorisation scope names it."
+    )
+    contract_date: dt.date | None = Field(
+        default=None, description="When the contract the export performs was executed."
+    )
+    handset_public_date: dt.date | None = Field(
+        default=None, description="When the handsets supported were available to the public."
+    )
     known_at: dt.datetime | None = Field(
         default=None, description="Screen against the list versions loaded at this time."
     )
@@ -72,6 +85,9 @@ def check_route(body: CheckIn, key: auth.ScreenerKey, ctx: Ctx) -> Response:
         destination=body.destination,
         date=day,
         activity=body.activity,
+        activity_category=body.activity_category,
+        contract_date=body.contract_date,
+        handset_public_date=body.handset_public_date,
     )
     done = ctx.need_services().check_and_record(
         tx, actor=key.name, channel="api", known_at=body.known_at, record=body.record
