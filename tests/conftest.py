@@ -29,11 +29,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session")
+def _session_audit_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "default-audit.key"
+
+
 @pytest.fixture(autouse=True)
-def _audit_key_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Audit records made without a configured key (a refused list load raises one) use a key
-    file in the test's tmp directory, never the user's ``~/.config/tradescreen/audit.key``."""
-    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(tmp_path / "default-audit.key"))
+def _audit_key_in_tmp(_session_audit_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Audit records made without a configured key use one key file per test session, never the
+    user's ``~/.config/tradescreen/audit.key``. One per session, not per test: a database a
+    module-scoped fixture fills is appended to by later tests, and a chain that holds records
+    refuses a different (new) key."""
+    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(_session_audit_key))
 
 
 @pytest.fixture
