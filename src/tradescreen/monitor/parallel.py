@@ -16,7 +16,7 @@ from itertools import islice
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
-from tradescreen.batch.snapshot import SnapshotScreener
+from tradescreen.screening.snapshot import SnapshotScreener
 from tradescreen.monitor.counterparties import Counterparty
 from tradescreen.results import ScreenResult
 

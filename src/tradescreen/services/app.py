@@ -20,7 +20,7 @@ from tradescreen.decide.items import Transaction
 from tradescreen.errors import Unavailable
 from tradescreen.model import Query
 from tradescreen.results import ScreenResult
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.services.decisions import CheckedDecision, check_and_record
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
 from tradescreen.services.status import ListStatus, list_status
