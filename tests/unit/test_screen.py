@@ -179,7 +179,7 @@ def test_refuse_policy_fails_closed(store: MemoryStore) -> None:
 
 
 def test_freshness_is_judged_at_the_screeners_clock(store: MemoryStore) -> None:
-    """"Now" for the stale rule is the screener's clock (the application's), for the screener
+    """The stale rule's "now" is the screener's clock (the application's), for the screener
     and for a snapshot taken from it; never the machine's date."""
     clock = FixedClock(datetime(2026, 1, 2, tzinfo=UTC))  # a day after the versions' load
     s = Screener(store, Settings(stale_after_days=7), clock=clock)

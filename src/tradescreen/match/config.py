@@ -84,9 +84,7 @@ class MatchConfig:
         0.85, "Score factor for a person's one-word name met by a fuller query name."
     )
     dob_mismatch: float = var(0.75, "Score factor when the birth years differ by more than one.")
-    dob_match_boost: float = var(
-        0.2, "Birth year agrees: score += dob_match_boost * (1 - score)."
-    )
+    dob_match_boost: float = var(0.2, "Birth year agrees: score += dob_match_boost * (1 - score).")
     identifier_match: float = var(0.98, "Score at least this on an exact identifier match.")
     # candidate generation (index/build.py)
     max_candidates: int = var(20, "Candidate names scored per query name, best first.")

@@ -26,7 +26,6 @@ import orjson
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 import tradescreen
-from tradescreen.screening.snapshot import SnapshotScreener
 from tradescreen.index.build import FORMAT as INDEX_FORMAT
 from tradescreen.index.build import NameIndex
 from tradescreen.match.compare import compare
@@ -55,6 +54,7 @@ from tradescreen.review.alerts import (
 from tradescreen.review.tables import review_alerts
 from tradescreen.screening.matcher import IndexBundle
 from tradescreen.screening.screener import Screener
+from tradescreen.screening.snapshot import SnapshotScreener
 from tradescreen.settings import Settings
 from tradescreen.store.base import Store, VersionDiff, sql_engine
 

@@ -64,7 +64,7 @@ class Services:
             migrate.upgrade(engine)
         clock = clock or SystemClock(zone(settings.timezone))
         if screener is None:
-            screener = Screener(store, settings, background_swap=background_swap)
+            screener = Screener(store, settings, background_swap=background_swap, clock=clock)
         return cls(settings, store, engine, screener, load_or_create_key(settings), clock)
 
     # -- the clock -------------------------------------------------------------------------
