@@ -32,7 +32,7 @@ from tradescreen.match.config import MatchConfig
 try:
     from tradescreen.screening.matcher import IndexBundle, match_query
 except ImportError:  # a revision before the screening/ package
-    from tradescreen.screen import IndexBundle, match_query
+    from tradescreen.screen import IndexBundle, match_query  # type: ignore[no-redef]
 
 groups = lists.groups()
 parts = [NameIndex.build(v, i) for i, v in enumerate(groups.values())]
