@@ -29,7 +29,10 @@ sys.path.insert(0, BENCH)
 import lists, speed
 from tradescreen.index.build import NameIndex
 from tradescreen.match.config import MatchConfig
-from tradescreen.screen import IndexBundle, match_query
+try:
+    from tradescreen.screening.matcher import IndexBundle, match_query
+except ImportError:  # a revision before the screening/ package
+    from tradescreen.screen import IndexBundle, match_query  # type: ignore[no-redef]
 
 groups = lists.groups()
 parts = [NameIndex.build(v, i) for i, v in enumerate(groups.values())]

@@ -28,7 +28,7 @@ from tradescreen.match.config import DEFAULT_THRESHOLD, MatchConfig
 from tradescreen.match.prepared import prepare_name, prepare_query
 from tradescreen.model import EntityKind, Query
 from tradescreen.names.tokens import TokenWeights
-from tradescreen.screen import IndexBundle, match_query
+from tradescreen.screening.matcher import IndexBundle, match_query
 
 RESULTS = Path(__file__).parent / "results"
 AS_OF = date(2026, 8, 1)

@@ -49,7 +49,7 @@ def counterparties(work: Path, rows: int) -> Path:
 
 def batch_db(work: Path) -> str:
     from tradescreen.loading import load_files
-    from tradescreen.screen import Screener
+    from tradescreen.screening.screener import Screener
     from tradescreen.settings import Settings
     from tradescreen.store.sql import open_store
 
@@ -117,7 +117,7 @@ def bench_delta(work: Path, rows: int, change: float) -> dict[str, Any]:
     from tradescreen.loading import load_files
     from tradescreen.monitor.counterparties import import_counterparties
     from tradescreen.monitor.delta import cached_counterparty_index, rescreen_delta, rescreen_full
-    from tradescreen.screen import Screener
+    from tradescreen.screening.screener import Screener
     from tradescreen.settings import Settings
     from tradescreen.sources import read_source
     from tradescreen.store.base import NewVersion

@@ -26,7 +26,11 @@ from tradescreen.match.compare import compare
 from tradescreen.match.config import MatchConfig
 from tradescreen.match.prepared import prepare_query
 from tradescreen.model import Query
-from tradescreen.screen import IndexBundle, match_query
+
+try:
+    from tradescreen.screening.matcher import IndexBundle, match_query
+except ImportError:  # bench/ab.py imports this workload against a revision before screening/
+    from tradescreen.screen import IndexBundle, match_query  # type: ignore[no-redef]
 
 RESULTS = Path(__file__).parent / "results"
 AS_OF = date(2026, 8, 1)
@@ -41,7 +45,7 @@ import pickle, sys
 from datetime import date
 from tradescreen.index.build import NameIndex
 from tradescreen.match.config import MatchConfig
-from tradescreen.screen import IndexBundle, match_query
+from tradescreen.screening.matcher import IndexBundle, match_query
 blobs, entities, queries = pickle.load(open(sys.argv[1], "rb"))
 index = NameIndex.merge([NameIndex.from_bytes(b, with_keys=False) for b in blobs])
 bundle = IndexBundle(index, entities, [None] * len(entities))

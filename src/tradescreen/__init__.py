@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from tradescreen.decide import Decision, Transaction, check
     from tradescreen.loading import LoadReport, load_files
     from tradescreen.results import Hit, ScreenResult
-    from tradescreen.screen import Screener
+    from tradescreen.screening.screener import Screener
     from tradescreen.store.base import Store
     from tradescreen.store.sql import SqlStore, open_store
 
@@ -53,7 +53,7 @@ _LAZY = {
     "load_files": "tradescreen.loading",
     "Hit": "tradescreen.results",
     "ScreenResult": "tradescreen.results",
-    "Screener": "tradescreen.screen",
+    "Screener": "tradescreen.screening.screener",
     "Store": "tradescreen.store.base",
     "SqlStore": "tradescreen.store.sql",
     "open_store": "tradescreen.store.sql",

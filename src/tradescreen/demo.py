@@ -105,7 +105,7 @@ def run(out: Path, as_of: date, console: Console) -> int:
     # Imported here so that `--help` works and a missing piece gives one clear message.
     from tradescreen.loading import load_files
     from tradescreen.report import render_report, verdict, write_csv, write_jsonl
-    from tradescreen.screen import Screener
+    from tradescreen.screening.screener import Screener
     from tradescreen.store.sql import open_store
 
     files = list_files(examples)

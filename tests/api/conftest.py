@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from tradescreen.access.keys import Role, create_key
 from tradescreen.db import all_tables, make_engine
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion
 from tradescreen.store.sql import SqlStore

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from tradescreen.model import Citation, Entity, EntityKind, Listing, Name, NameKind
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.server import create_app
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore

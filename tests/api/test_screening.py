@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import FastAPI
 
 from tradescreen.model import EntityKind, Query
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 
 from .support import AS_OF, Client, auth
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from tradescreen.model import EntityKind, ftm_id
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.services.ftm import find_entity
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from tradescreen.batch.snapshot import SnapshotFactory, SnapshotScreener
 from tradescreen.match.config import MatchConfig
 from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Name, Query
 from tradescreen.results import Hit, ScreenResult
-from tradescreen.screen import IndexBundle
+from tradescreen.screening.matcher import IndexBundle
+from tradescreen.screening.snapshot import SnapshotFactory, SnapshotScreener
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 DPL = DATA / "lists" / "us_bis_dpl" / "bis_dpl_2026-04-14.json"

@@ -12,7 +12,7 @@ from tradescreen.db import all_tables, make_engine
 from tradescreen.decide.decision import Decision, DecisionContext, check, screener_from
 from tradescreen.decide.items import ActivityCategory, Item, Party, Transaction
 from tradescreen.loading import load_files
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
 

@@ -16,7 +16,7 @@ from tradescreen.model import Entity
 from tradescreen.monitor.counterparties import import_counterparties
 from tradescreen.monitor.delta import rescreen_delta, rescreen_full
 from tradescreen.review.tables import review_alerts
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion
 from tradescreen.store.sql import SqlStore

@@ -39,3 +39,21 @@ def test_a_screening_without_a_date_is_as_of_the_clock_day(tmp_path: Path) -> No
     out = services.screen_and_record(Query("Nobody In Particular"), actor="t", channel="test")
     assert out.result.as_of == date(2026, 1, 2)
     assert out.record is not None and datetime.fromisoformat(out.record.at) == LATE
+
+
+def test_the_screener_judges_freshness_at_the_services_clock(tmp_path: Path) -> None:
+    """Services gives its one clock to the screener: "stale" is decided at the same now as every
+    timestamp the application writes (no second date.today/datetime.now)."""
+    from tradescreen.loading import load_files
+
+    sample = Path(__file__).resolve().parents[2] / "examples" / "lists" / "us_csl_sample.csv"
+    settings = Settings(db="sqlite://", audit_key_file=tmp_path / "audit.key", stale_after_days=7)
+    clock = FixedClock(datetime.now(UTC))
+    services = Services.open(settings, clock=clock)
+    assert services.screener.clock is clock
+    load_files(services.store, [sample], settings=settings)
+    fresh = services.screen_and_record(Query("Hikvision"), actor="t", channel="test")
+    assert not any("is stale" in w for w in fresh.result.warnings)
+    clock.advance(timedelta(days=8))
+    late = services.screen_and_record(Query("Hikvision"), actor="t", channel="test")
+    assert any("is stale" in w for w in late.result.warnings)

@@ -8,7 +8,7 @@ import pytest
 
 from tradescreen.cli.lists import version_json
 from tradescreen.model import ListVersion
-from tradescreen.screen import freshness_warnings
+from tradescreen.screening.freshness import freshness_warnings
 from tradescreen.services.status import list_status
 from tradescreen.settings import Settings
 

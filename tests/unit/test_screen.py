@@ -7,14 +7,19 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from tradescreen.clock import FixedClock, SystemClock
 from tradescreen.errors import InvalidInput, StaleLists
 from tradescreen.match.config import MatchConfig
 from tradescreen.model import Citation, Entity, EntityKind, Listing, ListVersion, Name, Query
-from tradescreen.screen import START_UNKNOWN, IndexBundle, Screener, blob_key, match_query
+from tradescreen.screening.index_cache import blob_key
+from tradescreen.screening.matcher import START_UNKNOWN, IndexBundle, match_query
+from tradescreen.screening.screener import Screener
+from tradescreen.screening.snapshot import SnapshotScreener
 from tradescreen.settings import Settings
 
 
@@ -142,8 +147,7 @@ def test_screen_many_and_pure_match_query(store: MemoryStore) -> None:
         [Query("Dahua Technology"), Query("Nothing Alike")], as_of=date(2026, 1, 1)
     )
     assert [bool(r.hits) for r in results] == [True, False]
-    _, bundle = s.bundle()
-    shipped = pickle.loads(pickle.dumps(bundle))  # what a Spark worker receives
+    shipped = pickle.loads(pickle.dumps(s.bundle().bundle))  # what a Spark worker receives
     hits = match_query(shipped, Query("Dahua Technology"), MatchConfig(), date(2026, 1, 1))
     assert [h.entity.id for h in hits] == [h.entity.id for h in results[0].hits]
 
@@ -174,6 +178,30 @@ def test_refuse_policy_fails_closed(store: MemoryStore) -> None:
         s.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1), known_at=datetime(2026, 3, 1))
 
 
+def test_freshness_is_judged_at_the_screeners_clock(store: MemoryStore) -> None:
+    """The stale rule's "now" is the screener's clock (the application's), for the screener
+    and for a snapshot taken from it; never the machine's date."""
+    clock = FixedClock(datetime(2026, 1, 2, tzinfo=UTC))  # a day after the versions' load
+    s = Screener(store, Settings(stale_after_days=7), clock=clock)
+    assert s.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1)).warnings == ()
+    assert SnapshotScreener.from_screener(s).warnings == ()
+    clock.advance(timedelta(days=30))
+    stale = "list us_bis_el is stale: loaded 31 days ago (version 1)"
+    assert stale in s.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1)).warnings
+    assert stale in SnapshotScreener.from_screener(s).warnings
+    refusing = Screener(store, Settings(stale_after_days=7, stale_policy="refuse"), clock=clock)
+    with pytest.raises(StaleLists, match="us_bis_el is stale"):
+        refusing.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1))
+    with pytest.raises(StaleLists, match="us_bis_el is stale"):
+        SnapshotScreener.from_screener(refusing)
+
+
+def test_default_clock_follows_the_settings_time_zone(store: MemoryStore) -> None:
+    clock = Screener(store, Settings(timezone="Pacific/Kiritimati")).clock  # UTC+14
+    assert isinstance(clock, SystemClock) and clock.tz == ZoneInfo("Pacific/Kiritimati")
+    assert clock.now().utcoffset() == timedelta(0)  # instants stay UTC; only "today" is local
+
+
 def test_index_blob_is_keyed_by_the_code_that_built_it(store: MemoryStore) -> None:
     """A blob stored under another code fingerprint is ignored and rebuilt, never trusted."""
     store.blobs[(1, "index/v1/0000000000000000")] = b"stale bytes from older code"
@@ -187,7 +215,7 @@ import sys
 from datetime import UTC, date, datetime
 from tradescreen.match.config import MatchConfig
 from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Name, Query
-from tradescreen.screen import IndexBundle, match_query
+from tradescreen.screening.matcher import IndexBundle, match_query
 
 # 3 same-named entities for each one-deletion variant of the query's word (27 > max_candidates):
 # they tie, and are found through different fuzzy keys, whose iteration order is hash-seeded

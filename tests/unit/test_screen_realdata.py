@@ -11,7 +11,7 @@ import pytest
 
 from tradescreen.loading import load_files
 from tradescreen.model import Query
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.settings import Settings
 from tradescreen.store.sql import open_store
 

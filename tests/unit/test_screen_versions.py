@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -37,19 +36,20 @@ def test_load_in_the_same_process_is_seen_at_once(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("refresh", [0.0, 60.0])
 def test_load_by_another_process_is_seen_after_the_refresh_interval(
-    tmp_path: Path, refresh: float, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, refresh: float
 ) -> None:
     settings = ts.Settings(db=str(tmp_path / "s.db"), version_refresh_seconds=refresh)
     store = ts.open_store(settings)
     ts.load_files(store, [SAMPLE], settings=settings)
-    screener = ts.Screener(store, settings)
+    ticks = [1000.0]  # the screener's monotonic seconds, moved by the test (never slept for)
+    screener = ts.Screener(store, settings, monotonic=lambda: ticks[0])
     before = _dpl_versions(screener)
     elsewhere = ts.SqlStore.from_url(settings.db_url())  # its own engine: another process
     ts.load_files(elsewhere, [DPL_2023], settings=settings.model_copy(update={"max_shrink": 1.0}))
     if refresh:
-        # within the interval: the cached view (the clock is moved, not waited for, so a slow
-        # load on a busy machine cannot use the interval up: this used to be a 0.3 s sleep)
+        # within the interval: the cached view (a slow load on a busy machine cannot use the
+        # interval up: the time is the test's, not the machine's)
+        ticks[0] += refresh - 1
         assert _dpl_versions(screener) == before
-        later = time.monotonic() + refresh + 1
-        monkeypatch.setattr("tradescreen.screen.time.monotonic", lambda: later)
+        ticks[0] += 2
     assert _dpl_versions(screener) != before

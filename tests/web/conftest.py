@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from tradescreen.access.keys import Role, create_key
 from tradescreen.db import all_tables, make_engine
 from tradescreen.model import Address, Citation, Entity, EntityKind, Listing, Name, NameKind
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.server import create_app
 from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion

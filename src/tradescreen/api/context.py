@@ -25,7 +25,7 @@ class ApiContext:
     engine: Engine
     limiter: TokenBucketLimiter
     store: Store | None = None
-    screener: Any = None  # tradescreen.screen.Screener (duck-typed: .screen, .screen_many)
+    screener: Any = None  # a screening.screener.Screener (duck-typed: .screen, .screen_many)
     audit_key: bytes | None = None  # the audit MAC key, when tradescreen.audit is installed
     services: Services | None = None  # the application layer every route calls
     _history: EntityHistory | None = field(default=None, repr=False)

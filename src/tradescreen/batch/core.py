@@ -2,7 +2,7 @@
 
 The local engine (processes) and the Spark engine call :func:`process_chunk` on their own
 partitions with the same screener, so their output is byte-identical for the same input.
-Nothing here scores a name: the screener does (``tradescreen.screen``).
+Nothing here scores a name: the screener does (``tradescreen.screening``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tradescreen.results import ScreenResult
 
 
 class ScreenerLike(Protocol):
-    """What the engines need of ``tradescreen.screen.Screener``."""
+    """What the engines need of ``tradescreen.screening.screener.Screener``."""
 
     def screen(
         self,

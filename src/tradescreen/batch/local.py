@@ -83,7 +83,7 @@ def peak_rss_mb() -> float:
 def sql_screener(settings: Settings) -> ScreenerLike:
     """The real screener over the store named by ``settings`` (a picklable factory target)."""
     from tradescreen.db import make_engine
-    from tradescreen.screen import Screener
+    from tradescreen.screening.screener import Screener
     from tradescreen.store.sql import SqlStore
 
     store = SqlStore(make_engine(settings.db_url()))
@@ -107,7 +107,7 @@ def sql_screener_factory(settings: Settings) -> ScreenerFactory:
 def snapshot_factory(settings: Settings, known_at: datetime | None = None) -> ScreenerFactory:
     """The default: the versions in force, indexed once here; forked workers share it and the
     Spark engine broadcasts it."""
-    from tradescreen.batch.snapshot import SnapshotFactory, SnapshotScreener
+    from tradescreen.screening.snapshot import SnapshotFactory, SnapshotScreener
 
     return SnapshotFactory(SnapshotScreener.from_settings(settings, known_at))
 

@@ -2,7 +2,7 @@
 
 The driver streams the input in chunks (the same reader as the local engine, so row numbers,
 rejects and columns are identical), ships a wave of chunks as one partition each, and collects
-the results in order. The screener, a :class:`tradescreen.batch.snapshot.SnapshotScreener`
+the results in order. The screener, a :class:`tradescreen.screening.snapshot.SnapshotScreener`
 holding the compiled index, is broadcast once; each executor's Python worker deserialises it
 once and reuses it for every partition. Output is therefore byte-identical to the local engine.
 

@@ -581,8 +581,8 @@ def check(
 
 
 def screener_from(screener: Any, *, known_at: Any = None) -> PartyScreener:
-    """Adapt an object with ``screen(query, as_of=..., known_at=...)`` (``tradescreen.screen.
-    Screener``) to the ``PartyScreener`` call."""
+    """Adapt an object with ``screen(query, as_of=..., known_at=...)``
+    (``tradescreen.screening.screener.Screener``) to the ``PartyScreener`` call."""
 
     def call(query: Query, as_of: date) -> ScreenResult:
         result: ScreenResult = screener.screen(query, as_of=as_of, known_at=known_at)

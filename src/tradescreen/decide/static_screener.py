@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from tradescreen.decide.ownership import party_key
 from tradescreen.model import Entity, ListVersion, Query
 from tradescreen.results import Hit, ScreenResult
-from tradescreen.screen import listings_in_force
+from tradescreen.screening.matcher import listings_in_force
 
 POSSIBLE_SCORE = 0.75
 

@@ -201,28 +201,31 @@ class NameIndex:
         return idx
 
     # -- candidates -----------------------------------------------------------------------
-    def similar_tokens(self, token: str) -> list[tuple[str, float]]:
-        """Vocabulary tokens equal, one edit away, or with the same skeleton."""
+    def similar_tokens(self, token: str, config: MatchConfig) -> list[tuple[str, float]]:
+        """Vocabulary tokens equal (1.0), one edit away (``candidate_one_edit``), or with the
+        same skeleton (``candidate_skeleton``)."""
         out: dict[str, float] = {}
         if token in self.postings:
             out[token] = 1.0
         if len(token) >= 4 and not token.isdigit():
+            one_edit = config.candidate_one_edit
             for key in deletion_keys(token) | {token}:
                 for t in self.deletes.get(key, ()):
-                    out.setdefault(t, 0.8)
+                    out.setdefault(t, one_edit)
                 if key in self.postings and key != token and len(key) >= 4:
-                    out.setdefault(key, 0.8)
+                    out.setdefault(key, one_edit)
             sk = skeleton(token)
             for t in self.skeletons.get(sk, ()) if sk else ():
-                out.setdefault(t, 0.7)
+                out.setdefault(t, config.candidate_skeleton)
         return list(out.items())
 
     def candidates(self, name: PreparedName, config: MatchConfig) -> list[int]:
         """Name ids most likely to match ``name``, best first (at most max_candidates).
 
         Each query token (heaviest first) adds to every name holding a similar token its weight
-        times the best similarity there (exact 1.0, one edit 0.8, same skeleton 0.7, joined
-        0.9); adjacent query tokens found joined in a name add 0.95 of both weights. Names
+        times the best similarity there (exact 1.0, one edit ``candidate_one_edit``, same
+        skeleton ``candidate_skeleton``, joined ``candidate_joined_token``); adjacent query
+        tokens found joined in a name add ``candidate_joined_pair`` of both weights. Names
         reaching ``candidate_floor`` of the query's weight are ranked by that sum, then by
         fewer tokens, then by id (never by hash order).
 
@@ -242,7 +245,7 @@ class NameIndex:
         for i in range(len(toks) - 1):
             pair = self.postings.get(toks[i] + toks[i + 1])
             if pair:
-                pairs.append((0.95 * (weights[i] + weights[i + 1]), pair))
+                pairs.append((config.candidate_joined_pair * (weights[i] + weights[i + 1]), pair))
         bonus = sum(g for g, _ in pairs)
         # still[i]: the most a name can gain from token i and the lighter ones after it
         still: dict[int, float] = {}
@@ -255,14 +258,14 @@ class NameIndex:
                 continue
             tok, w = toks[i], weights[i]
             parts: list[tuple[float, list[int]]] = []
-            for t, sim in self.similar_tokens(tok):
+            for t, sim in self.similar_tokens(tok, config):
                 posting = self.postings[t]
                 if len(posting) > config.max_posting and (rank > 0 or acc):
                     continue
                 parts.append((w * sim, posting))
             joined = self.joined.get(tok)
             if joined:
-                parts.append((w * 0.9, joined))
+                parts.append((w * config.candidate_joined_token, joined))
             if not parts:
                 continue
             if still[i] + bonus < floor - 1e-9:  # no new name can reach the floor any more
@@ -299,7 +302,7 @@ class NameIndex:
         )
         return [nid for nid, _ in ranked]
 
-    def calibrate(self, name: PreparedName) -> PreparedName:
+    def calibrate(self, name: PreparedName, config: MatchConfig) -> PreparedName:
         """A query name whose unseen words (typos, mostly) weigh like the nearest listed word."""
         if all(t in self.postings for t in name.tokens):
             return name
@@ -307,7 +310,7 @@ class NameIndex:
         for i, t in enumerate(name.tokens):
             if t in self.postings or name.tags[i] != Tag.NORMAL:
                 continue
-            near = [self.weights.weight(v) for v, _ in self.similar_tokens(t) if v != t]
+            near = [self.weights.weight(v) for v, _ in self.similar_tokens(t, config) if v != t]
             if near:
                 ws[i] = max(near)
         return PreparedName(

@@ -295,9 +295,11 @@ def compare_names(
         used_c.update(cj)
         if how == "exact" and c.non_latin:
             how = "transliteration"
-        if s >= 0.75 and all(q.tags[i] in (Tag.NORMAL, Tag.NUMBER) for i in qi):
+        if s >= config.aligned_min and all(q.tags[i] in (Tag.NORMAL, Tag.NUMBER) for i in qi):
             distinctive = max(distinctive, min(wq, wc))
-        if s >= 0.75 and all(q.tags[i] in (Tag.NORMAL, Tag.NUMBER, Tag.PLACE) for i in qi):
+        if s >= config.aligned_min and all(
+            q.tags[i] in (Tag.NORMAL, Tag.NUMBER, Tag.PLACE) for i in qi
+        ):
             generic_total += min(wq, wc)
         if not explain:
             continue
@@ -356,8 +358,8 @@ def compare_names(
         sq, sc = squash(q.text), squash(c.text)
         if min(len(sq), len(sc)) >= 6:
             r = Levenshtein.normalized_similarity(sq, sc)
-            if r >= config.squashed_min and r - 0.05 > score:
-                score = r - 0.05
+            if r >= config.squashed_min and r - config.squashed_penalty > score:
+                score = r - config.squashed_penalty
                 expl_extra["squashed"] = round(r, 3)
     expl: dict[str, Any] = {
         "aligned": rows,

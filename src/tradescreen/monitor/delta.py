@@ -26,7 +26,6 @@ import orjson
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 import tradescreen
-from tradescreen.batch.snapshot import SnapshotScreener
 from tradescreen.index.build import FORMAT as INDEX_FORMAT
 from tradescreen.index.build import NameIndex
 from tradescreen.match.compare import compare
@@ -53,7 +52,9 @@ from tradescreen.review.alerts import (
     raise_alerts,
 )
 from tradescreen.review.tables import review_alerts
-from tradescreen.screen import IndexBundle, Screener
+from tradescreen.screening.matcher import IndexBundle
+from tradescreen.screening.screener import Screener
+from tradescreen.screening.snapshot import SnapshotScreener
 from tradescreen.settings import Settings
 from tradescreen.store.base import Store, VersionDiff, sql_engine
 

@@ -16,9 +16,9 @@ from itertools import islice
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
-from tradescreen.batch.snapshot import SnapshotScreener
 from tradescreen.monitor.counterparties import Counterparty
 from tradescreen.results import ScreenResult
+from tradescreen.screening.snapshot import SnapshotScreener
 
 _STATE: dict[str, Any] = {}
 

@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from tradescreen.batch.snapshot import SnapshotScreener
 from tradescreen.errors import TradescreenError
 from tradescreen.monitor.counterparties import iter_counterparties, unscreened_keys
 from tradescreen.monitor.delta import (
@@ -24,7 +23,8 @@ from tradescreen.monitor.delta import (
     screen_counterparties,
 )
 from tradescreen.monitor.webhooks import deliver, list_webhooks
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
+from tradescreen.screening.snapshot import SnapshotScreener
 from tradescreen.settings import Settings
 from tradescreen.store.base import VersionDiff
 from tradescreen.store.sql import SqlStore

@@ -23,7 +23,7 @@ from tradescreen.errors import NotFound, Unavailable
 from tradescreen.model import Entity, Query
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import Alert
-from tradescreen.screen import Screener
+from tradescreen.screening.screener import Screener
 from tradescreen.services import review
 from tradescreen.services.decisions import CheckedDecision, check_and_record
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
@@ -72,7 +72,7 @@ class Services:
                 raise TypeError("a store that is not SQL-backed needs its engine passed in")
         clock = clock or SystemClock(zone(settings.timezone))
         if screener is None:
-            screener = Screener(store, settings, background_swap=background_swap)
+            screener = Screener(store, settings, background_swap=background_swap, clock=clock)
         return cls(settings, store, engine, screener, load_or_create_key(settings, engine), clock)
 
     def _need_screener(self) -> Any:

@@ -3,28 +3,31 @@
 ``Screener.screen`` asks the store which versions are in force on every call; a batch job or a
 monitoring run must not (it holds its own transaction, and it should screen every row against
 the same versions even if a load lands meanwhile). :class:`SnapshotScreener` takes the merged
-``IndexBundle`` once and calls the same pure ``tradescreen.screen.match_query``, building the same
-``ScreenResult``. It is what the local engine forks into its workers and what the Spark engine
-broadcasts.
+``IndexBundle`` once and calls the same pure :func:`~tradescreen.screening.matcher.match_query`,
+building the same ``ScreenResult``. It is what the local engine forks into its workers, what the
+Spark engine broadcasts, and what a monitoring run screens with.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from tradescreen.errors import InvalidInput, StaleLists
+from tradescreen.errors import InvalidInput
 from tradescreen.match.config import MatchConfig
 from tradescreen.model import ListVersion, Query
 from tradescreen.results import ScreenResult
-from tradescreen.screen import IndexBundle, Screener, freshness_warnings, match_query
+from tradescreen.screening.freshness import checked_freshness
+from tradescreen.screening.matcher import IndexBundle, match_query
+from tradescreen.screening.screener import Screener
 from tradescreen.settings import Settings
 
 
 @dataclass
 class SnapshotScreener:
-    """``warnings`` (stale lists, required lists missing: ``screen.freshness_warnings`` at the
-    time the snapshot is taken) go into every result, as ``Screener.screen`` puts them; with
+    """``warnings`` (stale lists, required lists missing: ``freshness.freshness_warnings`` at
+    the time the snapshot is taken, by the screener's clock or at ``known_at``) go into every
+    result, as ``Screener.screen`` puts them; with
     ``stale_policy="refuse"`` a snapshot over such lists is not taken at all (``StaleLists``):
     a batch or a monitoring run then fails before its first row, never answers "no hit"."""
 
@@ -39,15 +42,11 @@ class SnapshotScreener:
     def from_screener(
         cls, screener: Screener, known_at: datetime | None = None
     ) -> SnapshotScreener:
-        versions, bundle = screener.bundle(known_at)
+        vs = screener.bundle(known_at)
         settings = screener.settings
-        now = known_at if known_at is not None else datetime.now(UTC)
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=UTC)
-        warnings = tuple(freshness_warnings(versions, settings, now))
-        if warnings and settings.stale_policy == "refuse":
-            raise StaleLists("screening refused: " + "; ".join(warnings))
-        return cls(tuple(versions), bundle, screener.config, settings.max_hits, known_at, warnings)
+        now = known_at if known_at is not None else screener.clock.now()
+        warnings = checked_freshness(vs.versions, settings, now)
+        return cls(vs.versions, vs.bundle, screener.config, settings.max_hits, known_at, warnings)
 
     @classmethod
     def from_settings(
