@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from datetime import date
-from pathlib import Path
+
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.loading import load_files
 from tradescreen.model import Query
@@ -13,7 +14,6 @@ from tradescreen.screen import Screener
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
 
-LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"
 OLD = LISTS / "us_bis_dpl" / "dpl_2023-11.txt"
 NEW = LISTS / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
 AS_OF = date(2026, 6, 1)
@@ -25,7 +25,7 @@ def _ids(result: object) -> list[int]:
 
 def test_background_swap_keeps_answering_on_the_old_set_then_switches(store: SqlStore) -> None:
     settings = Settings(max_shrink=0.9, version_refresh_seconds=0)
-    [old] = load_files(store, [OLD], settings=settings).created
+    [old] = load_files(store, [require_data(OLD)], settings=settings).created
     screener = Screener(store, settings, background_swap=True)
     assert _ids(screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)) == [old.id]
     gate = threading.Event()
@@ -36,7 +36,7 @@ def test_background_swap_keeps_answering_on_the_old_set_then_switches(store: Sql
         return real_build(*args, **kw)  # type: ignore[arg-type]
 
     screener._build = slow_build  # type: ignore[method-assign]
-    [new] = load_files(store, [NEW], settings=settings).created
+    [new] = load_files(store, [require_data(NEW)], settings=settings).created
     started = time.monotonic()
     during = screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)
     assert time.monotonic() - started < 5  # answered without waiting for the build
@@ -51,19 +51,19 @@ def test_background_swap_keeps_answering_on_the_old_set_then_switches(store: Sql
 
 def test_without_background_swap_the_next_query_uses_the_new_set(store: SqlStore) -> None:
     settings = Settings(max_shrink=0.9, version_refresh_seconds=0)
-    [old] = load_files(store, [OLD], settings=settings).created
+    [old] = load_files(store, [require_data(OLD)], settings=settings).created
     screener = Screener(store, settings)
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [old.id]
-    [new] = load_files(store, [NEW], settings=settings).created
+    [new] = load_files(store, [require_data(NEW)], settings=settings).created
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]
     assert set(screener._parts) == {new.id}
 
 
 def test_warm_waits_for_the_new_set_even_with_background_swap(store: SqlStore) -> None:
     settings = Settings(max_shrink=0.9, version_refresh_seconds=0)
-    load_files(store, [OLD], settings=settings)
+    load_files(store, [require_data(OLD)], settings=settings)
     screener = Screener(store, settings, background_swap=True)
     screener.warm()
-    [new] = load_files(store, [NEW], settings=settings).created
+    [new] = load_files(store, [require_data(NEW)], settings=settings).created
     screener.warm()
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]
