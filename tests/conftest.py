@@ -95,6 +95,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         data_paths.missing(data_paths.DATA)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """Every skip for missing data gets one location, so ``-ra`` folds them into one line too
+    (a skip raised in a fixture is otherwise reported at each test's own line)."""
+    rep: pytest.TestReport = yield
+    longrepr = rep.longrepr
+    if rep.skipped and isinstance(longrepr, tuple) and data_paths.SKIP_REASON in longrepr[2]:
+        rep.longrepr = (*data_paths.SKIP_LOCATION, longrepr[2])
+    return rep
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     n = data_paths.skipped_for_data(terminalreporter.stats.get("skipped", []))
     if n:

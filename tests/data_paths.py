@@ -60,6 +60,10 @@ def missing(path: Path) -> NoReturn:
     pytest.skip(why)
 
 
+# Where every such skip is reported (``tests/conftest.py`` folds them there for ``-ra``).
+SKIP_LOCATION = (str(Path(__file__).resolve()), missing.__code__.co_firstlineno)
+
+
 def require_data(*parts: str | Path) -> Path:
     """``DATA`` joined with ``parts`` (``require_data("lists", "us_csl", "x.csv.gz")`` or
     ``require_data("lists/us_csl/x.csv.gz")``), which must exist: else skip, or fail in CI."""
