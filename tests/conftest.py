@@ -15,10 +15,12 @@
 
 from __future__ import annotations
 
+import dis
 import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -56,14 +58,28 @@ def shared_data(real_data: Path) -> Path:
     return real_data
 
 
+def _globals_read(code: CodeType) -> set[str]:
+    """The global names a function's code (and the code nested in it) reads, not its attributes:
+    ``ps.entities`` must not count as a call of the ``entities`` helper."""
+    names = {
+        str(ins.argval)
+        for ins in dis.get_instructions(code)
+        if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME")
+    }
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _globals_read(const)
+    return names
+
+
 def _calls_data(fn: object, depth: int = 4) -> bool:
-    """``fn`` calls ``require_data``/``require_lists``, itself or through a module-level helper
+    """``fn`` calls ``require_data``/``require_lists``, itself or through module-level helpers
     (``depth`` levels down, e.g. ``entities(rel)`` in tests/sources/conftest.py)."""
     fn = inspect.unwrap(fn) if callable(fn) else fn  # functools.cache and other wrappers
     code = getattr(fn, "__code__", None)
-    if code is None:
+    if not isinstance(code, CodeType):
         return False
-    names = set(code.co_names)
+    names = _globals_read(code)
     if names & DATA_CALLS:
         return True
     if depth == 0:
