@@ -112,3 +112,53 @@ def test_data_root_rule(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
     assert data_paths.data_root() == REPO.parent / "shared" / "data"
     monkeypatch.delenv(data_paths.ENV)
     assert data_paths.data_root() == REPO.parent / "shared" / "data"
+
+
+@pytest.mark.parametrize(
+    ("script", "attr", "below"),
+    [
+        ("fuzz/seeds.py", "SHARED", "lists"),
+        ("bench/soak.py", "LISTS", "lists"),
+        ("bench/lists.py", "DATA", ""),
+        ("bench/load.py", "DATA", ""),
+        ("bench/gen_counterparties.py", "DATA", ""),
+    ],
+)
+def test_fuzz_and_bench_scripts_find_the_folder_the_same_way(
+    script: str, attr: str, below: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fuzz smoke and soak smoke tests run these in child processes: they must read the
+    folder the tests were given."""
+    monkeypatch.setenv(data_paths.ENV, str(tmp_path))
+    monkeypatch.syspath_prepend(str(REPO / Path(script).parent))
+    spec = importlib.util.spec_from_file_location(f"_probe_{Path(script).stem}", REPO / script)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert getattr(mod, attr) == (tmp_path / below if below else tmp_path)
+
+
+def test_download_runs_tradescreen_update_into_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def fake_run(
+        cmd: list[str], env: dict[str, str], check: bool
+    ) -> subprocess.CompletedProcess[str]:
+        calls.append((cmd, env))
+        return subprocess.CompletedProcess(cmd, 0)
+
+    monkeypatch.setenv(data_paths.ENV, str(tmp_path))
+    monkeypatch.setattr(ds.subprocess, "run", fake_run)
+    assert ds.main(["--download"]) == 0
+    [(cmd, env)] = calls
+    assert cmd[1:4] == ["-m", "tradescreen", "update"]
+    assert cmd[cmd.index("--db") + 1] == str(tmp_path / "official" / "tradescreen.db")
+    assert [cmd[i + 1] for i, a in enumerate(cmd) if a == "--list"] == list(FEEDS)
+    assert env["TRADESCREEN_DOWNLOAD_DIR"] == str(tmp_path / "official" / "downloads")
+
+
+def test_make_data_runs_the_script() -> None:
+    makefile = (REPO / "Makefile").read_text()
+    assert "\ndata: setup\n\t$(BIN)/python scripts/data_sources.py\n" in makefile
