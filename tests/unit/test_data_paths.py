@@ -70,3 +70,26 @@ def test_realdata_marker_is_applied_where_the_data_is_read(tmp_path: Path) -> No
     unmarked = pytest_run("-q", "-m", "not realdata", CSL, data=tmp_path / "nowhere")
     assert unmarked.returncode == 0 and " passed" in unmarked.stdout, unmarked.stdout[-3000:]
     assert "skipped" not in unmarked.stdout
+
+
+# The rule's own files; every other test finds the folder through tests/data_paths.py.
+RULE_FILES = {
+    "tests/data_paths.py",
+    "tests/conftest.py",
+    "tests/unit/test_data_paths.py",
+    "tests/unit/test_data_sources.py",
+}
+OWN_LOOKUP = re.compile(r"""["']shared["']|shared/data|\.\./shared|TRADESCREEN_TEST_DATA""")
+
+
+def test_no_test_looks_for_the_data_folder_itself() -> None:
+    """A test with its own ``../shared/data`` (or ``TRADESCREEN_TEST_DATA``) lookup would fail
+    with FileNotFoundError on a plain clone, or skip in CI: use ``require_data`` instead."""
+    offenders = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in sorted((REPO / "tests").rglob("*.py"))
+        if str(path.relative_to(REPO)) not in RULE_FILES
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OWN_LOOKUP.search(line)
+    ]
+    assert not offenders, offenders
