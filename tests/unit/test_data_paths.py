@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each case runs pytest in a child process
+
 REPO = Path(__file__).resolve().parents[2]
 # Three tests that load real DPL files in their bodies (no data fixture, no explicit marker).
 SWAP = "tests/unit/test_screener_swap.py"
