@@ -266,7 +266,7 @@ def print_report(root: Path) -> int:
     print(f"real-data folder: {root} ({'found' if rep['found'] else 'NOT FOUND'}; set {ENV})")
     print("\nofficial sources (download URLs in tradescreen.sources):")
     for s in SOURCES:
-        how = f"tradescreen update --list {s.feed}" if s.feed else "read by path only"
+        how = f"tradescreen update --list {s.feed}" if s.feed else "not in tradescreen update"
         print(f"  {s.code:<20} {s.title}  [{how}]")
         for url in s.urls:
             print(f"      {url}")
