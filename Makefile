@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test check lint typecheck format audit-deps fuzz soak bench-setup bench-quality bench-speed clean
+.PHONY: setup system-deps demo test data check lint typecheck format audit-deps fuzz soak bench-setup bench-quality bench-speed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,11 @@ system-deps:
 
 test: setup system-deps
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+# Where each real-data file the tests read comes from ($TRADESCREEN_TEST_DATA or ../shared/data;
+# see README, "Tests and the real-data folder"). Not run by the tests.
+data: setup
+	$(BIN)/python scripts/data_sources.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench scripts

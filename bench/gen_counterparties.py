@@ -16,11 +16,15 @@ import argparse
 import csv
 import gzip
 import json
+import os
 import random
 import sys
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(
+    os.environ.get("TRADESCREEN_TEST_DATA", "").strip()
+    or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 EVAL = DATA / "eval/yente_candidate_generation"
 NEGATIVES = [EVAL / f"negatives_{k}.csv.gz" for k in ("global", "us")]
 SDN = DATA / "lists/us_ofac_sdn/2024-05-03/sdn.csv"

@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -20,7 +21,11 @@ from lxml import etree
 
 from tradescreen.model import Citation, Entity, EntityKind, Listing, Name, NameKind
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The real-data folder, found as the tests find it (tests/data_paths.py).
+DATA = Path(
+    os.environ.get("TRADESCREEN_TEST_DATA", "").strip()
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 LISTS = DATA / "lists"
 EVAL = DATA / "eval"
 

@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("TRADESCREEN_TEST_DATA", "").strip() or ROOT.parent / "shared" / "data")
 LISTS = DATA / "lists"
 SOURCES: list[list[Path]] = [
     [LISTS / "us_csl" / "consolidated_2022-04.csv.gz"],

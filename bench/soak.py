@@ -34,7 +34,11 @@ from typing import Any
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
-LISTS = REPO.parent / "shared" / "data" / "lists"
+# The real-data folder, found as the tests find it (tests/data_paths.py).
+LISTS = (
+    Path(os.environ.get("TRADESCREEN_TEST_DATA", "").strip() or REPO.parent / "shared" / "data")
+    / "lists"
+)
 FULL = [
     LISTS / "us_csl" / "consolidated_2022-04.csv.gz",
     LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json",

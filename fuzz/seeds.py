@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data" / "lists"
+# The real-data folder, found as the tests find it (tests/data_paths.py).
+SHARED = (
+    Path(os.environ.get("TRADESCREEN_TEST_DATA", "").strip() or REPO.parent / "shared" / "data")
+    / "lists"
+)
 FIXTURES = REPO / "tests" / "sources" / "fixtures"
 
 # target -> (reader format, file name the harness writes, seed source)

@@ -5,14 +5,22 @@
 - ``pg_url``: the URL of a fresh, empty PostgreSQL schema (first on its search_path) on a real
   server (see ``tests/pg.py``).
   Without a server it skips locally and FAILS when ``CI`` is set, so CI never loses it silently;
-- ``shared_data``: ``<repo>/../shared/data``.
+- ``shared_data`` / ``real_data``: the real-data folder (``tests/data_paths.py``:
+  ``$TRADESCREEN_TEST_DATA`` or ``<repo>/../shared/data``). Without it every real-data test is
+  skipped (one summary line says how many) and FAILS when ``CI`` is set. Tests that use these
+  fixtures or call ``require_data`` (directly or through their fixtures) are marked ``realdata``
+  here automatically; a test marked ``realdata`` is skipped or failed before its fixtures run when
+  the folder is missing.
 """
 
 from __future__ import annotations
 
+import dis
+import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -21,12 +29,14 @@ from tradescreen.db import make_engine
 from tradescreen.store.sql import SqlStore
 
 try:  # tests/ as a package or as a rootdir on sys.path
-    from tests import pg
+    from tests import data_paths, pg
 except ImportError:  # pragma: no cover
+    import data_paths  # type: ignore[no-redef]
     import pg  # type: ignore[no-redef]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+DATA_FIXTURES = frozenset({"shared_data", "real_data"})
+DATA_CALLS = frozenset({"require_data", "require_lists"})
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +53,92 @@ def _audit_key_in_tmp(_session_audit_key: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(_session_audit_key))
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared data not found at {SHARED_DATA}")
-    return SHARED_DATA
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The real-data folder (skip, or fail in CI, when it is missing)."""
+    return data_paths.require_data()
+
+
+@pytest.fixture(scope="session")
+def shared_data(real_data: Path) -> Path:
+    """The former name of ``real_data``."""
+    return real_data
+
+
+def _globals_read(code: CodeType) -> set[str]:
+    """The global names a function's code (and the code nested in it) reads, not its attributes:
+    ``ps.entities`` must not count as a call of the ``entities`` helper."""
+    names = {
+        str(ins.argval)
+        for ins in dis.get_instructions(code)
+        if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME")
+    }
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _globals_read(const)
+    return names
+
+
+def _calls_data(fn: object, depth: int = 4) -> bool:
+    """``fn`` calls ``require_data``/``require_lists``, itself or through module-level helpers
+    (``depth`` levels down, e.g. ``entities(rel)`` in tests/sources/conftest.py)."""
+    fn = inspect.unwrap(fn) if callable(fn) else fn  # functools.cache and other wrappers
+    code = getattr(fn, "__code__", None)
+    if not isinstance(code, CodeType):
+        return False
+    names = _globals_read(code)
+    if names & DATA_CALLS:
+        return True
+    if depth == 0:
+        return False
+    scope = getattr(fn, "__globals__", {})
+    return any(_calls_data(scope.get(name), depth - 1) for name in names)
+
+
+def _uses_data(item: pytest.Item) -> bool:
+    """The test, or a fixture it depends on, reads the real data (see the module docstring)."""
+    if set(getattr(item, "fixturenames", ())) & DATA_FIXTURES:
+        return True
+    funcs = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        funcs += [d.func for defs in info.name2fixturedefs.values() for d in defs]
+    return any(_calls_data(fn) for fn in funcs)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("realdata") is None and _uses_data(item):
+            item.add_marker(pytest.mark.realdata)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("realdata") is not None and not data_paths.have_data():
+        data_paths.missing(data_paths.DATA)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """Every skip for missing data gets one location, so ``-ra`` folds them into one line too
+    (a skip raised in a fixture is otherwise reported at each test's own line)."""
+    rep: pytest.TestReport = yield
+    longrepr = rep.longrepr
+    if rep.skipped and isinstance(longrepr, tuple) and data_paths.SKIP_REASON in longrepr[2]:
+        rep.longrepr = (*data_paths.SKIP_LOCATION, longrepr[2])
+    return rep
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    n = data_paths.skipped_for_data(terminalreporter.stats.get("skipped", []))
+    if n:
+        where = "no folder at" if not data_paths.have_data() else "files missing from"
+        terminalreporter.write_line(
+            f"{n} real-data tests skipped: {where} {data_paths.DATA} "
+            f"(set {data_paths.ENV} to the data folder; CI=true makes this a failure)",
+            yellow=True,
+            bold=True,
+        )
 
 
 @pytest.fixture

@@ -9,20 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.audit.chain import iter_records, load_or_create_key, verify
 from tradescreen.cli import main as cli_main
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
 
-DPL = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists" / "us_bis_dpl"
+DPL = LISTS / "us_bis_dpl"
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "cli-audit.db"
     monkeypatch.setenv("TRADESCREEN_DB", str(path))
-    assert cli_main(["load", str(DPL / "dpl_2023-11.txt")]) == 0
+    assert cli_main(["load", str(require_data(DPL / "dpl_2023-11.txt"))]) == 0
     return path
 
 

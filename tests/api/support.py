@@ -1,7 +1,8 @@
 """API test support: the real SQL store and screener over real list data, in-process HTTP.
 
 The store holds the BIS Entity List (eCFR, July 2026) and the BIS Denied Persons List read from
-``../shared/data`` by a small reader here (the project's readers may not be installed yet), so
+the real-data folder (``tests/data_paths.py``; skipped without it, failed in CI) by a small reader
+here (the project's readers may not be installed yet), so
 every test screens real names: Hikvision, Huawei, Dahua and the unrelated "DAHUA ELECTRONICS".
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.model import Citation, Entity, EntityKind, Listing, Name, NameKind
 from tradescreen.screening.screener import Screener
@@ -24,9 +26,8 @@ from tradescreen.server import create_app
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists"
-EL_FILE = SHARED / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
-DPL_FILE = SHARED / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
+EL_FILE = LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
+DPL_FILE = LISTS / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
 AS_OF = date(2026, 8, 1)
 _FR = re.compile(r"(\d{2,3})\s*F\.?\s*R\.?\s*(\d{3,6})")
 
@@ -47,7 +48,7 @@ def _country(name: str | None) -> tuple[str, ...]:
 
 
 def _entities(path: Path, code: str, list_name: str) -> list[Entity]:
-    rows = json.loads(path.read_text(encoding="utf-8"))["entities"]
+    rows = json.loads(require_data(path).read_text(encoding="utf-8"))["entities"]
     out = []
     for i, row in enumerate(rows):
         cites = tuple(

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from tests.data_paths import require_data
 
 from tradescreen.access.keys import Role, create_key, list_keys, parse_token, revoke_key, verify_key
 from tradescreen.access.tables import api_keys
@@ -110,8 +111,7 @@ def test_list_load_reads_only_the_list_directory(tmp_path: Path) -> None:
     app = create_app(settings)
     admin = create_key(app.state.engine, "loader", Role.ADMIN)[1]
     client = Client(app, admin)
-    shared = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists"
-    src = shared / "un_sc" / "UN_consolidated_2026-02-27.xml.gz"
+    src = require_data("lists/un_sc/UN_consolidated_2026-02-27.xml.gz")
     shutil.copy(src, list_dir / "un.xml.gz")
     try:
         ok = client.post("/v1/lists/load", json={"paths": ["un.xml.gz"]})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.access.keys import Role, create_key
 from tradescreen.loading import load_files
@@ -20,11 +21,11 @@ from .support import Client, auth
 
 pytestmark = pytest.mark.postgres
 
-LISTS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists"
 EL = LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
 
 
 def test_service_journey_on_postgres(pg_url: str, tmp_path: Path) -> None:
+    require_data(EL)
     settings = Settings(db=pg_url, audit_key_file=tmp_path / "audit.key")
     app = create_app(settings)
     load_files(app.state.store, [EL], settings=settings)

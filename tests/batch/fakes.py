@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from datetime import date, datetime
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -20,12 +19,16 @@ from tradescreen.results import Hit, ScreenResult
 from tradescreen.screening.matcher import IndexBundle
 from tradescreen.screening.snapshot import SnapshotFactory, SnapshotScreener
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+try:  # tests/ as a package, or tests/ itself on sys.path (the SIGKILL test's child process)
+    from tests.data_paths import DATA, require_data
+except ImportError:  # pragma: no cover
+    from data_paths import DATA, require_data  # type: ignore[no-redef]
+
 DPL = DATA / "lists" / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
 
 
 def dpl_entities() -> list[Entity]:
-    raw = json.loads(DPL.read_text(encoding="utf-8"))["entities"]
+    raw = json.loads(require_data(DPL).read_text(encoding="utf-8"))["entities"]
     out = []
     for i, e in enumerate(raw):
         out.append(

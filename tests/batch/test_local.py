@@ -21,7 +21,7 @@ import pytest
 from tradescreen.batch.io import Checkpoint
 from tradescreen.batch.local import screen_file
 
-from .fakes import DATA, dpl_entities, real_factory
+from .fakes import DATA, dpl_entities, real_factory, require_data
 
 AS_OF = date(2026, 5, 1)
 
@@ -30,7 +30,8 @@ def real_rows(n_neg: int = 300) -> list[dict[str, str]]:
     """DPL names (some with customer-file variations) mixed with synthetic non-matching people."""
     rows: list[dict[str, str]] = []
     listed = [e.name for e in dpl_entities()[:60]]
-    with gzip.open(DATA / "eval/yente_candidate_generation/negatives_us.csv.gz", "rt") as fh:
+    negatives = require_data(DATA / "eval/yente_candidate_generation/negatives_us.csv.gz")
+    with gzip.open(negatives, "rt") as fh:
         negs = [r["full_name"] for _, r in zip(range(n_neg), csv.DictReader(fh), strict=False)]
     for i, name in enumerate(negs):
         rows.append({"id": f"N{i}", "name": name, "country": "US", "segment": "retail"})

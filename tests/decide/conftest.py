@@ -1,12 +1,13 @@
-"""Real lists (read by path from ../shared/data) loaded into an in-memory store, once."""
+"""Real lists (read by path from the real-data folder, tests/data_paths.py) loaded into an
+in-memory store, once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
+from tests.data_paths import require_data
 
 from tradescreen.db import all_tables, make_engine
 from tradescreen.decide.decision import Decision, DecisionContext, check, screener_from
@@ -16,21 +17,19 @@ from tradescreen.screening.screener import Screener
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "lists"
-CSL_2022 = DATA / "us_csl" / "consolidated_2022-04.csv.gz"
+CSL_2022 = "lists/us_csl/consolidated_2022-04.csv.gz"
 
 Decide = Callable[..., Decision]
 
 
 @pytest.fixture(scope="module")
 def csl_screener() -> Screener:
-    if not CSL_2022.exists():
-        pytest.skip(f"real list not found: {CSL_2022}")
+    csl = require_data(CSL_2022)
     engine = make_engine("sqlite://")
     all_tables().create_all(engine)
     store = SqlStore(engine)
     settings = Settings(db="sqlite://")
-    load_files(store, [CSL_2022], settings=settings)
+    load_files(store, [csl], settings=settings)
     screener = Screener(store, settings)
     screener.warm()
     return screener

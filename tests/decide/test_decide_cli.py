@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tests.data_paths import require_data
 
 from tradescreen.cli import main
 from tradescreen.db import make_engine
@@ -18,26 +19,17 @@ from tradescreen.store.sql import open_store
 
 pytestmark = pytest.mark.realdata
 
-ECFR_EL = (
-    Path(__file__).resolve().parents[2]
-    / ".."
-    / "shared"
-    / "data"
-    / "lists"
-    / "us_bis_entity_list"
-    / "bis_entity_list_ecfr_2026-07.json"
-)
+ECFR_EL = "lists/us_bis_entity_list/bis_entity_list_ecfr_2026-07.json"
 HUAWEI = "Huawei Technologies Co., Ltd."
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if not ECFR_EL.exists():
-        pytest.skip(f"real list not found: {ECFR_EL}")
+    ecfr_el = require_data(ECFR_EL)
     url = f"sqlite:///{tmp_path_factory.mktemp('decide') / 'ts.db'}"
     settings = Settings(db=url)
     store = open_store(settings)
-    load_files(store, [ECFR_EL], settings=settings)  # open_store migrated every table
+    load_files(store, [ecfr_el], settings=settings)  # open_store migrated every table
     return url
 
 

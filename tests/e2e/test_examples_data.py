@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.sources.citations import parse_citations
 
@@ -16,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "examples" / "lists" / "us_csl_sample.csv"
 SOURCES_MD = REPO / "examples" / "lists" / "SOURCES.md"
 COUNTERPARTIES = REPO / "examples" / "counterparties.csv"
-REAL_CSL = REPO.parent / "shared" / "data" / "lists" / "us_csl" / "consolidated_2022-04.csv.gz"
+REAL_CSL = LISTS / "us_csl" / "consolidated_2022-04.csv.gz"
 CSL_HEADER = [
     "_id",
     "source",
@@ -95,8 +96,7 @@ def test_sources_md_has_one_line_per_row() -> None:
 @pytest.mark.realdata
 def test_sample_agrees_with_the_real_2022_csl() -> None:
     """Names, list, citations and dates come from the real list, not from memory."""
-    if not REAL_CSL.exists():  # realdata tests still run in CI: a missing file is a failure
-        pytest.fail(f"shared data not found: {REAL_CSL}")
+    require_data(REAL_CSL)  # skipped without the data folder; a failure in CI
     real: dict[tuple[str, str], list[dict[str, str]]] = {}
     with gzip.open(REAL_CSL, "rt", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):

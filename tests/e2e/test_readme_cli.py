@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.data_paths import LISTS, require_data
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO.parent / "shared" / "data" / "lists"
-CSL_2022 = DATA / "us_csl" / "consolidated_2022-04.csv.gz"
-EL_2026 = DATA / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
+CSL_2022 = LISTS / "us_csl" / "consolidated_2022-04.csv.gz"
+EL_2026 = LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
 SAMPLE = REPO / "examples" / "lists" / "us_csl_sample.csv"
 HIKVISION = "Hangzhou Hikvision Digital Technology Co., Ltd."
 
@@ -60,8 +60,7 @@ def _hits_on(payload: dict[str, Any], code: str) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for path in (CSL_2022, EL_2026):
-        if not path.exists():  # realdata tests still run in CI: a missing file is a failure
-            pytest.fail(f"shared data not found: {path}")
+        require_data(path)  # skipped without the data folder; a failure in CI
     db = tmp_path_factory.mktemp("readme") / "tradescreen.db"
     _need("load", db)
     _need("screen", db)  # no point loading 17,000 entries for nothing

@@ -10,9 +10,10 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
+from tests.data_paths import DATA, require_data
+
 from tradescreen.model import Entity, EntityKind, Listing, Name
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 SDN_2021 = DATA / "lists/us_ofac_sdn/2021-07/sdn.csv"
 SDN_2024 = DATA / "lists/us_ofac_sdn/2024-05-03/sdn.csv"
 
@@ -31,7 +32,7 @@ def _v(x: str) -> str:
 
 @lru_cache(maxsize=4)
 def read_sdn(path: Path) -> tuple[Entity, ...]:
-    text = path.read_bytes().replace(b"\x1a", b"").decode("latin-1")
+    text = require_data(path).read_bytes().replace(b"\x1a", b"").decode("latin-1")
     out = []
     for rec in csv.reader(text.splitlines()):
         if len(rec) < 12 or not rec[0].strip().isdigit():

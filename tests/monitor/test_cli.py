@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.data_paths import DATA, require_data
 
 from tradescreen.cli import main
 
-from .sdn import DATA
 from .test_webhooks import SECRET, Receiver
 
 pytestmark = pytest.mark.realdata
@@ -25,7 +25,7 @@ def test_load_import_monitor_delta_and_webhook(
     monkeypatch.setenv("TRADESCREEN_DB", str(db))
     monkeypatch.setenv("TRADESCREEN_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("TRADESCREEN_MAX_SHRINK", "0.5")
-    assert main(["load", str(DPL_2023)]) == 0
+    assert main(["load", str(require_data(DPL_2023))]) == 0
     reg = tmp_path / "cps.csv"
     with open(reg, "w", newline="") as fh:
         w = csv.writer(fh)
@@ -43,7 +43,7 @@ def test_load_import_monitor_delta_and_webhook(
         assert main(["monitor", "run", "--as-of", "2026-05-01", "--json"]) == 0
         first = json.loads(capsys.readouterr().out.split("\n", 1)[1])
         assert first["kind"] == "full" and first["counterparties"] == 3
-        assert main(["load", str(DPL_2026)]) == 0
+        assert main(["load", str(require_data(DPL_2026))]) == 0
         capsys.readouterr()
         assert main(["monitor", "run", "--as-of", "2026-05-01", "--json"]) == 0
         second = json.loads(capsys.readouterr().out)

@@ -8,8 +8,8 @@ import random
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Connection, select
+from tests.data_paths import DATA, require_data
 
 from tradescreen.db import all_tables, make_engine
 from tradescreen.model import Entity
@@ -21,9 +21,8 @@ from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion
 from tradescreen.store.sql import SqlStore
 
-from .sdn import DATA, SDN_2021, SDN_2024, read_sdn
+from .sdn import SDN_2021, SDN_2024, read_sdn
 
-pytestmark = pytest.mark.realdata
 AS_OF = date(2024, 6, 1)
 SETTINGS = Settings(threshold=0.75, db="sqlite://")
 
@@ -73,7 +72,9 @@ def write_register(path: Path) -> None:
         rows.append((new[k].name, "renamed-new"))
     for k in rng.sample(changed, 30):
         rows.append((vary(new[k].name, rng), "changed"))
-    with gzip.open(DATA / "eval/yente_candidate_generation/negatives_global.csv.gz", "rt") as fh:
+    with gzip.open(
+        require_data(DATA / "eval/yente_candidate_generation/negatives_global.csv.gz"), "rt"
+    ) as fh:
         for _, r in zip(range(400), csv.DictReader(fh), strict=False):
             rows.append((r["full_name"], "negative"))
     rng.shuffle(rows)

@@ -29,12 +29,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.audit.chain import load_key, verify
 from tradescreen.db import all_tables, make_engine
 from tradescreen.store.sql import SqlStore
 
-LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"
 LONG = os.environ.get("TRADESCREEN_LONG", "") not in ("", "0")
 SEED = int(os.environ.get("TRADESCREEN_CRASH_SEED", "20261122"))
 KILLS = int(os.environ.get("TRADESCREEN_CRASH_KILLS", "200" if LONG else "8"))
@@ -49,7 +49,8 @@ else:
     NEW = [LISTS / "us_bis_dpl" / "bis_dpl_2026-04-14.json"]
     CODE = "us_bis_dpl"
 
-pytestmark = pytest.mark.skipif(not LISTS.is_dir(), reason="shared list data not found")
+pytestmark = pytest.mark.realdata
+UN = LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml.gz"
 
 
 def _env(tmp: Path) -> dict[str, str]:
@@ -101,6 +102,8 @@ def _timed(args: list[str], env: dict[str, str]) -> float:
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    for path in (*OLD, *NEW, UN):
+        require_data(path)
     tmp = tmp_path_factory.mktemp("crash")
     yield tmp
     shutil.rmtree(tmp, ignore_errors=True)
@@ -171,11 +174,7 @@ def _verify_audit(store: SqlStore, key_file: Path) -> None:
 def _batch_input(path: Path, rows: int) -> None:
     from tradescreen.sources import read_source
 
-    names = [
-        n.value
-        for e in read_source(LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml.gz").entities
-        for n in e.names
-    ]
+    names = [n.value for e in read_source(UN).entities for n in e.names]
     rng = random.Random(7)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -209,7 +208,7 @@ def _complete(out: Path) -> bool:
 def test_sigkill_during_batch_resume_identical(work: Path) -> None:
     env = _env(work)
     db = work / "batch.db"
-    for src in (LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml.gz", *NEW[:1]):
+    for src in (UN, *NEW[:1]):
         res = _run(["load", str(src), "--db", str(db)], env)
         assert res.returncode == 0, res.stderr
     rows = 20_000 if LONG else 2_000

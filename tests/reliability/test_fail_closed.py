@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.audit.chain import iter_records, load_or_create_key, verify
 from tradescreen.cli import main as cli_main
@@ -27,13 +28,13 @@ from tradescreen.settings import Settings
 from tradescreen.sources.download import FEEDS, Downloader
 from tradescreen.store.sql import SqlStore
 
-LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"
 DPL_TXT = LISTS / "us_bis_dpl" / "dpl_2023-11.txt"
 UN = LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml.gz"
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    require_data(DPL_TXT)
     path = tmp_path / "fc.db"
     monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
     monkeypatch.setenv("TRADESCREEN_DB", str(path))
@@ -126,7 +127,7 @@ class _Serve(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def un_server() -> Iterator[str]:
-    _Serve.body = gzip.decompress(UN.read_bytes())
+    _Serve.body = gzip.decompress(require_data(UN).read_bytes())
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Serve)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()

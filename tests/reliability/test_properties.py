@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests.data_paths import require_data
 
 from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
 from tradescreen.names.normalize import normalize, tagged, tokenize
 from tradescreen.sources import read_source
 from tradescreen.sources.ftm import write_ftm
-
-LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"
 
 # Names as lists write them: Latin with punctuation and digits, Cyrillic, Arabic, CJK, combining
 # marks, odd spaces and control characters.
@@ -81,7 +80,7 @@ def test_normaliser_idempotent_with_number_words(k: int, word: str) -> None:
 
 @functools.cache
 def _read(rel: str) -> tuple[Entity, ...]:
-    return tuple(read_source(LISTS / rel).entities)
+    return tuple(read_source(require_data("lists", rel)).entities)
 
 
 def _canon(e: Entity) -> dict[str, Any]:

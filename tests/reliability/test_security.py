@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.access import keys as keys_mod
 from tradescreen.access.keys import Role, create_key
@@ -30,7 +31,6 @@ from tradescreen.db import make_engine
 from tradescreen.server import create_app
 from tradescreen.settings import Settings
 
-LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"
 DPL = LISTS / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
 INJECTIONS = [
     "'; DROP TABLE entities; --",
@@ -72,6 +72,7 @@ def _counts(db: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    require_data(DPL)
     tmp = tmp_path_factory.mktemp("sec")
     db = tmp / "sec.db"
     settings = Settings(

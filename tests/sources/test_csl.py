@@ -2,17 +2,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from tradescreen.model import Citation, EntityKind, NameKind
 from tradescreen.sources import read_source
 from tradescreen.sources.csl import parse_id_item
 
-from .conftest import FIXTURES, by_name, entities
+from .conftest import FIXTURES, by_name, entities, real
 
-pytestmark = pytest.mark.realdata
 CSL_2022 = "us_csl/consolidated_2022-04.csv.gz"
 CSL_2023 = "us_csl/csl_partial_2023-11.csv.gz"
 
@@ -84,7 +80,7 @@ def test_csl_2022_dpl_start_from_source_and_citations() -> None:
 
 
 def test_partial_2023_skips_repeated_header_and_rejects_cut_last_row() -> None:
-    ps = read_source(Path(__file__).resolve().parents[2].parent / "shared/data/lists" / CSL_2023)
+    ps = read_source(real(CSL_2023))
     ents = list(ps.entities)
     # 4,227 data rows: the last one is cut mid-quote in this partial copy
     assert len(ents) == 4226

@@ -10,7 +10,7 @@ import tradescreen as ts
 from tradescreen.model import Citation, Listing
 from tradescreen.sources.notices import listing_with_rule_dates, rule_for, rules
 
-from .conftest import LISTS
+from .conftest import real
 
 
 def _el(start: date | None, *cites: Citation) -> Listing:
@@ -51,7 +51,7 @@ def test_real_csl_huawei_in_force_from_the_effective_date() -> None:
     settings = ts.Settings(db="sqlite://")
     store = ts.SqlStore.from_url("sqlite://")
     store.create_schema()
-    ts.load_files(store, [LISTS / "us_csl" / "consolidated_2022-04.csv.gz"], settings=settings)
+    ts.load_files(store, [real("us_csl/consolidated_2022-04.csv.gz")], settings=settings)
     el = [v for v in store.active_versions() if v.list_code == "us_bis_el"]
     ents = {e.name: e for e in store.iter_entities([v.id for v in el])}
     huawei = ents["Huawei Technologies Co., Ltd. (Huawei)"].listings[0]

@@ -8,9 +8,8 @@ import pytest
 from tradescreen.model import Citation, EntityKind
 from tradescreen.sources import read_source
 
-from .conftest import LISTS, by_name, entities
+from .conftest import by_name, entities, real
 
-pytestmark = pytest.mark.realdata
 EL = "us_bis_entity_list/bis_entity_list_ecfr_2026-07.json"
 
 COUNTS = {
@@ -84,4 +83,4 @@ def test_dpl_json_effective_date_is_source() -> None:
 
 
 def test_data_date_from_extracted() -> None:
-    assert read_source(LISTS / EL).data_date == date(2026, 7, 9)
+    assert read_source(real(EL)).data_date == date(2026, 7, 9)

@@ -12,9 +12,7 @@ from tradescreen.model import EntityKind, Identifier, NameKind
 from tradescreen.sources import read_source
 from tradescreen.sources.ofac_remarks import parse_remarks
 
-from .conftest import LISTS, entities
-
-pytestmark = pytest.mark.realdata
+from .conftest import entities, real
 
 
 def test_sdn_2021_set_counts_and_alias_join() -> None:
@@ -38,7 +36,7 @@ def test_sdn_2021_comments_continue_remarks() -> None:
 
 
 def test_sdn_2024_primary_alone() -> None:
-    ps = read_source(LISTS / "us_ofac_sdn/2024-05-03/sdn.csv")
+    ps = read_source(real("us_ofac_sdn/2024-05-03/sdn.csv"))
     ents = list(ps.entities)
     assert len(ents) == 14965
     assert any("no add, alt, comments file" in w for w in ps.warnings)
@@ -48,7 +46,7 @@ def test_sdn_2024_primary_alone() -> None:
 
 def test_sdn_2025_without_primary_is_refused() -> None:
     with pytest.raises(SourceError, match="no primary file"):
-        read_source(LISTS / "us_ofac_sdn/2025-12")
+        read_source(real("us_ofac_sdn/2025-12"))
 
 
 def test_cons_programs_to_lists() -> None:
@@ -61,7 +59,7 @@ def test_cons_programs_to_lists() -> None:
 
 
 def test_enhanced_xml() -> None:
-    ps = read_source(LISTS / "us_ofac_cons/2025-01/CONS_ENHANCED.ZIP")
+    ps = read_source(real("us_ofac_cons/2025-01/CONS_ENHANCED.ZIP"))
     assert ps.format == "ofac_xml"
     assert ps.data_date == date(2025, 1, 10)
     ents = list(ps.entities)

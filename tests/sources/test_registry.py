@@ -12,7 +12,7 @@ from tradescreen.errors import SourceError
 from tradescreen.sources import FORMATS, detect, group_sources, read_source
 from tradescreen.sources.csl import COLUMNS
 
-from .conftest import FIXTURES, LISTS
+from .conftest import FIXTURES, real
 
 HEADER = ",".join(COLUMNS)
 EL = "Entity List (EL) - Bureau of Industry and Security"
@@ -42,7 +42,7 @@ def _csl_row(name: str, extra_field: bool = False) -> str:
     ],
 )
 def test_detect_real_files(rel: str, fmt: str) -> None:
-    assert detect(LISTS / rel) == fmt
+    assert detect(real(rel)) == fmt
 
 
 def test_detect_fixtures() -> None:
@@ -59,7 +59,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 @pytest.mark.realdata
 def test_truncated_gzip(tmp_path: Path) -> None:
-    raw = (LISTS / "un_sc/UN_consolidated_2026-02-27.xml.gz").read_bytes()
+    raw = real("un_sc/UN_consolidated_2026-02-27.xml.gz").read_bytes()
     cut = tmp_path / "un.xml.gz"
     cut.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(SourceError, match="truncated or corrupt gzip"):
@@ -68,7 +68,7 @@ def test_truncated_gzip(tmp_path: Path) -> None:
 
 @pytest.mark.realdata
 def test_truncated_zip(tmp_path: Path) -> None:
-    raw = (LISTS / "us_ofac_cons/2025-01/CONS_ENHANCED.ZIP").read_bytes()
+    raw = real("us_ofac_cons/2025-01/CONS_ENHANCED.ZIP").read_bytes()
     cut = tmp_path / "CONS_ENHANCED.ZIP"
     cut.write_bytes(raw[: len(raw) // 3])
     with pytest.raises(SourceError, match="truncated or corrupt zip"):
@@ -109,7 +109,7 @@ def test_format_override(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="invalid JSON"):
         read_source(FIXTURES / "eu_fsf.xml", format="csl_json")
     with pytest.raises(SourceError, match="not a CSL JSON document"):
-        read_source(LISTS / "us_bis_meu/bis_meu_ecfr_2026-07.json", format="csl_json")
+        read_source(real("us_bis_meu/bis_meu_ecfr_2026-07.json"), format="csl_json")
 
 
 def test_row_failures_within_budget_are_recorded(tmp_path: Path) -> None:
@@ -247,9 +247,9 @@ def test_a_csl_file_splits_into_its_lists() -> None:
 
 
 def test_group_sources_keeps_ofac_sets_together(tmp_path: Path) -> None:
-    ofac_dir = LISTS / "us_ofac_sdn" / "2021-07"
-    el = LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
-    csl = LISTS / "us_csl" / "consolidated_2022-04.csv.gz"
+    ofac_dir = real("us_ofac_sdn/2021-07")
+    el = real("us_bis_entity_list/bis_entity_list_ecfr_2026-07.json")
+    csl = real("us_csl/consolidated_2022-04.csv.gz")
     files = [ofac_dir / "sdn.csv", el, ofac_dir / "add.csv", ofac_dir / "alt.csv", csl]
     groups = group_sources(files)
     assert groups == [

@@ -3,19 +3,16 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-import pytest
-
 from tradescreen.model import EntityKind, NameKind
 from tradescreen.sources import read_source
 
-from .conftest import LISTS, entities
+from .conftest import entities, real
 
-pytestmark = pytest.mark.realdata
 UN = "un_sc/UN_consolidated_2026-02-27.xml.gz"
 
 
 def test_un_counts_and_dates() -> None:
-    ps = read_source(LISTS / UN)
+    ps = read_source(real(UN))
     assert ps.format == "un_xml" and ps.data_date == date(2026, 2, 27)
     ents = entities(UN)
     kinds = Counter(e.kind for e in ents)

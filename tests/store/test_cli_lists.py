@@ -15,8 +15,6 @@ from store_factories import ent, version
 from tradescreen.cli import main
 from tradescreen.store.sql import SqlStore
 
-pytestmark = pytest.mark.realdata
-
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:

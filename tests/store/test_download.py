@@ -15,8 +15,6 @@ from tradescreen.settings import Settings
 from tradescreen.sources.download import FEEDS, Downloader, default_download_dir
 from tradescreen.store.sql import SqlStore
 
-pytestmark = pytest.mark.realdata
-
 
 @pytest.fixture
 def un_xml(shared_data: Path) -> bytes:

@@ -13,8 +13,6 @@ from tradescreen.loading import load_files
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
 
-pytestmark = pytest.mark.realdata
-
 T0 = datetime(2022, 5, 16, tzinfo=UTC)
 SETTINGS = Settings(db="sqlite://")
 CSL_2022_COUNTS = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.loading import load_files
 from tradescreen.model import Query
@@ -17,7 +17,6 @@ from tradescreen.store.sql import open_store
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
-LISTS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists"
 CSL_2022 = LISTS / "us_csl" / "consolidated_2022-04.csv.gz"
 EL_2026 = LISTS / "us_bis_entity_list" / "bis_entity_list_ecfr_2026-07.json"
 TODAY = date(2026, 8, 1)
@@ -25,8 +24,8 @@ TODAY = date(2026, 8, 1)
 
 @pytest.fixture(scope="module")
 def screener(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screener]:
-    if not CSL_2022.exists() or not EL_2026.exists():
-        pytest.skip("shared data not present")
+    require_data(CSL_2022)
+    require_data(EL_2026)
     db = tmp_path_factory.mktemp("real") / "ts.db"
     settings = Settings(db=str(db))
     store = open_store(settings)

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.data_paths import LISTS, require_data
 
 import tradescreen as ts
 
-LISTS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists"
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "lists" / "us_csl_sample.csv"
 DPL_2023 = LISTS / "us_bis_dpl" / "dpl_2023-11.txt"
 
@@ -27,7 +27,9 @@ def test_load_in_the_same_process_is_seen_at_once(tmp_path: Path) -> None:
     assert screener.screen(ts.Query("Zimo Sheng"), as_of=date(2021, 1, 1)).hits
     # another SqlStore object on the same engine (as the API's load route uses) counts too
     other = ts.SqlStore(store.engine)
-    ts.load_files(other, [DPL_2023], settings=settings.model_copy(update={"max_shrink": 1.0}))
+    ts.load_files(
+        other, [require_data(DPL_2023)], settings=settings.model_copy(update={"max_shrink": 1.0})
+    )
     after = _dpl_versions(screener)
     assert after != before
     res = screener.screen(ts.Query("Zimo Sheng"), as_of=date(2021, 1, 1))
@@ -45,7 +47,11 @@ def test_load_by_another_process_is_seen_after_the_refresh_interval(
     screener = ts.Screener(store, settings, monotonic=lambda: ticks[0])
     before = _dpl_versions(screener)
     elsewhere = ts.SqlStore.from_url(settings.db_url())  # its own engine: another process
-    ts.load_files(elsewhere, [DPL_2023], settings=settings.model_copy(update={"max_shrink": 1.0}))
+    ts.load_files(
+        elsewhere,
+        [require_data(DPL_2023)],
+        settings=settings.model_copy(update={"max_shrink": 1.0}),
+    )
     if refresh:
         # within the interval: the cached view (a slow load on a busy machine cannot use the
         # interval up: the time is the test's, not the machine's)

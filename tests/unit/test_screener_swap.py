@@ -10,7 +10,8 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
+
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.loading import load_files
 from tradescreen.model import Query
@@ -19,7 +20,6 @@ from tradescreen.screening.screener import Screener
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
 
-LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "lists"
 OLD = LISTS / "us_bis_dpl" / "dpl_2023-11.txt"
 NEW = LISTS / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
 OTHER = LISTS / "us_fcc_covered" / "fcc_covered_2026-07.json"  # another list: a third set
@@ -49,11 +49,11 @@ class HeldTasks:
 def test_background_swap_keeps_answering_on_the_old_set_then_switches(store: SqlStore) -> None:
     held = HeldTasks()
     cache = IndexCache(store, spawn=held)
-    [old] = load_files(store, [OLD], settings=SETTINGS).created
+    [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     screener = Screener(store, SETTINGS, background_swap=True, cache=cache)
     assert _ids(screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)) == [old.id]
     assert held.tasks == []  # the first set is built in the foreground: nothing to answer with
-    [new] = load_files(store, [NEW], settings=SETTINGS).created
+    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
     during = screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)
     assert _ids(during) == [old.id]  # the whole old set, cited as such, while the new one waits
     assert cache.building == (new.id,)
@@ -68,10 +68,10 @@ def test_background_swap_keeps_answering_on_the_old_set_then_switches(store: Sql
 def test_a_swap_overtaken_by_a_newer_set_is_not_switched_in(store: SqlStore) -> None:
     held = HeldTasks()
     cache = IndexCache(store, spawn=held)
-    [old] = load_files(store, [OLD], settings=SETTINGS).created
+    [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     screener = Screener(store, SETTINGS, background_swap=True, cache=cache)
     screener.warm()
-    [new] = load_files(store, [NEW], settings=SETTINGS).created
+    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
     screener.screen(Query("x"), as_of=AS_OF)  # asks for {new}
     first = held.tasks.pop()
     [other] = load_files(store, [OTHER], settings=SETTINGS).created
@@ -87,10 +87,10 @@ def test_a_swap_overtaken_by_a_newer_set_is_not_switched_in(store: SqlStore) -> 
 def test_a_failed_background_build_keeps_the_old_set_and_is_retried(store: SqlStore) -> None:
     held = HeldTasks()
     cache = IndexCache(store, spawn=held)
-    [old] = load_files(store, [OLD], settings=SETTINGS).created
+    [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     screener = Screener(store, SETTINGS, background_swap=True, cache=cache)
     screener.warm()
-    [new] = load_files(store, [NEW], settings=SETTINGS).created
+    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
     screener.screen(Query("x"), as_of=AS_OF)
     real_iter = store.iter_entities
 
@@ -115,11 +115,11 @@ def test_background_swap_on_a_real_thread(store: SqlStore) -> None:
 
         start_thread(run)
 
-    [old] = load_files(store, [OLD], settings=SETTINGS).created
+    [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     cache = IndexCache(store, spawn=gated)
     screener = Screener(store, SETTINGS, background_swap=True, cache=cache)
     assert _ids(screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)) == [old.id]
-    [new] = load_files(store, [NEW], settings=SETTINGS).created
+    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
     started = time.monotonic()
     during = screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)
     assert time.monotonic() - started < 5  # answered without waiting for the build
@@ -133,29 +133,29 @@ def test_background_swap_on_a_real_thread(store: SqlStore) -> None:
 
 
 def test_without_background_swap_the_next_query_uses_the_new_set(store: SqlStore) -> None:
-    [old] = load_files(store, [OLD], settings=SETTINGS).created
+    [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     screener = Screener(store, SETTINGS)
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [old.id]
-    [new] = load_files(store, [NEW], settings=SETTINGS).created
+    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]
     assert screener.cache.part_ids() == {new.id}
 
 
 def test_warm_waits_for_the_new_set_even_with_background_swap(store: SqlStore) -> None:
     held = HeldTasks()
-    load_files(store, [OLD], settings=SETTINGS)
+    load_files(store, [require_data(OLD)], settings=SETTINGS)
     screener = Screener(store, SETTINGS, background_swap=True, cache=IndexCache(store, spawn=held))
     screener.warm()
-    [new] = load_files(store, [NEW], settings=SETTINGS).created
+    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
     screener.warm()
     assert held.tasks == []  # warm built it itself
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]
 
 
 def test_replays_are_kept_beside_the_current_set_and_bounded(store: SqlStore) -> None:
-    [old] = load_files(store, [OLD], settings=SETTINGS).created
+    [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     loaded_old = old.retrieved_at
-    [new] = load_files(store, [NEW], settings=SETTINGS).created
+    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
     cache = IndexCache(store, replays_kept=1)
     screener = Screener(store, SETTINGS, cache=cache)
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]
