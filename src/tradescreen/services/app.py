@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from tradescreen.audit.chain import AuditRecord, load_or_create_key
 from tradescreen.clock import Clock, SystemClock, zone
 from tradescreen.decide.items import Transaction
-from tradescreen.errors import Unavailable
+from tradescreen.errors import NoListsLoaded, Unavailable
 from tradescreen.model import Query
 from tradescreen.results import ScreenResult
 from tradescreen.screen import Screener
@@ -88,6 +88,7 @@ class Services:
         """Decide ``tx`` on its date, store the decision (``record``) and audit it."""
         if self.screener is None:
             raise Unavailable("the screening engine is not available")
+        self.require_lists(known_at)
         return check_and_record(
             self.engine,
             self.screener,
@@ -101,6 +102,28 @@ class Services:
         )
 
     # -- lists ---------------------------------------------------------------------------
+    def require_lists(self, known_at: datetime | None = None) -> None:
+        """Refuse (:class:`NoListsLoaded`: exit 7, HTTP 503) a screening or decision with no
+        list in force, or none known at ``known_at``: "no hit" against nothing is no answer.
+        ``settings.screen_without_lists`` turns the refusal off."""
+        if self.settings.screen_without_lists:
+            return
+        in_force = getattr(self.screener, "versions_in_force", None)
+        versions = in_force(known_at) if callable(in_force) else None
+        if versions is None:
+            versions = self.store.active_versions(known_at)
+        if versions:
+            return
+        if known_at is None:
+            raise NoListsLoaded(
+                "screening refused: no list loaded (run `tradescreen load FILE` or "
+                "`tradescreen update`)"
+            )
+        raise NoListsLoaded(
+            f"screening refused: no list version was known at {known_at.isoformat()} "
+            "(the replay time is before the first load)"
+        )
+
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""
         return list_status(self.store, self.settings, self.now(), with_quarantined=with_quarantined)
@@ -123,6 +146,7 @@ class Services:
         one audit record, in one transaction; the same payload through every channel."""
         if self.screener is None:
             raise Unavailable("the screening engine is not available")
+        self.require_lists(known_at)
         options: dict[str, Any] = {"known_at": known_at, "threshold": threshold}
         if limit is not None:
             options["limit"] = limit
@@ -156,6 +180,7 @@ class Services:
         """Screen many parties as one request and append one audit record (no alerts)."""
         if self.screener is None:
             raise Unavailable("the screening engine is not available")
+        self.require_lists(known_at)
         options: dict[str, Any] = {
             "as_of": as_of or self.today(),
             "known_at": known_at,
