@@ -20,7 +20,7 @@ import pytest
 from tradescreen.audit.chain import iter_records, load_or_create_key, verify
 from tradescreen.cli import main as cli_main
 from tradescreen.errors import IncompleteSource, NoListsLoaded, QuarantinedError
-from tradescreen.loading import Allow, load_files, stored_counts
+from tradescreen.loading import load_files, stored_counts
 from tradescreen.model import ListVersion
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
