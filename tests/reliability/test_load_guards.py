@@ -107,6 +107,16 @@ def test_ofac_set_without_a_part_is_refused(
 
 
 @needs_data
+def test_ofac_set_without_comments_loads(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sdn_comments.csv`` only holds overflow remarks: a set without it is complete."""
+    code, out = _run(capsys, "load", str(_sdn_without(tmp_path, "sdn_comments.csv")))
+    assert code == 0, out
+    assert _audited(db, "list.override") == []
+
+
+@needs_data
 def test_allow_partial_loads_and_is_audited(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

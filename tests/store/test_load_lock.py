@@ -81,10 +81,40 @@ def test_file_lock_excludes_another_process(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{db}")
     with pytest.raises(StoreError), load_lock(engine, timeout=0.3):
         pass  # pragma: no cover
-    with load_lock(engine, timeout=10):  # released when the holder exits
-        pass
+    proc.kill()  # SIGKILL: the holder never unlocks, its open file does on exit
     proc.wait(10)
+    with load_lock(engine, timeout=5):
+        pass
     engine.dispose()
+
+
+def test_a_migrated_database_opens_while_a_load_holds_the_lock(tmp_path: Path) -> None:
+    """Screenings open the store (``Services.open`` runs ``migrate.upgrade``) during a long
+    load: at the head revision the upgrade takes no lock, so they do not wait."""
+    from tradescreen.services import Services
+    from tradescreen.store import migrate
+
+    db = tmp_path / "open.db"
+    settings = Settings(db=str(db), audit_key_file=tmp_path / "k")
+    SqlStore.from_url(f"sqlite:///{db}").create_schema()
+    engine = make_engine(f"sqlite:///{db}")
+    t, _ = _held_elsewhere(engine, 2.0)
+    start = time.monotonic()
+    migrate.upgrade(make_engine(f"sqlite:///{db}"), lock_timeout=0.2)
+    services = Services.open(settings)
+    assert time.monotonic() - start < 1.5
+    services.store.close()  # type: ignore[attr-defined]
+    # a database that needs its schema does wait, and gives up with nothing done
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    t2, _ = _held_elsewhere(fresh, 1.0)
+    with pytest.raises(StoreError, match="schema upgrade"):
+        migrate.upgrade(fresh, lock_timeout=0.2)
+    t.join()
+    t2.join()
+    with fresh.connect() as conn:
+        assert migrate.current_revision(conn) is None
+    engine.dispose()
+    fresh.dispose()
 
 
 def test_waiting_load_is_checked_against_what_the_holder_committed(tmp_path: Path) -> None:
