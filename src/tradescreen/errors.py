@@ -51,6 +51,16 @@ class DownloadError(SourceError):
     exit_code = 4
 
 
+class IncompleteSource(SourceError):
+    """A multi-file list set lacks a part (an OFAC ``sdn.csv`` without ``alt.csv`` or
+    ``add.csv``): loading it would silently drop every alias or address it holds. Refused
+    unless the caller allows a partial set explicitly; nothing is stored."""
+
+    code = "incomplete_source"
+    http_status = 422
+    exit_code = 3
+
+
 class QuarantinedError(SourceError):
     """A list update was refused (fail-closed) and quarantined; the version in force stays."""
 
@@ -81,6 +91,13 @@ class StaleLists(TradescreenError):
     code = "stale_lists"
     http_status = 503
     exit_code = 7
+
+
+class NoListsLoaded(StaleLists):
+    """Screening refused: no list version is in force (an empty store), or none was known at
+    the replay time (``known_at`` before the first load). "No hit" would be a false answer."""
+
+    code = "no_lists"
 
 
 class AuthError(TradescreenError):

@@ -31,6 +31,7 @@ log = logging.getLogger("tradescreen.lists")
 
 QUARANTINED = "list.quarantined"
 REJECTED = "list.rejected"
+OVERRIDE = "list.override"  # a load that passed a check only because the caller said so
 
 
 def event_for(error: TradescreenError) -> str:
@@ -91,6 +92,30 @@ def alert_refused(
     return payload
 
 
+def audit_override(
+    store: Store, settings: Settings, overridden: Sequence[str], report: dict[str, Any]
+) -> dict[str, Any]:
+    """Log (WARNING) and audit a load that went in force with a check overridden
+    (``--allow-partial``, ``--allow-rollback``, ``--allow-shrink``). Never raises."""
+    payload: dict[str, Any] = {
+        "event": OVERRIDE,
+        "at": datetime.now(UTC).isoformat(),
+        "overridden": list(overridden),
+        "created": report.get("created", []),
+        "source": report.get("paths", []),
+        "sha256": report.get("sha256"),
+    }
+    for what in overridden:
+        log.warning("%s: %s", OVERRIDE, what)
+    engine = sql_engine(store)
+    if engine is not None:
+        try:
+            _audit(engine, settings, OVERRIDE, payload)
+        except Exception as exc:  # the load is done; say that its record is missing
+            log.error("%s not written to the audit chain: %s", OVERRIDE, exc)
+    return payload
+
+
 def _audit(engine: Engine, settings: Settings, event: str, payload: dict[str, Any]) -> None:
     from tradescreen.audit.chain import load_or_create_key, record
 
@@ -112,4 +137,4 @@ def _post(
                 log.error("%s to %s: %s after %d attempts", event, d.url, d.status, d.attempts)
 
 
-__all__ = ["QUARANTINED", "REJECTED", "alert_refused", "event_for"]
+__all__ = ["OVERRIDE", "QUARANTINED", "REJECTED", "alert_refused", "audit_override", "event_for"]

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -158,14 +158,26 @@ class ListVersion:
     data_date: date | None = None  # the date the source says its data is as of
     warnings: tuple[str, ...] = ()
 
+    @property
+    def current_since(self) -> datetime:
+        """Since when the data of this version is known to be current: the start (UTC) of the
+        source's own date (``data_date``) where it gives one, else when it was loaded (a
+        three-year-old file loaded today is three years old, not fresh)."""
+        loaded = (
+            self.retrieved_at if self.retrieved_at.tzinfo else self.retrieved_at.replace(tzinfo=UTC)
+        )
+        if self.data_date is None:
+            return loaded
+        return min(loaded, datetime.combine(self.data_date, time(0), tzinfo=UTC))
+
     def age(self, now: datetime) -> timedelta:
-        """How long before ``now`` (timezone-aware) this version was loaded."""
-        loaded = self.retrieved_at
-        return now - (loaded if loaded.tzinfo else loaded.replace(tzinfo=UTC))
+        """How old this version's data is at ``now`` (timezone-aware): since its own date
+        where the source gives one, else since it was loaded (:attr:`current_since`)."""
+        return now - self.current_since
 
     def is_stale(self, now: datetime, stale_after_days: int) -> bool:
         """The one staleness rule (screening, ``/readyz``, ``tradescreen lists``, the web UI):
-        loaded more than ``stale_after_days`` days before ``now``."""
+        data older than ``stale_after_days`` days at ``now`` (see :meth:`age`)."""
         return self.age(now) > timedelta(days=stale_after_days)
 
 

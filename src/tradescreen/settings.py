@@ -60,6 +60,24 @@ class Settings(BaseSettings):
         le=1.0,
         description="A list update smaller than the version in force by more than this is refused.",
     )
+    shrink_window_days: int = Field(
+        default=30,
+        ge=0,
+        description="The shrink guard compares an update with the largest version in force "
+        "loaded within this many days before it (and always the version in force), so "
+        "repeated small shrinks cannot walk a list down.",
+    )
+    load_lock_timeout: float = Field(
+        default=600.0,
+        gt=0,
+        description="Seconds a load (or a schema upgrade) waits for another one holding the "
+        "store's load lock before giving up with nothing changed.",
+    )
+    screen_without_lists: bool = Field(
+        default=False,
+        description="Answer a screening when no list is in force (or none was known at the "
+        "replay time) instead of refusing it (exit 7, HTTP 503).",
+    )
     audit_key_file: Path | None = Field(
         default=None, description="File holding the audit MAC key (kept outside the database)."
     )

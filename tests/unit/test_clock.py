@@ -34,7 +34,10 @@ def test_unknown_zone_is_bad_input() -> None:
 
 
 def test_a_screening_without_a_date_is_as_of_the_clock_day(tmp_path: Path) -> None:
-    settings = Settings(db="sqlite://", audit_key_file=tmp_path / "audit.key")
+    # an empty store: answering at all needs screen_without_lists (refused by default)
+    settings = Settings(
+        db="sqlite://", audit_key_file=tmp_path / "audit.key", screen_without_lists=True
+    )
     services = Services.open(settings, clock=FixedClock(LATE, zone("Pacific/Auckland")))
     out = services.screen_and_record(Query("Nobody In Particular"), actor="t", channel="test")
     assert out.result.as_of == date(2026, 1, 2)

@@ -149,7 +149,8 @@ def make_store(engine: Engine, entities: tuple[Entity, ...] = ENTITIES) -> SqlSt
                 "test",
                 uuid.uuid4().hex * 2,
                 list(entities),
-                data_date=date(2026, 7, 1),
+                # age counts from the data's own date: today's data, loaded now
+                data_date=datetime.now(UTC).date(),
                 retrieved_at=datetime.now(UTC),
             ),
             NewVersion(
@@ -159,7 +160,7 @@ def make_store(engine: Engine, entities: tuple[Entity, ...] = ENTITIES) -> SqlSt
                 "test",
                 uuid.uuid4().hex * 2,
                 [DENIED],
-                data_date=date(2026, 4, 14),
+                data_date=(datetime.now(UTC) - timedelta(days=30)).date(),
                 retrieved_at=datetime.now(UTC) - timedelta(days=30),
             ),
         ]

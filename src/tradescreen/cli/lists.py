@@ -19,7 +19,7 @@ from rich.table import Table
 
 from tradescreen.cli._app import DbOption, JsonOption, app, services_for, settings_for
 from tradescreen.errors import InvalidInput
-from tradescreen.loading import LoadReport, load_files
+from tradescreen.loading import Allow, LoadReport, load_files
 from tradescreen.model import ListVersion
 from tradescreen.store.sql import SqlStore, open_store
 
@@ -89,22 +89,42 @@ def load_cmd(
     source: Annotated[
         str | None, typer.Option("--source", help="Reader name (default: detected).")
     ] = None,
+    allow_partial: Annotated[
+        bool,
+        typer.Option(
+            "--allow-partial",
+            help="Load an OFAC CSV set with add.csv or alt.csv missing (audited).",
+        ),
+    ] = False,
+    allow_rollback: Annotated[
+        bool,
+        typer.Option(
+            "--allow-rollback",
+            help="Load data whose own date is older than the version in force (audited).",
+        ),
+    ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option("--allow-shrink", help="Load an update the shrink guard refuses (audited)."),
+    ] = False,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Load list files as new list versions (fail-closed: a broken file changes nothing).
 
     Sources load one after another, each in its own transaction; the first that fails stops the
-    command, and every list it touched keeps the version in force. --json prints a list
-    with one load report per source."""
+    command, and every list it touched keeps the version in force. Exit 3: unreadable or
+    incomplete; 5: refused and quarantined (shrink, older data date); 9: store error or another
+    load held the lock too long. --json prints a list with one load report per source."""
     from tradescreen.sources import group_sources
 
     settings = settings_for(db)
     store = open_store(settings)
+    allow = Allow(partial=allow_partial, rollback=allow_rollback, shrink=allow_shrink)
     reports = []
     try:
         for group in group_sources(paths):
-            report = load_files(store, group, format=source, settings=settings)
+            report = load_files(store, group, format=source, settings=settings, allow=allow)
             reports.append(report)
             if not json_out:
                 _report_tables(report, _console())

@@ -19,7 +19,7 @@ from tradescreen.audit.chain import AuditRecord, load_or_create_key
 from tradescreen.audit.chain import record as audit_record
 from tradescreen.clock import Clock, SystemClock, zone
 from tradescreen.decide.items import Transaction
-from tradescreen.errors import NotFound, Unavailable
+from tradescreen.errors import NoListsLoaded, NotFound, Unavailable
 from tradescreen.model import Entity, Query
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import Alert
@@ -111,6 +111,7 @@ class Services:
         record: bool = True,
     ) -> CheckedDecision:
         """Decide ``tx`` on its date, store the decision (``record``) and audit it."""
+        self.require_lists(known_at)
         return check_and_record(
             self.engine,
             self._need_screener(),
@@ -124,6 +125,28 @@ class Services:
         )
 
     # -- lists ---------------------------------------------------------------------------
+    def require_lists(self, known_at: datetime | None = None) -> None:
+        """Refuse (:class:`NoListsLoaded`: exit 7, HTTP 503) a screening or decision with no
+        list in force, or none known at ``known_at``: "no hit" against nothing is no answer.
+        ``settings.screen_without_lists`` turns the refusal off."""
+        if self.settings.screen_without_lists:
+            return
+        in_force = getattr(self.screener, "versions_in_force", None)
+        versions = in_force(known_at) if callable(in_force) else None
+        if versions is None:
+            versions = self.store.active_versions(known_at)
+        if versions:
+            return
+        if known_at is None:
+            raise NoListsLoaded(
+                "screening refused: no list loaded (run `tradescreen load FILE` or "
+                "`tradescreen update`)"
+            )
+        raise NoListsLoaded(
+            f"screening refused: no list version was known at {known_at.isoformat()} "
+            "(the replay time is before the first load)"
+        )
+
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""
         return list_status(self.store, self.settings, self.now(), with_quarantined=with_quarantined)
@@ -258,6 +281,7 @@ class Services:
         """Screen one party, raise (or suppress) alerts for a named counterparty and append
         one audit record, in one transaction; the same payload through every channel."""
         screener = self._need_screener()
+        self.require_lists(known_at)
         options = self._options(known_at, threshold, limit)
         with self.engine.begin() as conn:
             return screen_and_review(
@@ -288,6 +312,7 @@ class Services:
     ) -> tuple[list[ScreenResult], AuditRecord | None]:
         """Screen many parties as one request and append one audit record (no alerts)."""
         screener = self._need_screener()
+        self.require_lists(known_at)
         options = {"as_of": as_of or self.today(), **self._options(known_at, threshold, limit)}
         if hasattr(screener, "screen_many"):
             results = list(screener.screen_many(list(queries), **options))

@@ -14,9 +14,11 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from tradescreen.db import metadata
 from tradescreen.store import tables as _tables  # noqa: F401  (registers the store tables)
+from tradescreen.store.lock import DEFAULT_TIMEOUT, load_lock
 
 SCRIPT_LOCATION = "tradescreen.store:migrations"
 
@@ -45,10 +47,24 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
-    """Upgrade the database to ``target`` (idempotent) in one transaction."""
+def upgrade(engine: Engine, target: str = "head", *, lock_timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Upgrade the database to ``target`` (idempotent) in one transaction, under the store's
+    load lock (:mod:`tradescreen.store.lock`), so commands started together on a fresh
+    database never race to create the same tables. A database already at ``target`` is left
+    without taking the lock (a screening never waits for a load)."""
     script = _script()
+    if target == "head":
+        try:
+            with engine.connect() as conn:
+                if current_revision(conn) == head():
+                    return
+        except SQLAlchemyError:
+            pass  # let the locked upgrade below raise what is wrong
+    with load_lock(engine, timeout=lock_timeout, what="the schema upgrade"):
+        _upgrade(engine, script, target)
 
+
+def _upgrade(engine: Engine, script: ScriptDirectory, target: str) -> None:
     def fn(rev: Any, _context: Any) -> Any:
         return script._upgrade_revs(target, rev)
 

@@ -33,6 +33,7 @@ from tradescreen.errors import NotFound, StoreError
 from tradescreen.model import Entity, ListVersion, entity_from_dict, hash_entity_dict
 from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion, Store, VersionDiff
+from tradescreen.store.lock import load_lock
 from tradescreen.store.tables import (
     STATUS_ACTIVE,
     STATUS_QUARANTINED,
@@ -187,8 +188,9 @@ class SqlStore:
         return self.get_version(vid)
 
     def activate(self, version_id: int) -> ListVersion:
-        """Put a staged (``activate=False``) version in force if it is the newest of its list."""
-        with self.engine.begin() as conn:
+        """Put a staged (``activate=False``) version in force if it is the newest of its list
+        (under the load lock, like a load)."""
+        with load_lock(self.engine), self.engine.begin() as conn:
             row = self._row(conn, version_id)
             if row["status"] == STATUS_QUARANTINED:
                 raise StoreError(f"version {version_id} is quarantined and cannot be activated")
