@@ -119,7 +119,8 @@ def test_check_text_output(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert out.startswith("decision: license_required")
-    assert "Commerce Country Chart not evaluated" in out
+    assert "Commerce Country Chart not evaluated" not in out
+    assert "NS (5A002): NS 1 has an X for China" in out
 
 
 @pytest.mark.parametrize(

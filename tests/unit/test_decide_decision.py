@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tradescreen.db import all_tables, make_engine
-from tradescreen.decide.decision import CCC_WARNING, DecisionContext, check, transaction_to_dict
+from tradescreen.decide.decision import DecisionContext, check, transaction_to_dict
 from tradescreen.decide.items import Item, Party, Role, Transaction
 from tradescreen.decide.licences import SpecificLicence, add_licence, list_licences
 from tradescreen.decide.ownership import OwnershipEdge
@@ -184,13 +184,18 @@ def test_huawei_after_the_tgl_has_no_general_licence(huawei: Entity) -> None:
     assert gap.decision == "license_required" and gap.authorizations == ()
 
 
-def test_hikvision_dates_and_ccc_warning(hikvision: Entity) -> None:
+def test_hikvision_dates_and_country_chart(hikvision: Entity) -> None:
     assert decide(tx("Hikvision", date(2019, 5, 22)), [hikvision]).decision == "no_restriction"
     d = decide(tx("Hikvision", date(2019, 11, 1), item="1A004.c"), [hikvision])
     assert d.decision == "license_required"
-    assert d.reasons[0].policy == "case_by_case"
-    assert CCC_WARNING in d.warnings
-    assert CCC_WARNING not in decide(tx("Hikvision", date(2019, 11, 1)), [hikvision]).warnings
+    (listing,) = [r for r in d.reasons if r.kind == "listing"]
+    assert listing.policy == "case_by_case"
+    chart = [r for r in d.reasons if r.kind == "country_chart"]
+    assert [r.details["column"] for r in chart if r.effect == "license_required"] == ["NS 2"]
+    assert d.country_chart is not None and d.country_chart.row == "China"
+    ear99 = decide(tx("Hikvision", date(2019, 11, 1)), [hikvision])
+    assert ear99.country_chart is None
+    assert not [r for r in ear99.reasons if r.kind == "country_chart"]
 
 
 @pytest.mark.parametrize(
