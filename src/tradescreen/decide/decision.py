@@ -319,6 +319,11 @@ def _chart_reasons(run: _Run) -> tuple[ChartDetermination | None, list[Reason]]:
         value=item.value,
         embargoes=run.ctx.embargoes,
     )
+    if run.as_of < date.fromisoformat(det.issue_date):
+        run.warn(
+            f"Country Chart and CCL as in the eCFR of {det.issue_date}: the entries in force on "
+            f"{run.as_of.isoformat()} may have differed"
+        )
     reasons = [
         Reason(
             kind="country_chart",
