@@ -271,6 +271,19 @@ def split_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 _RESERVED = re.compile(r"\[Reserved\]\s*$")
 
 
+def reserved_paragraphs(paragraphs: dict[str, str]) -> set[str]:
+    """Top-level paragraphs the entry marks "[Reserved]" ("d": "to f. [Reserved]" reserves d
+    to f; "h": "through y. [Reserved]" reserves h to y)."""
+    out: set[str] = set()
+    for key, text in paragraphs.items():
+        if len(key) != 1 or not _RESERVED.search(text):
+            continue
+        span = re.match(r"^(?:to|through)\s+([a-z])\.", text.strip())
+        end = span.group(1) if span else key
+        out |= {chr(c) for c in range(ord(key), ord(end) + 1)}
+    return out
+
+
 def build_entry(e: dict[str, Any], all_dest: dict[str, Any]) -> dict[str, Any]:
     eccn = e["eccn"]
     cite = f"15 CFR 774 Supp. 1, ECCN {eccn}"
@@ -329,8 +342,12 @@ def build_entry(e: dict[str, Any], all_dest: dict[str, Any]) -> dict[str, Any]:
     lvs = re.search(r"\$\s?([\d,]+)", out["exceptions"].get("LVS", ""))
     if lvs:
         out["lvs_limit_usd"] = int(lvs.group(1).replace(",", ""))
-    if paragraphs:
-        out["paragraphs"] = sorted(p for p, text in paragraphs.items() if not _RESERVED.search(text))
+    reserved = reserved_paragraphs(paragraphs)
+    for c in controls:
+        for ref in c["scope"].get("paragraphs", []):
+            reserved.discard(ref.split(".")[1])
+    if reserved:
+        out["reserved"] = sorted(reserved)
     return out
 
 

@@ -159,11 +159,7 @@ def test_every_entire_entry_eccn_to_every_chart_row(
             if code in ("RU", "BY"):
                 want = "license_required"
             else:
-                want = (
-                    "license_required"
-                    if set(cols) & set(row["marks"])
-                    else "no_restriction"
-                )
+                want = "license_required" if set(cols) & set(row["marks"]) else "no_restriction"
             assert d.decision == want, (eccn, name, cols, row["marks"])
             counts[want] += 1
         for name in chart["embargoed"]:

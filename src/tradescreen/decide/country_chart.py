@@ -205,13 +205,8 @@ def entry_for(classification: str, tables: EarTables | None = None) -> CclEntry:
             f"item: {base} is not an ECCN of the Commerce Control List "
             f"(15 CFR 774 Supp. 1, eCFR {tables.issue_date})"
         )
-    if "." in item and entry.paragraphs is not None:
-        top = item.split(".")[1]
-        if top not in entry.paragraphs:
-            raise InvalidInput(
-                f"item: {item} is not a paragraph of {base} "
-                f"(paragraphs: {', '.join(entry.paragraphs) or 'none'})"
-            )
+    if "." in item and item.split(".")[1] in entry.reserved:
+        raise InvalidInput(f"item: {item} is not a paragraph of {base} (reserved in the CCL)")
     return entry
 
 

@@ -91,7 +91,7 @@ class CclEntry:
     controls: tuple[Control, ...]
     exceptions: dict[str, str]  # code -> the entry's own text ("$5000; N/A for 4A003.b...")
     lvs_limit_usd: int | None
-    paragraphs: tuple[str, ...] | None  # top-level paragraphs not reserved (when known)
+    reserved: frozenset[str]  # top-level paragraphs the entry marks [Reserved] (when known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +175,7 @@ def parse_tables(
             ),
             exceptions=dict(e.get("exceptions", {})),
             lvs_limit_usd=e.get("lvs_limit_usd"),
-            paragraphs=tuple(e["paragraphs"]) if "paragraphs" in e else None,
+            reserved=frozenset(e.get("reserved", ())),
         )
         for eccn, e in ccl["entries"].items()
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from tradescreen.decide.ear_tables import CclEntry, ChartRow, EarTables
+from tradescreen.decide.items import eccn_matches
 from tradescreen.decide.listing_rules import Effect
 
 if TYPE_CHECKING:
@@ -63,6 +64,21 @@ def _na_reasons(text: str) -> set[str]:
     return out
 
 
+_REF = re.compile(r"^(?:\d[A-E]\d{3})?\.?([a-z](?:\.[a-z0-9]+)*)\.?$")
+
+
+def _na_paragraphs(text: str, eccn: str) -> list[str]:
+    """``"$5000; N/A for 4A003.b, c, and z."`` -> ["4A003.b", "4A003.c", "4A003.z"]."""
+    out = []
+    for m in re.finditer(r"N/A for ([^;]+)", text):
+        for raw in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", m.group(1).strip()):
+            token = raw.strip()
+            ref = _REF.match(token)
+            if ref and (not token[:1].isdigit() or token.startswith(eccn + ".")):
+                out.append(f"{eccn}.{ref.group(1)}")
+    return out
+
+
 def _one(
     code: str,
     text: str,
@@ -91,6 +107,9 @@ def _one(
         conditions.append(f"the entry's STA restrictions: {clean}")
     if reason in _na_reasons(clean):
         ruled.append(f"{entry.cite}: {code} is N/A for {reason}")
+    excluded = [p for p in _na_paragraphs(clean, entry.eccn) if eccn_matches(p, item)]
+    if excluded:
+        ruled.append(f"{entry.cite}: {code} is N/A for {', '.join(excluded)}")
     if code == "LVS":
         limit = entry.lvs_limit_usd
         if limit is not None:
@@ -138,9 +157,7 @@ def candidates(
             continue
         found = []
         for code, text in entry.exceptions.items():
-            cand = _one(
-                code, text, f.reason, entry, item, dest, row, tables, value, mt_controlled
-            )
+            cand = _one(code, text, f.reason, entry, item, dest, row, tables, value, mt_controlled)
             if cand is not None:
                 found.append(cand)
         out.append(replace(f, exceptions=tuple(found)))

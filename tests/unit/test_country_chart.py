@@ -1,0 +1,208 @@
+"""Country Chart determination (15 CFR 738.4) on named cases, over the shipped tables (eCFR
+2026-07-23). Each case names the chart cell or CCL words it relies on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tradescreen.decide.country_chart import determine, entry_for
+from tradescreen.decide.decision import Decision, DecisionContext, check
+from tradescreen.decide.ear_tables import Scope, ScopeKind
+from tradescreen.decide.items import Item, Party, Role, Transaction
+from tradescreen.decide.listing_rules import Effect
+from tradescreen.decide.static_screener import StaticScreener
+from tradescreen.errors import InvalidInput
+from tradescreen.model import Entity, EntityKind, Listing, Name
+
+DAY = date(2026, 7, 23)
+OTHER = Entity(
+    "el:other",
+    EntityKind.ORGANIZATION,
+    (Name("Unrelated Listed Trading Co"),),
+    (Listing("us_bis_el", "Entity List", start_date=date(2019, 1, 1)),),
+)
+
+
+def decide(item: str, dest: str, day: date = DAY, value: float | None = None) -> Decision:
+    tx = Transaction(
+        (Party("Acme Widgets GmbH", Role.END_USER),), Item.parse(item, value=value), dest, day
+    )
+    return check(tx, screener=StaticScreener([OTHER]), context=DecisionContext())
+
+
+def effects(item: str, dest: str, **kw: object) -> dict[str, list[str]]:
+    det = determine(item, dest, as_of=DAY, **kw)  # type: ignore[arg-type]
+    out: dict[str, list[str]] = {}
+    for f in det.findings:
+        out.setdefault(f.effect.value, []).append(f"{f.reason}:{f.requirement}")
+    return out
+
+
+def test_5a002_to_china_needs_a_licence_for_ns1_and_ei() -> None:
+    """5A002: "NS applies to entire entry | NS Column 1"; China's row has an X in NS 1;
+    "EI ... Refer to § 742.15" (all destinations except Canada, § 742.15(a)(1))."""
+    d = decide("5A002", "CN")
+    assert d.decision == "license_required"
+    ns = next(r for r in d.reasons if r.kind == "country_chart" and r.details["reason"] == "NS")
+    assert ns.effect == "license_required"
+    assert ns.details["column"] == "NS 1" and ns.details["x"] is True
+    assert "NS 1 has an X for China" in ns.message
+    assert ns.citations == ("15 CFR 774 Supp. 1, ECCN 5A002", "15 CFR 738 Supp. 1 (China)")
+    got = effects("5A002", "CN")
+    assert "EI:all destinations except CA (§ 742.15(a)(1))" in got["license_required"]
+    assert "AT:AT 1" in got["not_applicable"]
+    out = d.to_dict()
+    assert out["country_chart"]["row"] == "China"
+    assert out["country_chart"]["ecfr_issue_date"] == "2026-07-23"
+    assert {f["reason"] for f in out["country_chart"]["findings"]} == {"NS", "RS", "AT", "EI"}
+
+
+def test_exception_candidates_never_clear_the_requirement() -> None:
+    """5A002 lists ENC (§ 740.17) and LVS ($500 for components); China is not in Country
+    Group B, so LVS (§ 740.3) is ruled out; ENC stays a candidate; the decision stays
+    license_required."""
+    det = determine("5A002", "CN", as_of=DAY)
+    ns = next(f for f in det.findings if f.reason == "NS")
+    by_code = {c.code: c for c in ns.exceptions}
+    assert by_code["ENC"].ruled_out == () and by_code["ENC"].cite == "15 CFR 740.17"
+    assert any("Country Group B" in why for why in by_code["LVS"].ruled_out)
+    assert any("740.2" in c for c in by_code["ENC"].conditions)
+    assert ns.effect is Effect.LICENSE_REQUIRED
+    assert decide("5A002", "CN").decision == "license_required"
+
+
+def test_lvs_value_limit_and_paragraph_na() -> None:
+    """4A003 LVS: "$5000; N/A for 4A003.b, c, and z."; Afghanistan is in Country Group B and has
+    an X in NS 2 (4A003.g)."""
+    small = next(
+        f for f in determine("4A003.g", "AF", as_of=DAY, value=1000).findings if f.column == "NS 2"
+    )
+    lvs = next(c for c in small.exceptions if c.code == "LVS")
+    assert lvs.ruled_out == () and any("$5,000" in c for c in lvs.conditions)
+    big = next(
+        f for f in determine("4A003.g", "AF", as_of=DAY, value=9000).findings if f.column == "NS 2"
+    )
+    assert any(
+        "exceeds the LVS limit" in w
+        for w in next(c for c in big.exceptions if c.code == "LVS").ruled_out
+    )
+    b = next(
+        f for f in determine("4A003.b", "AF", as_of=DAY, value=100).findings if f.column == "NS 1"
+    )
+    assert any(
+        "N/A for 4A003.b" in w for w in next(c for c in b.exceptions if c.code == "LVS").ruled_out
+    )
+    assert decide("4A003.g", "AF", value=1000).decision == "license_required"
+
+
+def test_mt_controlled_items_rule_out_exceptions() -> None:
+    """§ 740.2(a)(5): no licence exception for an item controlled for MT reasons; 6B008 is MT
+    for the entire entry and lists STA; Germany (A:5) has an X in MT 1."""
+    mt = next(f for f in determine("6B008", "DE", as_of=DAY).findings if f.reason == "MT")
+    assert mt.effect is Effect.LICENSE_REQUIRED
+    (sta,) = [c for c in mt.exceptions if c.code == "STA"]
+    assert any("740.2(a)(5)" in w for w in sta.ruled_out)
+
+
+def test_4a003_to_china_by_paragraph() -> None:
+    """4A003: "NS applies to 4A003.b, .c, and .z.1 | NS Column 1", "NS applies to 4A003.g and
+    z.2 | NS Column 2"; China has X in both."""
+    assert decide("4A003.b", "CN").decision == "license_required"
+    assert decide("4A003.g", "CN").decision == "license_required"
+    bare = decide("4A003", "CN")
+    assert bare.decision == "needs_review"
+    ns1 = next(r for r in bare.reasons if r.details and r.details.get("column") == "NS 1")
+    assert (
+        "4A003.b, 4A003.c, 4A003.z.1" in ns1.message and "give the item's paragraph" in ns1.message
+    )
+    # Germany: X in NS 1 but not NS 2, nor CC 1
+    assert decide("4A003.b", "DE").decision == "license_required"
+    assert decide("4A003.g", "DE").decision == "no_restriction"
+
+
+def test_3a001_to_russia_on_2022_03_01() -> None:
+    """3A001 "NS applies to entire entry | NS Column 2": Russia's row has an X in NS 2; and
+    § 746.8 (87 FR 12226, Categories 3-9 from 2022-02-24) applies."""
+    d = decide("3A001", "RU", day=date(2022, 3, 1))
+    assert d.decision == "license_required"
+    chart = [r for r in d.reasons if r.kind == "country_chart" and r.effect == "license_required"]
+    assert [r.details["column"] for r in chart] == ["NS 2"]
+    assert any(r.kind == "embargo" and "746.8" in r.message for r in d.reasons)
+    assert any("eCFR of 2026-07-23" in w for w in d.warnings)
+
+
+def test_5a992_is_at_only_except_its_z_paragraphs() -> None:
+    """5A992: "AT applies to entire entry | AT Column 1" (no row has an X in AT 1; the AT rows
+    point to Part 746); "RS applies to items controlled by 5A992.z.1 | To or within any
+    destination worldwide (§ 742.6(a)(6)(iii)(A))"."""
+    assert decide("5A992.c", "CN").decision == "no_restriction"
+    assert decide("5A992.c", "IR").decision == "prohibited"
+    assert decide("5A992.z.1", "DE").decision == "license_required"
+    bare = decide("5A992", "CN")
+    assert bare.decision == "needs_review"
+    assert any("5A992.z.1" in r.message for r in bare.reasons if r.kind == "country_chart")
+
+
+def test_advanced_computing_destination_groups() -> None:
+    """§ 742.6(a)(6)(iii)(B): UAE or D:1, D:4, D:5 excluding A:5/A:6; 3A090.c: Macau or D:5."""
+    assert effects("4A090.b", "AE").get("license_required") == [
+        "RS:AE or Country Group D:1 or Country Group D:4 or Country Group D:5, excluding "
+        "Country Groups A:5 and A:6 (§ 742.6(a)(6)(iii)(B))"
+    ]
+    assert "license_required" in effects("4A090.b", "CN")
+    assert "license_required" not in effects("4A090.b", "IL")  # D:4 but also A:6
+    assert "license_required" not in effects("4A090.b", "GB")
+    assert "license_required" in effects("3A090.c", "MO")
+    assert "license_required" not in effects("3A090.c", "DE")
+    assert "license_required" in effects("9A610.y", "VE")  # § 742.6(a)(7)
+
+
+def test_worldwide_entries_and_no_exceptions() -> None:
+    """§ 738.3(a)(1): 0A983 needs a licence to every destination, with no licence exception."""
+    det = determine("0A983", "CA", as_of=DAY)
+    assert det.effect is Effect.LICENSE_REQUIRED
+    assert all(f.exceptions == () for f in det.findings)
+    assert decide("0A983", "GB").decision == "license_required"
+
+
+def test_pointers_and_missing_rows_are_never_cleared() -> None:
+    """2A994 has no Country Chart rows in the extraction; Greenland has no chart row."""
+    assert decide("2A994", "CN").decision == "needs_review"
+    assert decide("5A992.c", "GL").decision == "needs_review"
+    hk = determine("5A002", "HK", as_of=DAY)
+    assert hk.row == "China" and any("85 FR 83788" in n for n in hk.notes)
+
+
+def test_ear99_stays_outside_the_chart() -> None:
+    d = decide("EAR99", "CN")
+    assert d.decision == "no_restriction" and d.country_chart is None
+    assert "country_chart" not in d.to_dict()
+    assert determine("EAR99", "CN").findings == ()
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("5A999", "item: 5A999 is not an ECCN of the Commerce Control List"),
+        ("4A003.a", "item: 4A003.a is not a paragraph of 4A003"),
+    ],
+)
+def test_unknown_eccn_or_paragraph_is_invalid_input(item: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match="^" + message) as err:
+        decide(item, "CN")
+    assert "\n" not in str(err.value)
+    with pytest.raises(InvalidInput):
+        entry_for(item)
+
+
+def test_scope_applies() -> None:
+    paras = Scope(ScopeKind.PARAGRAPHS, ("4A003.b", "4A003.z.1"))
+    assert paras.applies("4A003.b.1") is True
+    assert paras.applies("4A003.g") is False
+    assert paras.applies("4A003") is None and paras.applies("4A003.z") is None
+    exc = Scope(ScopeKind.EXCEPT, ("9A515.e", "9A515.x"))
+    assert exc.applies("9A515.a") is True and exc.applies("9A515.x.1") is False
+    assert exc.applies("9A515") is None
+    assert Scope(ScopeKind.CONDITION, text="if usable in missiles").applies("3A001.a") is None
