@@ -287,7 +287,7 @@ def reserved_paragraphs(paragraphs: dict[str, str]) -> set[str]:
 def build_entry(e: dict[str, Any], all_dest: dict[str, Any]) -> dict[str, Any]:
     eccn = e["eccn"]
     cite = f"15 CFR 774 Supp. 1, ECCN {eccn}"
-    controls = []
+    controls: list[dict[str, Any]] = []
     for r in split_rows(e["countryChart"]):
         reason = reason_of(r["control"])
         if reason == "OTHER" and re.match(r"^Column \d", r["countryChart"]):
@@ -333,18 +333,20 @@ def build_entry(e: dict[str, Any], all_dest: dict[str, Any]) -> dict[str, Any]:
                 }
             )
     paragraphs = e.get("topLevelParagraphs") or {}
+    exceptions: dict[str, str] = e.get("licenceExceptionFlags") or {}
     out: dict[str, Any] = {
         "cite": cite,
         "reasons": e.get("reasonForControl"),
         "controls": controls,
-        "exceptions": e.get("licenceExceptionFlags") or {},
+        "exceptions": exceptions,
     }
-    lvs = re.search(r"\$\s?([\d,]+)", out["exceptions"].get("LVS", ""))
+    lvs = re.search(r"\$\s?([\d,]+)", exceptions.get("LVS", ""))
     if lvs:
         out["lvs_limit_usd"] = int(lvs.group(1).replace(",", ""))
     reserved = reserved_paragraphs(paragraphs)
     for c in controls:
-        for ref in c["scope"].get("paragraphs", []):
+        scope: dict[str, Any] = c["scope"]
+        for ref in scope.get("paragraphs", []):
             reserved.discard(ref.split(".")[1])
     if reserved:
         out["reserved"] = sorted(reserved)

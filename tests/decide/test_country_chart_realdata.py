@@ -65,8 +65,11 @@ def codes(chart: dict[str, Any]) -> dict[str, str]:
 def test_shipped_tables_are_what_the_script_writes(tmp_path: Path) -> None:
     _need_data()
     subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_ear_tables.py"), "--source", str(ECFR)]
-        + ["--out", str(tmp_path)],
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_ear_tables.py"),
+            *("--source", str(ECFR), "--out", str(tmp_path)),
+        ],
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},

@@ -34,6 +34,11 @@ from tradescreen.decide.listing_rules import SEVERITY, Effect
 from tradescreen.errors import InvalidInput
 
 CHART_CITE = "15 CFR 738.4; 15 CFR 738 Supp. 1"
+NO_X_CAVEAT = (
+    "No X for these reasons (15 CFR 738.4(a)(2)(ii)(B)): no licence is required on the chart "
+    "only if General Prohibitions Four to Ten do not apply; the end-use and end-user rules of "
+    "Part 744 are not decided here (see docs/decisions.md)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +247,8 @@ def determine(
     if row is not None:
         notes += [f"footnote {n}: {tables.footnotes[n]}" for n in row.footnotes]
     findings = [_finding(c, entry, item, code, row, tables) for c in entry.controls]
-    pointer, windows = None, ()
+    pointer: str | None = None
+    windows: tuple[str, ...] = ()
     if row is not None and row.pointer is not None:
         pointer = row.pointer
         day = as_of or date.today()
@@ -297,4 +303,4 @@ def _decided_by_embargo(f: Finding, windows: tuple[str, ...]) -> Finding:
     )
 
 
-__all__ = ["CHART_CITE", "ChartDetermination", "Finding", "determine", "entry_for"]
+__all__ = ["CHART_CITE", "NO_X_CAVEAT", "ChartDetermination", "Finding", "determine", "entry_for"]

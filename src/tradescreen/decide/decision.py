@@ -19,7 +19,7 @@ from tradescreen.decide.authorizations import (
     AuthorizationData,
     default_authorization_data,
 )
-from tradescreen.decide.country_chart import ChartDetermination, determine
+from tradescreen.decide.country_chart import NO_X_CAVEAT, ChartDetermination, determine
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
 from tradescreen.decide.items import Transaction
 from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
@@ -135,7 +135,7 @@ class Decision:
     country_chart: ChartDetermination | None = None  # classified items only
 
     def to_dict(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "decision": self.decision,
             "reasons": [r.to_dict() for r in self.reasons],
             "authorizations": list(self.authorizations),
@@ -324,6 +324,8 @@ def _chart_reasons(run: _Run) -> tuple[ChartDetermination | None, list[Reason]]:
             f"Country Chart and CCL as in the eCFR of {det.issue_date}: the entries in force on "
             f"{run.as_of.isoformat()} may have differed"
         )
+    if det.effect is Effect.NOT_APPLICABLE:
+        run.warn(NO_X_CAVEAT)
     reasons = [
         Reason(
             kind="country_chart",
@@ -444,9 +446,10 @@ def _authorizations(
                 continue
             # the licence may name the party as the user wrote it or as the list spells it
             cover = Coverage(NotCovered.PARTY_NOT_NAMED)
-            candidates = [reason.party, reason.matched_entity]
+            candidates: list[str | None] = [reason.party, reason.matched_entity]
             if reason.kind == "country_chart":  # names no party: the transaction's parties
-                candidates = [p.name for p in tx.parties] + [r.matched_entity for r in reasons]
+                candidates = [p.name for p in tx.parties]
+                candidates += [r.matched_entity for r in reasons]
             for name in dict.fromkeys(candidates):
                 names = [name] if name else []
                 cover = lic.covers(

@@ -99,12 +99,10 @@ def _one(
     cite = info.cite if info else "15 CFR 740"
     conditions = [f"the item and transaction meet {cite} ({title})", _ALL]
     ruled: list[str] = []
-    if code != "STA" and not clean.startswith(("Yes", "$")):
-        conditions.append(f"the entry's conditions: {clean}")
-    elif clean.startswith("Yes") and len(clean) > 4:
-        conditions.append(f"the entry's conditions: {clean}")
     if code == "STA":
         conditions.append(f"the entry's STA restrictions: {clean}")
+    elif clean not in ("Yes", "Yes."):
+        conditions.append(f"the entry's conditions: {clean}")
     if reason in _na_reasons(clean):
         ruled.append(f"{entry.cite}: {code} is N/A for {reason}")
     excluded = [p for p in _na_paragraphs(clean, entry.eccn) if eccn_matches(p, item)]
