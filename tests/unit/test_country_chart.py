@@ -80,8 +80,12 @@ def test_lvs_value_limit_and_paragraph_na() -> None:
     small = next(
         f for f in determine("4A003.g", "AF", as_of=DAY, value=1000).findings if f.column == "NS 2"
     )
-    lvs = next(c for c in small.exceptions if c.code == "LVS")
+    by_code = {c.code: c for c in small.exceptions}
+    lvs = by_code["LVS"]
     assert lvs.ruled_out == () and any("$5,000" in c for c in lvs.conditions)
+    assert by_code["GBS"].ruled_out == ()  # "Yes, for 4A003.g and ... parts and components"
+    assert by_code["AIA"].ruled_out  # "Yes for 4A003.z.1.a, z.2.a"
+    assert by_code["APP"].ruled_out  # "Yes, for computers controlled by 4A003.b, ... 4A003.c"
     big = next(
         f for f in determine("4A003.g", "AF", as_of=DAY, value=9000).findings if f.column == "NS 2"
     )

@@ -79,6 +79,20 @@ def _na_paragraphs(text: str, eccn: str) -> list[str]:
     return out
 
 
+def _yes_for(text: str, eccn: str) -> list[str] | None:
+    """``"Yes for 4A003.z.1.a, z.2.a"`` -> the paragraphs the entry makes the exception
+    available for; None when it is not limited to paragraphs, or names ranges ("a.2 to
+    a.14") this reader does not expand."""
+    m = re.match(r"^Yes,?\s+for\s+(.*)$", text, re.S)
+    ranges = r"(?:\d|\.[a-z0-9]+)\s+(?:to|through)\s+(?:\d[A-E]\d{3}|\.?[a-z]\.\d)"
+    if not m or re.search(ranges, m.group(1)):
+        return None
+    seg = m.group(1)
+    refs = [f"{eccn}.{p}" for p in re.findall(rf"{eccn}\.([a-z](?:\.[a-z0-9]+)*)", seg)]
+    refs += [f"{eccn}.{p}" for p in re.findall(r"(?<![\w.])([a-z]\.\d+(?:\.[a-z0-9]+)*)", seg)]
+    return refs or None
+
+
 def _one(
     code: str,
     text: str,
@@ -105,6 +119,9 @@ def _one(
         conditions.append(f"the entry's conditions: {clean}")
     if reason in _na_reasons(clean):
         ruled.append(f"{entry.cite}: {code} is N/A for {reason}")
+    only = _yes_for(clean, entry.eccn)
+    if only and not any(eccn_matches(p, item) or p.startswith(item + ".") for p in only):
+        ruled.append(f"{entry.cite}: {code} is available only for {', '.join(only)}")
     excluded = [p for p in _na_paragraphs(clean, entry.eccn) if eccn_matches(p, item)]
     if excluded:
         ruled.append(f"{entry.cite}: {code} is N/A for {', '.join(excluded)}")
