@@ -10,6 +10,7 @@ import pytest
 from tradescreen.decide.country_chart import determine, entry_for
 from tradescreen.decide.decision import Decision, DecisionContext, check
 from tradescreen.decide.ear_tables import Scope, ScopeKind
+from tradescreen.decide.embargoes import EmbargoData
 from tradescreen.decide.items import Item, Party, Role, Transaction
 from tradescreen.decide.listing_rules import Effect
 from tradescreen.decide.static_screener import StaticScreener
@@ -213,3 +214,46 @@ def test_scope_applies() -> None:
     assert exc.applies("9A515.a") is True and exc.applies("9A515.x.1") is False
     assert exc.applies("9A515") is None
     assert Scope(ScopeKind.CONDITION, text="if usable in missiles").applies("3A001.a") is None
+
+
+def test_the_worked_example_in_docs_decisions() -> None:
+    """docs/decisions.md: 5A002.a, $400, to China."""
+    det = determine("5A002.a", "CN", as_of=DAY, value=400)
+    by_reason: dict[str, list[str]] = {}
+    for f in det.findings:
+        by_reason.setdefault(f.reason, []).append(f.effect.value)
+    assert by_reason == {
+        "NS": ["license_required"],
+        "RS": ["not_applicable", "not_applicable"],
+        "AT": ["not_applicable"],
+        "EI": ["license_required"],
+    }
+    for f in det.findings:
+        if f.effect is Effect.LICENSE_REQUIRED:
+            open_ = {c.code for c in f.exceptions if not c.ruled_out}
+            closed = {c.code for c in f.exceptions if c.ruled_out}
+            assert open_ == {"ENC"} and closed == {"LVS", "AIA", "ACM", "LPP"}
+    assert decide("5A002.a", "CN", value=400).decision == "license_required"
+
+
+def test_special_rows_and_rules() -> None:
+    """Liechtenstein has its own row (footnote 5 refers to Switzerland); the Cayman Islands
+    follow the United Kingdom (738.3(b)); an ITAR entry is needs_review; SL items: GOV only
+    (§ 740.2(a)(3)); E:1 destinations: Part 746 governs the exceptions."""
+    assert determine("5A002", "KY", as_of=DAY).row == "United Kingdom"
+    assert any("footnote 5" in n for n in determine("5A002", "LI", as_of=DAY).notes)
+    assert decide("0A002", "DE").decision == "needs_review"
+    sl = next(f for f in determine("5A001.f.1", "DE", as_of=DAY).findings if f.reason == "SL")
+    assert sl.effect is Effect.LICENSE_REQUIRED
+    assert all(any("740.2(a)(3)" in w for w in c.ruled_out) for c in sl.exceptions)
+    iran = determine("5A002", "IR", as_of=DAY)
+    ei = next(f for f in iran.findings if f.reason == "EI")
+    assert all(any("E:1/E:2" in w for w in c.ruled_out) for c in ei.exceptions)
+    assert decide("5A002", "IR").decision == "prohibited"
+
+
+def test_a_part_746_row_without_an_embargo_window_is_not_cleared() -> None:
+    empty = EmbargoData("none", (), {})
+    det = determine("5A992.c", "CU", as_of=DAY, embargoes=empty)
+    assert det.effect is Effect.NEEDS_REVIEW
+    assert any("See part 746" in f.message for f in det.findings)

@@ -83,7 +83,7 @@ def _yes_for(text: str, eccn: str) -> list[str] | None:
     """``"Yes for 4A003.z.1.a, z.2.a"`` -> the paragraphs the entry makes the exception
     available for; None when it is not limited to paragraphs, or names ranges ("a.2 to
     a.14") this reader does not expand."""
-    m = re.match(r"^Yes,?\s+for\s+(.*)$", text, re.S)
+    m = re.match(r"^Yes,?\s+(?:for\s+)?(.*)$", text, re.S)
     ranges = r"(?:\d|\.[a-z0-9]+)\s+(?:to|through)\s+(?:\d[A-E]\d{3}|\.?[a-z]\.\d)"
     if not m or re.search(ranges, m.group(1)):
         return None
