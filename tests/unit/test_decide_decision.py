@@ -331,4 +331,5 @@ def test_context_and_decisions_in_the_database(huawei: Entity, owners: list[Enti
     stored = get_decision(engine, rid)
     assert stored is not None and stored["decision"] == "needs_review"
     assert stored["data_versions"]["authorizations"]
+    assert stored["data_versions"]["ear_tables"] == "eCFR 2026-07-23"
     assert len(stored["digest"]) == 64

@@ -86,6 +86,7 @@ class ChartDetermination:
     issue_date: str = ""
     pointer: str | None = None  # embargoed rows: the Part 746 pointer
     embargo_windows: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()  # the no-X caveat; tables newer than the decision date
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -280,6 +281,15 @@ def determine(
         )
     findings = candidates(findings, entry, item, code, row, tables, value)
     worst = max((f.effect for f in findings), key=lambda e: SEVERITY[e], default=None)
+    warnings = []
+    day = as_of or date.today()
+    if day < date.fromisoformat(tables.issue_date):
+        warnings.append(
+            f"Country Chart and CCL as in the eCFR of {tables.issue_date}: the entries in force "
+            f"on {day.isoformat()} may have differed"
+        )
+    if worst in (None, Effect.NOT_APPLICABLE):
+        warnings.append(NO_X_CAVEAT)
     return ChartDetermination(
         classification=item,
         destination=dest,
@@ -290,6 +300,7 @@ def determine(
         issue_date=tables.issue_date,
         pointer=pointer,
         embargo_windows=windows,
+        warnings=tuple(warnings),
     )
 
 

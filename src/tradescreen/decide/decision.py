@@ -19,7 +19,8 @@ from tradescreen.decide.authorizations import (
     AuthorizationData,
     default_authorization_data,
 )
-from tradescreen.decide.country_chart import NO_X_CAVEAT, ChartDetermination, determine
+from tradescreen.decide.country_chart import ChartDetermination, determine
+from tradescreen.decide.ear_tables import EarTables, default_tables
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
 from tradescreen.decide.items import Transaction
 from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
@@ -52,6 +53,7 @@ class DecisionContext:
     licences: tuple[SpecificLicence, ...] = ()
     authorizations: AuthorizationData = field(default_factory=default_authorization_data)
     embargoes: EmbargoData = field(default_factory=default_embargo_data)
+    ear: EarTables = field(default_factory=default_tables)  # Country Chart, CCL, groups
     config: DecisionConfig = field(default_factory=DecisionConfig)
 
     @staticmethod
@@ -66,7 +68,11 @@ class DecisionContext:
         )
 
     def data_versions(self) -> dict[str, str]:
-        return {"authorizations": self.authorizations.version, "embargoes": self.embargoes.version}
+        return {
+            "authorizations": self.authorizations.version,
+            "embargoes": self.embargoes.version,
+            "ear_tables": f"eCFR {self.ear.issue_date}",
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,15 +323,11 @@ def _chart_reasons(run: _Run) -> tuple[ChartDetermination | None, list[Reason]]:
         run.tx.destination,
         as_of=run.as_of,
         value=item.value,
+        tables=run.ctx.ear,
         embargoes=run.ctx.embargoes,
     )
-    if run.as_of < date.fromisoformat(det.issue_date):
-        run.warn(
-            f"Country Chart and CCL as in the eCFR of {det.issue_date}: the entries in force on "
-            f"{run.as_of.isoformat()} may have differed"
-        )
-    if det.effect is Effect.NOT_APPLICABLE:
-        run.warn(NO_X_CAVEAT)
+    for warning in det.warnings:
+        run.warn(warning)
     reasons = [
         Reason(
             kind="country_chart",
