@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tradescreen.sources.countries import to_iso2  # noqa: E402
+from tradescreen.decide.regulations import chart_rows, iso  # noqa: E402
 
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "ecfr"
 DEFAULT_OUT = ROOT / "src" / "tradescreen" / "decide" / "data" / "ear"
@@ -32,27 +32,9 @@ EXTRACTION = {
     "commit": "5847b092f2a44117b2e18d06a8c6aa3e16106250",
     "licence": "MIT",
 }
-# Names in the extraction that the shared country table does not resolve (checked by the build:
-# an unresolved name stops it).
-NAME_CODES = {
-    "Cote d'lvoire": "CI",  # sic, in Supp. 1 to Part 740
-    "Cote d'Ivoire": "CI",
-    "Seycheles": "SC",  # sic, in Supp. 1 to Part 738
-    "Sint Maarten (the Dutch two-fifths of the island of Saint Martin)": "SX",
-    "South Sudan, Republic of": "SS",
-    "Kosovo": "XK",
-    "United States": "US",
-}
 REASON_CODES = ("NS", "NP", "MT", "RS", "CB", "CC", "FC", "AT", "EI", "SL", "SI", "CW", "UN", "SS")
 CHART_CITE = "15 CFR 738 Supp. 1"
 GROUPS_CITE = "15 CFR 740 Supp. 1"
-
-
-def iso(name: str) -> str:
-    code = NAME_CODES.get(name) or to_iso2(name)
-    if not code:
-        raise SystemExit(f"build_ear_tables: no ISO code for {name!r}; add it to NAME_CODES")
-    return code
 
 
 def notice(source: Path, files: list[str], issue: str) -> dict[str, Any]:
@@ -71,34 +53,18 @@ def notice(source: Path, files: list[str], issue: str) -> dict[str, Any]:
 
 
 def build_chart(src: dict[str, Any]) -> dict[str, Any]:
-    rows: dict[str, Any] = {}
-    for name, row in src["countries"].items():
-        rows[iso(name)] = {
-            "name": name,
-            "x": row["marks"],
-            "footnotes": row["footnotes"],
-            "cite": f"{CHART_CITE} ({name})",
-        }
-    embargoed = {
-        iso(name): {
-            "name": name,
-            "pointer": row["pointer"],
-            "footnotes": row["footnotes"],
-            "cite": f"{CHART_CITE} ({name})",
-        }
-        for name, row in src["embargoed"].items()
-    }
+    body = chart_rows(src)
     inherit = {
         iso(name): {"row": iso(v["row"]), "basis": v["basis"]}
         for name, v in src["territoryInheritance"].items()
     }
     return {
         "citation": CHART_CITE,
-        "columns": src["columns"],
+        "columns": body["columns"],
         "column_labels": src["columnLabels"],
-        "rows": dict(sorted(rows.items())),
-        "embargoed": dict(sorted(embargoed.items())),
-        "footnotes": src["footnotes"],
+        "rows": body["rows"],
+        "embargoed": body["embargoed"],
+        "footnotes": body["footnotes"],
         "inherit": inherit,
         "inherit_note": src["territoryInheritanceNote"],
         "no_mark_caveat": src["procedure"]["noMarkCaveat"],

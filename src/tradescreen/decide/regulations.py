@@ -1,0 +1,155 @@
+"""Point-in-time versions of the Country Chart (15 CFR 738 Supp. 1).
+
+The package ships the tables of one eCFR issue (``data/ear/``). ``tradescreen update
+--regulations`` reads the official versioner XML for a date (``ecfr_xml.py``) and writes a
+version beside the database (``<dir>/ecfr-YYYY-MM-DD/country_chart.json``, the shipped shape);
+:func:`tables_for` gives, for a decision date, the newest chart whose issue date is on or before
+it (the shipped one included). The CCL, Country Groups and Part 740 stay those shipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tradescreen.decide.ear_tables import EarTables, default_tables, parse_tables
+from tradescreen.errors import InvalidInput
+from tradescreen.sources.countries import to_iso2
+
+CHART_CITE = "15 CFR 738 Supp. 1"
+# Names in the chart that the shared country table does not resolve.
+NAME_CODES = {
+    "Cote d'lvoire": "CI",  # sic, in Supp. 1 to Part 740
+    "Cote d'Ivoire": "CI",
+    "Seycheles": "SC",  # sic, in Supp. 1 to Part 738
+    "Sint Maarten (the Dutch two-fifths of the island of Saint Martin)": "SX",
+    "South Sudan, Republic of": "SS",
+    "Kosovo": "XK",
+    "United States": "US",
+}
+# 738.3(b) and 85 FR 83788: destinations without a row that the EAR itself assigns to one.
+INHERIT = {
+    "HK": {
+        "row": "CN",
+        "basis": "BIS removed the Hong Kong entry from the Commerce Country Chart effective 23 "
+        "December 2020 (85 FR 83788); licence requirements for Hong Kong are governed by the "
+        "entry for China.",
+    },
+    "LI": {
+        "row": "CH",
+        "basis": "Footnote 5 to Supplement No. 1 to Part 738, and 738.3(b): Liechtenstein "
+        "serves as one territory with Switzerland for purposes of the EAR.",
+    },
+    "KY": {
+        "row": "GB",
+        "basis": "738.3(b), which gives the Cayman Islands as its worked example of a dependent "
+        "territory.",
+    },
+}
+
+
+def iso(name: str) -> str:
+    code = NAME_CODES.get(name) or to_iso2(name)
+    if not code:
+        raise InvalidInput(f"Country Chart: no ISO code for the row {name!r}")
+    return code
+
+
+def chart_rows(src: dict[str, Any]) -> dict[str, Any]:
+    """``countries``/``embargoed``/``footnotes`` (by row name) -> the shipped table's body."""
+    rows = {
+        iso(name): {
+            "name": name,
+            "x": row["marks"],
+            "footnotes": row["footnotes"],
+            "cite": f"{CHART_CITE} ({name})",
+        }
+        for name, row in src["countries"].items()
+    }
+    embargoed = {
+        iso(name): {
+            "name": name,
+            "pointer": row["pointer"],
+            "footnotes": row["footnotes"],
+            "cite": f"{CHART_CITE} ({name})",
+        }
+        for name, row in src["embargoed"].items()
+    }
+    return {
+        "citation": CHART_CITE,
+        "columns": src["columns"],
+        "rows": dict(sorted(rows.items())),
+        "embargoed": dict(sorted(embargoed.items())),
+        "footnotes": src["footnotes"],
+    }
+
+
+_VERSION = re.compile(r"^ecfr-(\d{4}-\d{2}-\d{2})$")
+
+
+def write_chart_version(directory: Path, issue: date, src: dict[str, Any], url: str) -> Path:
+    """Write one version (atomically); returns its file."""
+    body = chart_rows(src)
+    shipped = default_tables()
+    doc = {
+        "ecfr_issue_date": issue.isoformat(),
+        "derived_from": {"url": url, "format": "eCFR versioner XML (public domain)"},
+        "generated_by": "tradescreen update --regulations",
+        **body,
+        "inherit": INHERIT,
+    }
+    missing = set(shipped.rows) - set(body["rows"]) - set(body["embargoed"])
+    if len(missing) > 10:
+        raise InvalidInput(f"eCFR XML: {len(missing)} chart rows missing (e.g. {min(missing)})")
+    target = directory / f"ecfr-{issue.isoformat()}"
+    target.mkdir(parents=True, exist_ok=True)
+    tmp = target / ".country_chart.json.tmp"
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
+    os.replace(tmp, target / "country_chart.json")
+    return target / "country_chart.json"
+
+
+def chart_versions(directory: Path | None) -> list[tuple[date, Path]]:
+    if directory is None or not directory.is_dir():
+        return []
+    out = []
+    for sub in directory.iterdir():
+        m = _VERSION.match(sub.name)
+        if m and (sub / "country_chart.json").is_file():
+            out.append((date.fromisoformat(m.group(1)), sub / "country_chart.json"))
+    return sorted(out)
+
+
+def tables_for(as_of: date, directory: Path | None) -> EarTables:
+    """The tables with the Country Chart in force on ``as_of``: the newest version issued on or
+    before it (stored or shipped); before every version, the oldest one (a warning says so)."""
+    shipped = default_tables()
+    versions = chart_versions(directory)
+    if not versions:
+        return shipped
+    ship_day = date.fromisoformat(shipped.issue_date)
+    candidates: list[tuple[date, Path | None]] = [*versions, (ship_day, None)]
+    candidates.sort(key=lambda v: (v[0], v[1] is not None))
+    before = [v for v in candidates if v[0] <= as_of]
+    day, path = before[-1] if before else candidates[0]
+    if path is None:
+        return shipped
+    chart = json.loads(path.read_text("utf-8"))
+    view = parse_tables(
+        chart, {"entries": {}}, {"groups": {}}, {"exceptions": {}}
+    )  # rows, footnotes, inherit of this version
+    return replace(
+        shipped,
+        issue_date=day.isoformat(),
+        rows=view.rows,
+        inherit=view.inherit,
+        footnotes=view.footnotes,
+    )
+
+
+__all__ = ["INHERIT", "chart_rows", "chart_versions", "iso", "tables_for", "write_chart_version"]
