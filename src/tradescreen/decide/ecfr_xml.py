@@ -63,9 +63,7 @@ def parse_chart_xml(data: bytes) -> dict[str, Any]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise InvalidInput(f"eCFR XML: not well-formed ({exc})") from None
-    sup = next(
-        (d for d in root.iter() if _local(d) == "DIV9" and d.get("N") == SUPPLEMENT), None
-    )
+    sup = next((d for d in root.iter() if _local(d) == "DIV9" and d.get("N") == SUPPLEMENT), None)
     if sup is None:
         raise InvalidInput(f"eCFR XML: no {SUPPLEMENT}")
     table = next(

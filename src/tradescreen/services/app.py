@@ -22,6 +22,7 @@ from tradescreen.model import Query
 from tradescreen.results import ScreenResult
 from tradescreen.screen import Screener
 from tradescreen.services.decisions import CheckedDecision, check_and_record
+from tradescreen.services.regulations import regulations_dir
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
 from tradescreen.services.status import ListStatus, list_status
 from tradescreen.settings import Settings
@@ -98,6 +99,7 @@ class Services:
             now=self.now(),
             known_at=known_at,
             record=record,
+            regulations=regulations_dir(self.settings),
         )
 
     # -- lists ---------------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""``tradescreen update --regulations`` against a real HTTP server on 127.0.0.1 serving an eCFR
+versioner XML document (Part 738) written here from the shipped Country Chart in the official
+structure (``DIV9 N="Supplement No. 1 to Part 738"``, positional ``TD`` cells, ``<sup>``
+footnote markers, merged Part 746 cells, single-cell footnote rows)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from httpserver import Behaviour, serve
+
+from tradescreen.cli import main
+from tradescreen.decide.ear_tables import default_tables
+from tradescreen.decide.ecfr_xml import COLUMNS, parse_chart_xml
+from tradescreen.errors import InvalidInput
+
+PATH = "api/versioner/v1/full/2027-01-15/title-15.xml"
+GROUPS = (("CB", 3), ("NP", 2), ("NS", 2), ("MT", 1), ("RS", 2), ("FC", 1), ("CC", 3), ("AT", 2))
+
+
+def chart_xml(drop: tuple[str, str] | None = None) -> bytes:
+    """The shipped chart as Part 738 XML; ``drop`` = (ISO code, column) removes one X."""
+    t = default_tables()
+    head = '<TR><TH rowspan="2">Countries</TH>' + "".join(
+        f'<TH colspan="{n}">{g}</TH>' for g, n in GROUPS
+    )
+    head += "</TR><TR>" + "".join(f"<TH>{c}</TH>" for c in COLUMNS) + "</TR>"
+    body = []
+    for code, row in sorted(t.rows.items(), key=lambda kv: kv[1].name):
+        sups = "".join(f" <sup>{n}</sup>" for n in row.footnotes)
+        name = f"<TD>{escape(row.name)}{sups}</TD>"
+        if row.pointer:
+            body.append(f'<TR>{name}<TD colspan="16">{escape(row.pointer)}</TD></TR>')
+            continue
+        marks = set(row.x) - ({drop[1]} if drop and drop[0] == code else set())
+        cells = "".join("<TD>X</TD>" if c in marks else "<TD/>" for c in COLUMNS)
+        body.append(f"<TR>{name}{cells}</TR>")
+    for n, text in sorted(t.footnotes.items()):
+        body.append(f'<TR><TD colspan="17"><sup>{n}</sup> {escape(text)}</TD></TR>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><ECFR><DIV1 N="15" TYPE="TITLE">'
+        '<DIV5 N="738" TYPE="PART"><DIV9 N="Supplement No. 1 to Part 738" TYPE="APPENDIX">'
+        "<HEAD>Supplement No. 1 to Part 738—Commerce Country Chart</HEAD><DIV>"
+        f"<TABLE>{head}{''.join(body)}</TABLE></DIV></DIV9></DIV5></DIV1></ECFR>"
+    ).encode()
+
+
+def test_reader_gives_back_the_shipped_chart() -> None:
+    t = default_tables()
+    got = parse_chart_xml(chart_xml())
+    assert len(got["countries"]) == 196 and set(got["embargoed"]) == {
+        "Cuba",
+        "Iran",
+        "Korea, North",
+        "Syria",
+    }
+    assert got["countries"]["China"]["marks"] == sorted(t.rows["CN"].x, key=COLUMNS.index)
+    assert got["countries"]["Cyprus"]["footnotes"] == [2, 3, 4]
+    assert got["footnotes"]["10"].startswith("A license is required to these destinations")
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        (b"<ECFR><DIV9 N='x'/>", "not well-formed"),
+        (b"<ECFR><DIV9 N='Supplement No. 2 to Part 738'/></ECFR>", "no Supplement No. 1"),
+        (chart_xml().replace(b"<TH>NS 2</TH>", b"<TH>NS 3</TH>"), "columns changed"),
+        (chart_xml().replace(b"<TD>X</TD>", b"<TD>Y</TD>", 1), "is not X"),
+    ],
+)
+def test_reader_refuses_what_is_not_the_chart(doc: bytes, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        parse_chart_xml(doc)
+
+
+def _check(db: str, day: str, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
+    argv = ["check", "--party", "end_user=Acme Widgets GmbH", "--item", "1A001"]
+    argv += ["--destination", "CN", "--date", day, "--db", db, "--no-record", "--json"]
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_update_regulations_then_decisions_use_the_chart_in_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1A001: "NS applies to entire entry | NS Column 2". The served 2027-01-15 chart has no X
+    for China in NS 2: decisions from that date use it; earlier ones the shipped 2026-07-23."""
+    db = f"sqlite:///{tmp_path / 'ts.db'}"
+    behaviour = Behaviour(files={PATH: chart_xml(drop=("CN", "NS 2"))})
+    with serve(behaviour) as base:
+        argv = ["update", "--regulations", "--date", "2027-01-15", "--base-url", base]
+        assert main([*argv, "--db", db, "--json"]) == 0
+        (done,) = json.loads(capsys.readouterr().out)
+    assert behaviour.requests[0][0] == PATH
+    assert done["rows"] == 196 and done["issue_date"] == "2027-01-15"
+    assert Path(done["path"]).is_file()
+    after = _check(db, "2027-02-01", capsys)
+    before = _check(db, "2026-08-01", capsys)
+    assert before["decision"] == "license_required"  # NS 2 has an X for China
+    assert any(r["kind"] == "country_chart" for r in before["reasons"])
+    assert not [r for r in after["reasons"] if r["kind"] == "country_chart"]
+    assert after["decision"] == "needs_review"  # only: no list loaded, parties not screened
+    assert after["country_chart"]["ecfr_issue_date"] == "2027-01-15"
+    assert before["country_chart"]["ecfr_issue_date"] == "2026-07-23"
+
+
+def test_update_regulations_failures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'ts.db'}"
+    with serve(Behaviour(files={PATH: b"<ECFR/>"})) as base:
+        argv = ["update", "--regulations", "--date", "2027-01-15", "--base-url", base]
+        assert main([*argv, "--db", db]) == 2
+        assert main(["update", "--regulations", "--date", "2027-02-30", "--db", db]) == 2
+        missing = [*argv[:3], "2027-03-01", "--base-url", base, "--db", db]
+        assert main(missing) == 4
+    err = capsys.readouterr().err
+    assert "no Supplement No. 1 to Part 738" in err and "date:" in err
+    assert not (tmp_path / "regulations").exists()
