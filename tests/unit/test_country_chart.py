@@ -257,3 +257,14 @@ def test_a_part_746_row_without_an_embargo_window_is_not_cleared() -> None:
     det = determine("5A992.c", "CU", as_of=DAY, embargoes=empty)
     assert det.effect is Effect.NEEDS_REVIEW
     assert any("See part 746" in f.message for f in det.findings)
+
+
+def test_footnotes_naming_the_item_are_not_cleared() -> None:
+    """Footnote 7: "a license is still required for items controlled under ECCNs 6A003.b.4.b and
+    9A515.e for RS column 2 reasons when destined to India" (India has no X in RS 2)."""
+    india = decide("9A515.e", "IN")
+    assert india.decision == "needs_review"
+    (fn,) = [r for r in india.reasons if r.details and r.details["reason"] == "footnote"]
+    assert fn.citations == ("15 CFR 738 Supp. 1, footnote 7",)
+    japan = determine("9A515.e", "JP", as_of=DAY)  # Japan's row has footnote 3 only
+    assert not [f for f in japan.findings if f.reason == "footnote"]

@@ -13,6 +13,7 @@ Part 746, which ``decide/embargoes.py`` decides. EAR99 is outside the chart.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,7 +29,7 @@ from tradescreen.decide.ear_tables import (
     default_tables,
 )
 from tradescreen.decide.embargoes import EmbargoData, destination_controls
-from tradescreen.decide.items import normalize_destination, normalize_eccn
+from tradescreen.decide.items import eccn_matches, normalize_destination, normalize_eccn
 from tradescreen.decide.licence_exceptions import Candidate, candidates
 from tradescreen.decide.listing_rules import SEVERITY, Effect
 from tradescreen.errors import InvalidInput
@@ -200,6 +201,35 @@ def _finding(
     )
 
 
+_ECCN_REF = re.compile(r"\b\d[A-E]\d{3}(?:\.[a-z0-9]+)*")
+
+
+def _footnote_findings(item: str, row: ChartRow, tables: EarTables) -> list[Finding]:
+    """Footnotes of the destination's row that name this item impose requirements the grid
+    does not show (footnote 7: 9A515.e to India for RS 2; footnote 10: firearms to Australia
+    and the United Kingdom): the user must read them."""
+    out = []
+    for n in row.footnotes:
+        text = tables.footnotes.get(n, "")
+        refs = [r.rstrip(".") for r in _ECCN_REF.findall(text)]
+        if not any(eccn_matches(r, item) or r.startswith(item + ".") for r in refs):
+            continue
+        out.append(
+            Finding(
+                reason="footnote",
+                effect=Effect.NEEDS_REVIEW,
+                message=f"Country Chart footnote {n} for {row.name} names {item}: {text}",
+                requirement=f"footnote {n}",
+                scope=", ".join(dict.fromkeys(refs)),
+                applies_to_item=None,
+                destination_hit=True,
+                citations=(f"15 CFR 738 Supp. 1, footnote {n}",),
+                entry_text=text,
+            )
+        )
+    return out
+
+
 def entry_for(classification: str, tables: EarTables | None = None) -> CclEntry:
     """The CCL entry of an ECCN (any paragraph); InvalidInput when the CCL data has none."""
     tables = tables or default_tables()
@@ -248,6 +278,8 @@ def determine(
     if row is not None:
         notes += [f"footnote {n}: {tables.footnotes[n]}" for n in row.footnotes]
     findings = [_finding(c, entry, item, code, row, tables) for c in entry.controls]
+    if row is not None:
+        findings += _footnote_findings(item, row, tables)
     pointer: str | None = None
     windows: tuple[str, ...] = ()
     if row is not None and row.pointer is not None:

@@ -167,7 +167,10 @@ def candidates(
     )
     out = []
     for f in findings:
-        if f.effect not in (Effect.LICENSE_REQUIRED, Effect.NEEDS_REVIEW) or f.reason == "chart":
+        if f.effect not in (Effect.LICENSE_REQUIRED, Effect.NEEDS_REVIEW) or f.reason in (
+            "chart",
+            "footnote",
+        ):
             out.append(f)
             continue
         found = []
