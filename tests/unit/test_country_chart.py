@@ -195,6 +195,7 @@ def test_ear99_stays_outside_the_chart() -> None:
     [
         ("5A999", "item: 5A999 is not an ECCN of the Commerce Control List"),
         ("4A003.a", "item: 4A003.a is not a paragraph of 4A003"),
+        ("0Y521", "item: 0Y521 names a series, not an ECCN: give one of 0A521, 0B521"),
     ],
 )
 def test_unknown_eccn_or_paragraph_is_invalid_input(item: str, message: str) -> None:

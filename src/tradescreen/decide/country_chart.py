@@ -236,6 +236,9 @@ def entry_for(classification: str, tables: EarTables | None = None) -> CclEntry:
     item = normalize_eccn(classification)
     base = item.split(".")[0]
     entry = tables.entries.get(base)
+    if entry is None and base[1] == "Y":
+        series = ", ".join(f"{base[0]}{g}{base[2:]}" for g in "ABCDE")
+        raise InvalidInput(f"item: {base} names a series, not an ECCN: give one of {series}")
     if entry is None:
         raise InvalidInput(
             f"item: {base} is not an ECCN of the Commerce Control List "
