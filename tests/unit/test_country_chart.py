@@ -72,6 +72,7 @@ def test_exception_candidates_never_clear_the_requirement() -> None:
     assert any("Country Group B" in why for why in by_code["LVS"].ruled_out)
     assert any("740.2" in c for c in by_code["ENC"].conditions)
     assert ns.effect is Effect.LICENSE_REQUIRED
+    assert "exception candidates to confirm: ENC (15 CFR 740.17), AIA" in ns.summary
     assert decide("5A002", "CN").decision == "license_required"
 
 

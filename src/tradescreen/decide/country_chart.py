@@ -58,6 +58,14 @@ class Finding:
     exceptions: tuple[Candidate, ...] = ()
     column: str | None = None
 
+    @property
+    def summary(self) -> str:
+        """The message, with the exception candidates still available (codes only)."""
+        open_ = [f"{c.code} ({c.cite})" for c in self.exceptions if not c.ruled_out]
+        if not open_:
+            return self.message
+        return f"{self.message}; exception candidates to confirm: {', '.join(open_)}"
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "reason": self.reason,

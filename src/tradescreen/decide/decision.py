@@ -332,7 +332,7 @@ def _chart_reasons(run: _Run) -> tuple[ChartDetermination | None, list[Reason]]:
         Reason(
             kind="country_chart",
             effect=f.effect.value,
-            message=f.message,
+            message=f.summary,
             citations=f.citations,
             details=f.to_dict(),
             if_match=Effect.LICENSE_REQUIRED.value if f.effect is Effect.NEEDS_REVIEW else None,
