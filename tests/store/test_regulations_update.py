@@ -14,7 +14,8 @@ from httpserver import Behaviour, serve
 
 from tradescreen.cli import main
 from tradescreen.decide.ear_tables import default_tables
-from tradescreen.decide.ecfr_xml import COLUMNS, parse_chart_xml
+from tradescreen.decide.ecfr_xml import COLUMNS, GROUP_TABLES, parse_chart_xml, parse_groups_xml
+from tradescreen.decide.regulations import iso
 from tradescreen.errors import InvalidInput
 
 PATH = "api/versioner/v1/full/2027-01-15/title-15.xml"
@@ -48,6 +49,47 @@ def chart_xml(drop: tuple[str, str] | None = None) -> bytes:
     ).encode()
 
 
+def groups_xml(drop: tuple[str, str] | None = None) -> bytes:
+    """The shipped Country Groups as Part 740 Supplement No. 1 XML (tables A, D, E; list B)."""
+    t = default_tables()
+    names = {code: row.name for code, row in t.rows.items()} | {"US": "United States"}
+    parts = []
+    for caption, labels in GROUP_TABLES.items():
+        members = {g: set(t.groups[g]) - ({drop[1]} if drop and drop[0] == g else set())
+                   for g in labels}  # fmt: skip
+        codes = sorted(set().union(*members.values()), key=lambda c: names[c])
+        rows = "".join(
+            f"<TR><TD>{escape(names[c])}</TD>"
+            + "".join("<TD>X</TD>" if c in members[g] else "<TD/>" for g in labels)
+            + "</TR>"
+            for c in codes
+        )
+        head = "<TR><TH>Country</TH>" + "".join(f"<TH>[{g}]</TH>" for g in labels) + "</TR>"
+        parts.append(f"<TABLE><CAPTION>{caption}</CAPTION>{head}{rows}</TABLE>")
+    b_list = "".join(f"<LI>{escape(names[c])}</LI>" for c in sorted(t.groups["B"]))
+    parts.append(f"<HD1>Country Group B—Countries</HD1><SCOL2>{b_list}</SCOL2>")
+    return (
+        '<DIV5 N="740" TYPE="PART"><DIV9 N="Supplement No. 1 to Part 740" TYPE="APPENDIX">'
+        f"{''.join(parts)}</DIV9></DIV5>"
+    ).encode()
+
+
+def both(chart: bytes, groups: bytes) -> bytes:
+    """One document holding both supplements (the test server answers one path whatever the
+    ``part`` query; each reader looks only for its own supplement)."""
+    return chart.replace(b"</DIV1></ECFR>", groups + b"</DIV1></ECFR>")
+
+
+def test_groups_reader_gives_back_the_shipped_groups() -> None:
+    t = default_tables()
+    got = parse_groups_xml(groups_xml())
+    assert set(got) == set(t.groups)
+    for g, names in got.items():
+        assert {iso(n) for n in names} == t.groups[g], g
+    with pytest.raises(InvalidInput, match="no Country Group D table"):
+        parse_groups_xml(groups_xml().replace(b"Country Group D", b"Country Group Q"))
+
+
 def test_reader_gives_back_the_shipped_chart() -> None:
     t = default_tables()
     got = parse_chart_xml(chart_xml())
@@ -76,8 +118,8 @@ def test_reader_refuses_what_is_not_the_chart(doc: bytes, message: str) -> None:
         parse_chart_xml(doc)
 
 
-def _check(db: str, day: str, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
-    argv = ["check", "--party", "end_user=Acme Widgets GmbH", "--item", "1A001"]
+def _check(db: str, day: str, capsys: pytest.CaptureFixture[str], item: str = "1A001") -> dict:  # type: ignore[type-arg]
+    argv = ["check", "--party", "end_user=Acme Widgets GmbH", "--item", item]
     argv += ["--destination", "CN", "--date", day, "--db", db, "--no-record", "--json"]
     assert main(argv) == 0
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
@@ -89,14 +131,15 @@ def test_update_regulations_then_decisions_use_the_chart_in_force(
     """1A001: "NS applies to entire entry | NS Column 2". The served 2027-01-15 chart has no X
     for China in NS 2: decisions from that date use it; earlier ones the shipped 2026-07-23."""
     db = f"sqlite:///{tmp_path / 'ts.db'}"
-    behaviour = Behaviour(files={PATH: chart_xml(drop=("CN", "NS 2"))})
+    doc = both(chart_xml(drop=("CN", "NS 2")), groups_xml(drop=("D:5", "CN")))
+    behaviour = Behaviour(files={PATH: doc})
     with serve(behaviour) as base:
         argv = ["update", "--regulations", "--date", "2027-01-15", "--base-url", base]
         assert main([*argv, "--db", db, "--json"]) == 0
-        (done,) = json.loads(capsys.readouterr().out)
-    assert behaviour.requests[0][0] == PATH
+        done, groups = json.loads(capsys.readouterr().out)
+    assert [r[0] for r in behaviour.requests] == [PATH, PATH]
     assert done["rows"] == 196 and done["issue_date"] == "2027-01-15"
-    assert Path(done["path"]).is_file()
+    assert Path(done["path"]).is_file() and groups["part"] == "740"
     after = _check(db, "2027-02-01", capsys)
     before = _check(db, "2026-08-01", capsys)
     assert before["decision"] == "license_required"  # NS 2 has an X for China
@@ -105,16 +148,21 @@ def test_update_regulations_then_decisions_use_the_chart_in_force(
     assert after["decision"] == "needs_review"  # only: no list loaded, parties not screened
     assert after["country_chart"]["ecfr_issue_date"] == "2027-01-15"
     assert before["country_chart"]["ecfr_issue_date"] == "2026-07-23"
+    # 3A090.c: "To or within Macau or a destination specified in Country Group D:5"
+    hbm_after = _check(db, "2027-02-01", capsys, "3A090.c")
+    hbm_before = _check(db, "2026-08-01", capsys, "3A090.c")
+    assert hbm_before["decision"] == "license_required"
+    assert not [r for r in hbm_after["reasons"] if r["kind"] == "country_chart"]
 
 
 def test_update_regulations_failures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = f"sqlite:///{tmp_path / 'ts.db'}"
-    with serve(Behaviour(files={PATH: b"<ECFR/>"})) as base:
+    with serve(Behaviour(files={PATH: chart_xml()})) as base:  # Part 740 missing from it
         argv = ["update", "--regulations", "--date", "2027-01-15", "--base-url", base]
         assert main([*argv, "--db", db]) == 2
         assert main(["update", "--regulations", "--date", "2027-02-30", "--db", db]) == 2
         missing = [*argv[:3], "2027-03-01", "--base-url", base, "--db", db]
         assert main(missing) == 4
     err = capsys.readouterr().err
-    assert "no Supplement No. 1 to Part 738" in err and "date:" in err
+    assert "no Supplement No. 1 to Part 740" in err and "date:" in err
     assert not (tmp_path / "regulations").exists()

@@ -219,7 +219,7 @@ def _update_regulations(settings: Any, on: str | None, base_url: str | None, as_
         )
         return
     for u in done:
-        _console().print(f"part {u.part} (eCFR {u.issue_date}): {u.rows} chart rows -> {u.path}")
+        _console().print(f"part {u.part} (eCFR {u.issue_date}): {u.rows} rows -> {u.path}")
 
 
 def _open_existing(db: str | None) -> SqlStore:

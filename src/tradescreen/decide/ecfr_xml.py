@@ -1,5 +1,6 @@
 """Reader of the official eCFR versioner XML for the Commerce Country Chart
-(``/api/versioner/v1/full/{date}/title-15.xml?part=738``, Supplement No. 1 to Part 738).
+(``/api/versioner/v1/full/{date}/title-15.xml?part=738``, Supplement No. 1 to Part 738) and
+the Country Groups (``?part=740``, Supplement No. 1 to Part 740).
 
 The chart is a grid whose meaning lives in the empty cells: an empty ``<TD/>`` keeps its column,
 so cells are read by position. Embargoed rows (Cuba, Iran, North Korea, Syria) are a name and one
@@ -58,14 +59,7 @@ def _sups(el: etree._Element) -> list[int]:
 def parse_chart_xml(data: bytes) -> dict[str, Any]:
     """The Country Chart of a Part 738 versioner XML document; InvalidInput when absent or
     malformed."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InvalidInput(f"eCFR XML: not well-formed ({exc})") from None
-    sup = next((d for d in root.iter() if _local(d) == "DIV9" and d.get("N") == SUPPLEMENT), None)
-    if sup is None:
-        raise InvalidInput(f"eCFR XML: no {SUPPLEMENT}")
+    sup = _appendix(_root(data), SUPPLEMENT)
     table = next(
         (
             t
@@ -119,4 +113,76 @@ def parse_chart_xml(data: bytes) -> dict[str, Any]:
     }
 
 
-__all__ = ["COLUMNS", "SUPPLEMENT", "parse_chart_xml"]
+GROUPS_SUPPLEMENT = "Supplement No. 1 to Part 740"
+GROUP_TABLES = {
+    "Country Group A": ("A:1", "A:2", "A:3", "A:4", "A:5", "A:6"),
+    "Country Group D": ("D:1", "D:2", "D:3", "D:4", "D:5"),
+    "Country Group E": ("E:1", "E:2"),
+}
+MIN_GROUP_B = 50
+
+
+def _root(data: bytes) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InvalidInput(f"eCFR XML: not well-formed ({exc})") from None
+
+
+def _appendix(root: etree._Element, name: str) -> etree._Element:
+    found = next((d for d in root.iter() if _local(d) == "DIV9" and d.get("N") == name), None)
+    if found is None:
+        raise InvalidInput(f"eCFR XML: no {name}")
+    return found
+
+
+def parse_groups_xml(data: bytes) -> dict[str, list[str]]:
+    """Country Groups A:1 ... E:2 (Supplement No. 1 to Part 740) by row name: the A, D and E
+    tables read by position (an X marks membership), Group B from its list."""
+    sup = _appendix(_root(data), GROUPS_SUPPLEMENT)
+    groups: dict[str, list[str]] = {}
+    for caption, labels in GROUP_TABLES.items():
+        table = next(
+            (
+                t
+                for t in sup.iter()
+                if _local(t) == "TABLE"
+                and any(_local(c) == "CAPTION" and caption in _text(c) for c in t.iter())
+            ),
+            None,
+        )
+        if table is None:
+            raise InvalidInput(f"eCFR XML: no {caption} table")
+        for label in labels:
+            groups[label] = []
+        for row in (r for r in table.iter() if _local(r) == "TR"):
+            cells = [c for c in row if _local(c) == "TD"]
+            if not cells:
+                continue
+            name = re.sub(r"\s+\d+$", "", _text(cells[0], skip_sup=True))
+            if not name or len(name) > 80 or re.match(r"^(\d+|\(\w\))\s", name):
+                continue  # footnote rows
+            for label, cell in zip(labels, cells[1:], strict=False):
+                if "X" in _text(cell).upper():
+                    groups[label].append(name)
+    heads = [h for h in sup.iter() if _local(h).startswith("HD") and "Country Group B" in _text(h)]
+    b_list = None
+    if heads:
+        b_list = next((el for el in heads[0].itersiblings() if _local(el) == "SCOL2"), None)
+    if b_list is None:
+        raise InvalidInput("eCFR XML: no Country Group B list")
+    groups["B"] = [t for li in b_list.iter() if _local(li) == "LI" if (t := _text(li))]
+    if len(groups["B"]) < MIN_GROUP_B:
+        raise InvalidInput(f"eCFR XML: Country Group B has only {len(groups['B'])} entries")
+    return groups
+
+
+__all__ = [
+    "COLUMNS",
+    "GROUPS_SUPPLEMENT",
+    "GROUP_TABLES",
+    "SUPPLEMENT",
+    "parse_chart_xml",
+    "parse_groups_xml",
+]

@@ -2,9 +2,10 @@
 
 The package ships the tables of one eCFR issue (``data/ear/``). ``tradescreen update
 --regulations`` reads the official versioner XML for a date (``ecfr_xml.py``) and writes a
-version beside the database (``<dir>/ecfr-YYYY-MM-DD/country_chart.json``, the shipped shape);
-:func:`tables_for` gives, for a decision date, the newest chart whose issue date is on or before
-it (the shipped one included). The CCL, Country Groups and Part 740 stay those shipped.
+version beside the database (``<dir>/ecfr-YYYY-MM-DD/country_chart.json`` and
+``country_groups.json`` from Part 740, the shipped shapes); :func:`tables_for` gives, for a
+decision date, the newest chart and groups issued on or before it (the shipped ones included).
+The CCL and the Part 740 exception list stay those shipped.
 """
 
 from __future__ import annotations
@@ -92,64 +93,105 @@ def chart_rows(src: dict[str, Any]) -> dict[str, Any]:
 _VERSION = re.compile(r"^ecfr-(\d{4}-\d{2}-\d{2})$")
 
 
-def write_chart_version(directory: Path, issue: date, src: dict[str, Any], url: str) -> Path:
-    """Write one version (atomically); returns its file."""
+CHART_FILE, GROUPS_FILE = "country_chart.json", "country_groups.json"
+
+
+def chart_document(issue: date, src: dict[str, Any], url: str) -> dict[str, Any]:
+    """The shipped table's shape for a chart read from the XML; InvalidInput when rows the
+    shipped table has are missing (more than 10)."""
     body = chart_rows(src)
-    shipped = default_tables()
-    doc = {
+    missing = set(default_tables().rows) - set(body["rows"]) - set(body["embargoed"])
+    if len(missing) > 10:
+        raise InvalidInput(f"eCFR XML: {len(missing)} chart rows missing (e.g. {min(missing)})")
+    return {**_head(issue, url), **body, "inherit": INHERIT}
+
+
+def groups_document(issue: date, groups: dict[str, list[str]], url: str) -> dict[str, Any]:
+    body = {
+        g: {
+            "label": g,
+            "members": sorted({iso(n) for n in names}),
+            "cite": f"15 CFR 740 Supp. 1, Country Group {g}",
+        }
+        for g, names in groups.items()
+    }
+    return {**_head(issue, url), "citation": "15 CFR 740 Supp. 1", "groups": body, "notes": {}}
+
+
+def _head(issue: date, url: str) -> dict[str, Any]:
+    return {
         "ecfr_issue_date": issue.isoformat(),
         "derived_from": {"url": url, "format": "eCFR versioner XML (public domain)"},
         "generated_by": "tradescreen update --regulations",
-        **body,
-        "inherit": INHERIT,
     }
-    missing = set(shipped.rows) - set(body["rows"]) - set(body["embargoed"])
-    if len(missing) > 10:
-        raise InvalidInput(f"eCFR XML: {len(missing)} chart rows missing (e.g. {min(missing)})")
+
+
+def write_version(directory: Path, issue: date, docs: dict[str, dict[str, Any]]) -> list[Path]:
+    """Write one version's files (each atomically); returns them."""
     target = directory / f"ecfr-{issue.isoformat()}"
     target.mkdir(parents=True, exist_ok=True)
-    tmp = target / ".country_chart.json.tmp"
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
-    os.replace(tmp, target / "country_chart.json")
-    return target / "country_chart.json"
+    out = []
+    for name, doc in docs.items():
+        tmp = target / f".{name}.tmp"
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
+        os.replace(tmp, target / name)
+        out.append(target / name)
+    return out
 
 
-def chart_versions(directory: Path | None) -> list[tuple[date, Path]]:
+def versions(directory: Path | None, name: str = CHART_FILE) -> list[tuple[date, Path]]:
     if directory is None or not directory.is_dir():
         return []
     out = []
     for sub in directory.iterdir():
         m = _VERSION.match(sub.name)
-        if m and (sub / "country_chart.json").is_file():
-            out.append((date.fromisoformat(m.group(1)), sub / "country_chart.json"))
+        if m and (sub / name).is_file():
+            out.append((date.fromisoformat(m.group(1)), sub / name))
     return sorted(out)
+
+
+def _pick(as_of: date, stored: list[tuple[date, Path]], shipped: date) -> Path | None:
+    """The newest version issued on or before ``as_of`` (None: the shipped one); before every
+    version, the oldest."""
+    candidates: list[tuple[date, Path | None]] = [*stored, (shipped, None)]
+    candidates.sort(key=lambda v: (v[0], v[1] is not None))
+    before = [v for v in candidates if v[0] <= as_of]
+    return (before[-1] if before else candidates[0])[1]
 
 
 def tables_for(as_of: date, directory: Path | None) -> EarTables:
     """The tables with the Country Chart in force on ``as_of``: the newest version issued on or
     before it (stored or shipped); before every version, the oldest one (a warning says so)."""
     shipped = default_tables()
-    versions = chart_versions(directory)
-    if not versions:
-        return shipped
     ship_day = date.fromisoformat(shipped.issue_date)
-    candidates: list[tuple[date, Path | None]] = [*versions, (ship_day, None)]
-    candidates.sort(key=lambda v: (v[0], v[1] is not None))
-    before = [v for v in candidates if v[0] <= as_of]
-    day, path = before[-1] if before else candidates[0]
-    if path is None:
-        return shipped
-    chart = json.loads(path.read_text("utf-8"))
-    view = parse_tables(
-        chart, {"entries": {}}, {"groups": {}}, {"exceptions": {}}
-    )  # rows, footnotes, inherit of this version
-    return replace(
-        shipped,
-        issue_date=day.isoformat(),
-        rows=view.rows,
-        inherit=view.inherit,
-        footnotes=view.footnotes,
-    )
+    out = shipped
+    chart_path = _pick(as_of, versions(directory, CHART_FILE), ship_day)
+    if chart_path is not None:
+        chart = json.loads(chart_path.read_text("utf-8"))
+        view = parse_tables(chart, {"entries": {}}, {"groups": {}}, {"exceptions": {}})
+        out = replace(
+            out,
+            issue_date=chart["ecfr_issue_date"],
+            rows=view.rows,
+            inherit=view.inherit,
+            footnotes=view.footnotes,
+        )
+    groups_path = _pick(as_of, versions(directory, GROUPS_FILE), ship_day)
+    if groups_path is not None:
+        raw = json.loads(groups_path.read_text("utf-8"))["groups"]
+        out = replace(out, groups={g: frozenset(v["members"]) for g, v in raw.items()})
+    return out
 
 
-__all__ = ["INHERIT", "chart_rows", "chart_versions", "iso", "tables_for", "write_chart_version"]
+__all__ = [
+    "CHART_FILE",
+    "GROUPS_FILE",
+    "INHERIT",
+    "chart_document",
+    "chart_rows",
+    "groups_document",
+    "iso",
+    "tables_for",
+    "versions",
+    "write_version",
+]
