@@ -6,6 +6,7 @@ footnote markers, merged Part 746 cells, single-cell footnote rows)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -15,7 +16,7 @@ from httpserver import Behaviour, serve
 from tradescreen.cli import main
 from tradescreen.decide.ear_tables import default_tables
 from tradescreen.decide.ecfr_xml import COLUMNS, GROUP_TABLES, parse_chart_xml, parse_groups_xml
-from tradescreen.decide.regulations import iso
+from tradescreen.decide.regulations import CHART_FILE, iso, tables_for, write_version
 from tradescreen.errors import InvalidInput
 
 PATH = "api/versioner/v1/full/2027-01-15/title-15.xml"
@@ -166,3 +167,23 @@ def test_update_regulations_failures(tmp_path: Path, capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err
     assert "no Supplement No. 1 to Part 740" in err and "date:" in err
     assert not (tmp_path / "regulations").exists()
+
+
+def test_tables_for_picks_the_version_in_force(tmp_path: Path) -> None:
+    """The newest version issued on or before the date; before every version, the oldest."""
+    shipped = json.loads(
+        (
+            Path(__file__).resolve().parents[2]
+            / "src/tradescreen/decide/data/ear/country_chart.json"
+        ).read_text("utf-8")
+    )
+    shipped["rows"]["CN"]["x"].remove("NS 2")
+    shipped["ecfr_issue_date"] = "2025-01-01"
+    write_version(tmp_path, date(2025, 1, 1), {CHART_FILE: shipped})
+    old = tables_for(date(2024, 6, 1), tmp_path)
+    mid = tables_for(date(2025, 6, 1), tmp_path)
+    new = tables_for(date(2026, 8, 1), tmp_path)
+    assert old.issue_date == mid.issue_date == "2025-01-01" and "NS 2" not in mid.rows["CN"].x
+    assert new.issue_date == "2026-07-23" and "NS 2" in new.rows["CN"].x
+    assert tables_for(date(2025, 6, 1), None) is default_tables()
+    assert mid.entries is default_tables().entries  # the CCL stays the shipped one
