@@ -96,7 +96,10 @@ def parse_refs(eccn: str, text: str) -> list[str] | None:
     """``"4A003.b, .c, and .z.1"`` -> ``["4A003.b", "4A003.c", "4A003.z.1"]``; None when the
     text is not only paragraph references of this entry."""
     body = text.strip().rstrip(".;").strip()
-    body = re.sub(r"^(items controlled by|items in|commodities in|paragraphs?)\s+", "", body)
+    body = re.sub(r"^“(software|technology)”\s+(?=controlled by)", "", body)
+    body = re.sub(
+        r"^(items controlled by|controlled by|items in|commodities in|paragraphs?)\s+", "", body
+    )
     parts = [p.strip() for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", body)]
     out: list[str] = []
     for part in parts:

@@ -270,3 +270,13 @@ def test_footnotes_naming_the_item_are_not_cleared() -> None:
     assert fn.citations == ("15 CFR 738 Supp. 1, footnote 7",)
     japan = determine("9A515.e", "JP", as_of=DAY)  # Japan's row has footnote 3 only
     assert not [f for f in japan.findings if f.reason == "footnote"]
+
+
+def test_at_only_from_the_ccl() -> None:
+    """5A992.c and 5D992.c are AT only; bare 5A992 may be 5A992.z (RS, § 742.6(a)(6)); 5A002 is
+    NS/RS/EI ("RS applies to “software” controlled by 5D992.z.1" is read as 5D992.z.1)."""
+    from tradescreen.decide.country_chart import at_only
+
+    assert at_only("5A992.c") and at_only("5D992.c")
+    assert not at_only("5A992") and not at_only("5A002") and not at_only("EAR99")
+    assert at_only("9E991")

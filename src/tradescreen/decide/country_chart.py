@@ -257,6 +257,18 @@ def entry_for(classification: str, tables: EarTables | None = None) -> CclEntry:
     return entry
 
 
+def at_only(classification: str, tables: EarTables | None = None) -> bool:
+    """True when the item is controlled on the CCL for anti-terrorism reasons only (every
+    reason that applies, or may apply, to it is AT); EAR99 is not. For the Entity List
+    carve-outs written for "EAR99 or AT-only" items (the x9xx numbering is only a hint)."""
+    item = normalize_eccn(classification)
+    if item == "EAR99":
+        return False
+    entry = entry_for(item, tables)
+    live = [c for c in entry.controls if c.scope.applies(item) is not False]
+    return bool(live) and all(c.reason == "AT" for c in live)
+
+
 def determine(
     classification: str,
     destination: str,
@@ -357,4 +369,12 @@ def _decided_by_embargo(f: Finding, windows: tuple[str, ...]) -> Finding:
     )
 
 
-__all__ = ["CHART_CITE", "NO_X_CAVEAT", "ChartDetermination", "Finding", "determine", "entry_for"]
+__all__ = [
+    "CHART_CITE",
+    "NO_X_CAVEAT",
+    "ChartDetermination",
+    "at_only",
+    "Finding",
+    "determine",
+    "entry_for",
+]
