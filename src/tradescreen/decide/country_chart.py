@@ -373,8 +373,8 @@ __all__ = [
     "CHART_CITE",
     "NO_X_CAVEAT",
     "ChartDetermination",
-    "at_only",
     "Finding",
+    "at_only",
     "determine",
     "entry_for",
 ]
