@@ -49,3 +49,22 @@ def test_check_unlisted_party_and_bad_input(client: Client, keys: dict[str, str]
     r = client.post("/v1/check", json={**body, "parties": [{"name": "A", "role": "enduser"}]},
                     headers=h)  # fmt: skip
     assert r.status_code == 422 and "role" in r.text
+
+
+def test_check_classified_item_and_unknown_eccn(client: Client, keys: dict[str, str]) -> None:
+    """5A002 to China: NS Column 1 has an X (15 CFR 738 Supp. 1); 5A999 is not on the CCL."""
+    h = auth(keys["screener"])
+    body = {"parties": [{"name": "Zzyzx Garden Furniture Ltd"}], "item": "5A002",
+            "destination": "CN", "record": False}  # fmt: skip
+    r = client.post("/v1/check", json=body, headers=h)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["decision"] == "license_required"
+    ns = next(x for x in data["reasons"] if x["kind"] == "country_chart")
+    assert {x["details"]["column"] for x in data["reasons"] if x["kind"] == "country_chart"} >= {
+        "NS 1"
+    }
+    assert ns["citations"][0] == "15 CFR 774 Supp. 1, ECCN 5A002"
+    assert data["country_chart"]["row"] == "China"
+    r = client.post("/v1/check", json={**body, "item": "5A999"}, headers=h)
+    assert r.status_code == 422 and "5A999 is not an ECCN" in r.json()["detail"]

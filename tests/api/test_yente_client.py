@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.data_paths import LISTS, require_data
 
 from tradescreen.db import all_tables, make_engine
 from tradescreen.model import Entity, EntityKind
@@ -25,7 +26,7 @@ from tradescreen.sources import read_source
 from tradescreen.store.base import NewVersion
 from tradescreen.store.sql import SqlStore
 
-from .support import EL_FILE, SHARED, _entities
+from .support import EL_FILE, _entities
 from .test_serve import _cli, _free_port
 
 nk_yente = pytest.importorskip("nomenklatura.enrich.yente")
@@ -33,8 +34,8 @@ ftm = pytest.importorskip("followthemoney")
 
 pytestmark = [pytest.mark.slow, pytest.mark.realdata]
 
-UN_FILE = SHARED / "un_sc" / "UN_consolidated_2026-02-27.xml.gz"
-SDN_DIR = SHARED / "us_ofac_sdn" / "2021-07"
+UN_FILE = LISTS / "un_sc" / "UN_consolidated_2026-02-27.xml.gz"
+SDN_DIR = LISTS / "us_ofac_sdn" / "2021-07"
 ARTAVIL = "us_ofac_sdn:15036"  # a vessel: IMO 9187629
 
 
@@ -62,8 +63,8 @@ def _lists() -> list[NewVersion]:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(base URL, API key) of a ``tradescreen serve`` on a free 127.0.0.1 port."""
-    if not UN_FILE.exists() or not SDN_DIR.exists():
-        pytest.skip("shared list data absent")
+    for path in (UN_FILE, SDN_DIR, EL_FILE):
+        require_data(path)  # skipped on a plain clone, a failure in CI
     tmp = tmp_path_factory.mktemp("yente-client")
     db = tmp / "ts.db"
     engine = make_engine(f"sqlite:///{db}")

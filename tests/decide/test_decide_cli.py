@@ -113,7 +113,8 @@ def test_check_text_output(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert out.startswith("decision: license_required")
-    assert "Commerce Country Chart not evaluated" in out
+    assert "Commerce Country Chart not evaluated" not in out
+    assert "NS (5A002): NS 1 has an X for China" in out
 
 
 @pytest.mark.parametrize(
@@ -121,6 +122,7 @@ def test_check_text_output(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--date", "2019-13-01", "--item", "EAR99"], "date:"),
         (["--date", "2019-06-01", "--item", "5Q002"], "item:"),
+        (["--date", "2019-06-01", "--item", "5A999"], "item: 5A999 is not an ECCN"),
         (["--date", "2019-06-01", "--item", "EAR99", "--item-type", "services"], "item_type:"),
         # issue 16 item 7: an unknown role is refused, not screened as a name ...
         (["--date", "2019-06-01", "--item", "EAR99", "--party", "enduser=Hikvision"], "party:"),
@@ -258,3 +260,31 @@ def test_ownership_load_then_check(
     assert out["decision"] == "needs_review"
     (minority,) = [r for r in out["reasons"] if r["kind"] == "ownership"]
     assert minority["ownership_paths"] == [f"{HUAWEI} -42%-> Example Phone Retail Co"]
+
+
+def test_check_classified_item_json_names_reason_column_and_citation(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unlisted party, 5A002 to China: NS Column 1 has an X (15 CFR 738 Supp. 1)."""
+    out = run_json(
+        capsys,
+        "check",
+        "--party",
+        "end_user=Acme Widgets GmbH",
+        "--item",
+        "5A002",
+        "--destination",
+        "CN",
+        "--date",
+        "2026-07-23",
+        "--db",
+        db,
+        "--no-record",
+        "--json",
+    )
+    assert out["decision"] == "license_required"
+    chart = [r for r in out["reasons"] if r["kind"] == "country_chart"]
+    ns = next(r for r in chart if r["details"]["reason"] == "NS")
+    assert ns["effect"] == "license_required" and ns["details"]["column"] == "NS 1"
+    assert "15 CFR 738 Supp. 1 (China)" in ns["citations"]
+    assert out["country_chart"]["row"] == "China"

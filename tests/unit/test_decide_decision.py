@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tradescreen.db import all_tables, make_engine
-from tradescreen.decide.decision import CCC_WARNING, DecisionContext, check, transaction_to_dict
+from tradescreen.decide.decision import DecisionContext, check, transaction_to_dict
 from tradescreen.decide.items import ActivityCategory, Item, Party, Role, Transaction
 from tradescreen.decide.licences import SpecificLicence, add_licence, list_licences
 from tradescreen.decide.listing_rules import EAR_SDN_PROGRAMS, is_ear_sdn
@@ -195,8 +195,8 @@ def test_huawei_tgl_scope_is_structured_not_keywords(huawei: Entity) -> None:
 
 def test_huawei_tgl_never_lifts_the_eccns_own_requirement(huawei: Entity) -> None:
     """84 FR 23468: the TGL authorises transactions "subject to other provisions of the EAR";
-    it lifts the Entity List requirement only. A 3A001 sale under a pre-2019-05-16 contract is
-    not ``authorized`` while the Country Chart requirement of 3A001 is not evaluated."""
+    it lifts the Entity List requirement only. A 3A001 sale under a pre-2019-05-16 contract
+    still needs the licence the Country Chart gives 3A001 for China (NS 2: X)."""
     t = tx(
         "Huawei Technologies Co., Ltd.",
         date(2019, 6, 1),
@@ -205,9 +205,11 @@ def test_huawei_tgl_never_lifts_the_eccns_own_requirement(huawei: Entity) -> Non
         contract=date(2019, 3, 1),
     )
     d = decide(t, [huawei])
-    assert d.decision == "needs_review"
-    assert d.reasons[0].covered_by == ("huawei-tgl-2019-05",)
-    assert any("3A001 itself" in w and "not lifted" in w for w in d.warnings)
+    assert d.decision == "license_required"
+    listing = next(r for r in d.reasons if r.kind == "listing")
+    assert listing.covered_by == ("huawei-tgl-2019-05",)
+    chart = [r for r in d.reasons if r.kind == "country_chart" and r.effect == "license_required"]
+    assert chart and not any(r.covered_by for r in chart)
     assert "Entity List" in (d.authorizations[0]["lifts_note"] or "")
 
 
@@ -259,13 +261,18 @@ def test_huawei_after_the_tgl_has_no_general_licence(huawei: Entity) -> None:
     assert gap.decision == "license_required" and gap.authorizations == ()
 
 
-def test_hikvision_dates_and_ccc_warning(hikvision: Entity) -> None:
+def test_hikvision_dates_and_country_chart(hikvision: Entity) -> None:
     assert decide(tx("Hikvision", date(2019, 5, 22)), [hikvision]).decision == "no_restriction"
     d = decide(tx("Hikvision", date(2019, 11, 1), item="1A004.c"), [hikvision])
     assert d.decision == "license_required"
-    assert d.reasons[0].policy == "case_by_case"
-    assert CCC_WARNING in d.warnings
-    assert CCC_WARNING not in decide(tx("Hikvision", date(2019, 11, 1)), [hikvision]).warnings
+    (listing,) = [r for r in d.reasons if r.kind == "listing"]
+    assert listing.policy == "case_by_case"
+    chart = [r for r in d.reasons if r.kind == "country_chart"]
+    assert [r.details["column"] for r in chart if r.effect == "license_required"] == ["NS 2"]
+    assert d.country_chart is not None and d.country_chart.row == "China"
+    ear99 = decide(tx("Hikvision", date(2019, 11, 1)), [hikvision])
+    assert ear99.country_chart is None
+    assert not [r for r in ear99.reasons if r.kind == "country_chart"]
 
 
 @pytest.mark.parametrize(
@@ -396,6 +403,7 @@ def test_context_and_decisions_in_the_database(huawei: Entity, owners: list[Enti
     stored = get_decision(engine, rid)
     assert stored is not None and stored["decision"] == "needs_review"
     assert stored["data_versions"]["authorizations"]
+    assert stored["data_versions"]["ear_tables"] == "eCFR 2026-07-23"
     assert len(stored["digest"]) == 64
 
 

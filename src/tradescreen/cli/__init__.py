@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from typing import Any
 
 from tradescreen.cli._app import app, cli_command
 from tradescreen.errors import TradescreenError
@@ -36,13 +37,26 @@ class _NotTheRefusal(logging.Filter):
         return not hasattr(record, "refusal")
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler on whatever ``sys.stderr`` is now (a test's capture, or the terminal), not the
+    stream that was current when the first command ran."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def _log_to_stderr() -> None:
     """Warnings and errors of the library on stderr, one plain line each (what Python's
     last-resort handler printed before), without the refusal lines."""
     logger = logging.getLogger("tradescreen")
     if any(isinstance(f, _NotTheRefusal) for h in logger.handlers for f in h.filters):
         return
-    handler = logging.StreamHandler()
+    handler = _CurrentStderr()
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.addFilter(_NotTheRefusal())

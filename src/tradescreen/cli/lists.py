@@ -158,6 +158,17 @@ def update_cmd(
         list[str] | None,
         typer.Option("--sha256", help="FILE=HEX: the digest a downloaded file must have."),
     ] = None,
+    regulations: Annotated[
+        bool,
+        typer.Option(
+            "--regulations",
+            help="Refresh the Country Chart from the eCFR versioner XML instead of the lists.",
+        ),
+    ] = False,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="With --regulations: the eCFR date (default: today)."),
+    ] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -166,6 +177,9 @@ def update_cmd(
 
     expected = _digests(sha256 or [])
     settings = settings_for(db)
+    if regulations:
+        _update_regulations(settings, on, base_url, json_out)
+        return
     store = open_store(settings)
     try:
         results = update(
@@ -198,6 +212,34 @@ def update_cmd(
             console.print(f"{fetched.feed}: not modified")
         else:
             _report_tables(report, console)
+
+
+def _update_regulations(settings: Any, on: str | None, base_url: str | None, as_json: bool) -> None:
+    from datetime import date
+
+    from tradescreen.services.regulations import update_regulations
+
+    try:
+        day = date.fromisoformat(on) if on else None
+    except ValueError:
+        raise InvalidInput(f"date: {on!r} is not a YYYY-MM-DD date") from None
+    done = update_regulations(settings, on=day, base_url=base_url)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "part": u.part,
+                    "issue_date": u.issue_date.isoformat(),
+                    "url": u.url,
+                    "path": str(u.path),
+                    "rows": u.rows,
+                }
+                for u in done
+            ]
+        )
+        return
+    for u in done:
+        _console().print(f"part {u.part} (eCFR {u.issue_date}): {u.rows} rows -> {u.path}")
 
 
 def _open_existing(db: str | None) -> SqlStore:

@@ -4,7 +4,6 @@ See docs/decisions.md. The main call is :func:`check`.
 """
 
 from tradescreen.decide.decision import (
-    CCC_WARNING,
     Decision,
     DecisionConfig,
     DecisionContext,
@@ -22,7 +21,6 @@ from tradescreen.decide.ownership_io import read_ownership_file
 from tradescreen.decide.static_screener import StaticScreener
 
 __all__ = [
-    "CCC_WARNING",
     "Decision",
     "DecisionConfig",
     "DecisionContext",

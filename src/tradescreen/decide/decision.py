@@ -21,6 +21,8 @@ from tradescreen.decide.authorizations import (
     answers_of,
     default_authorization_data,
 )
+from tradescreen.decide.country_chart import ChartDetermination, determine
+from tradescreen.decide.ear_tables import EarTables, default_tables
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
 from tradescreen.decide.items import Transaction, transaction_to_dict
 from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
@@ -42,10 +44,6 @@ from tradescreen.results import ScreenResult, version_to_json
 
 PartyScreener = Callable[[Query, date], ScreenResult]
 
-CCC_WARNING = (
-    "Commerce Country Chart not evaluated: an ECCN-based licence requirement may apply "
-    "regardless of parties"
-)
 DECISIONS: tuple[Outcome, ...] = tuple(Outcome)
 
 
@@ -61,6 +59,7 @@ class DecisionContext:
     authorizations: AuthorizationData = field(default_factory=default_authorization_data)
     embargoes: EmbargoData = field(default_factory=default_embargo_data)
     start_floors: StartFloors = field(default_factory=default_start_floors)
+    ear: EarTables = field(default_factory=default_tables)  # Country Chart, CCL, groups
     config: DecisionConfig = field(default_factory=DecisionConfig)
 
     @staticmethod
@@ -79,6 +78,7 @@ class DecisionContext:
             "authorizations": self.authorizations.version,
             "embargoes": self.embargoes.version,
             "programme_starts": self.start_floors.version,
+            "ear_tables": f"eCFR {self.ear.issue_date}",
         }
 
 
@@ -154,15 +154,19 @@ class Decision:
     list_versions: tuple[dict[str, Any], ...]
     warnings: tuple[str, ...]
     as_of: date
+    country_chart: ChartDetermination | None = None  # classified items only
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "decision": self.decision.value,
             "reasons": [r.to_dict() for r in self.reasons],
             "authorizations": list(self.authorizations),
             "list_versions": list(self.list_versions),
             "warnings": list(self.warnings),
         }
+        if self.country_chart is not None:
+            out["country_chart"] = self.country_chart.to_dict()
+        return out
 
 
 class _Run:
@@ -328,6 +332,38 @@ def _embargo_reasons(run: _Run) -> list[Reason]:
     return out
 
 
+def _chart_reasons(run: _Run) -> tuple[ChartDetermination | None, list[Reason]]:
+    """The Country Chart determination (15 CFR 738.4) of a classified item: one reason per
+    reason for control that needs a licence or that the user must resolve."""
+    item = run.tx.item
+    if item.is_ear99:
+        return None, []
+    det = determine(
+        item.classification,
+        run.tx.destination,
+        as_of=run.as_of,
+        value=item.value,
+        tables=run.ctx.ear,
+        embargoes=run.ctx.embargoes,
+    )
+    for warning in det.warnings:
+        run.warn(warning)
+    reasons = [
+        Reason(
+            kind=ReasonKind.COUNTRY_CHART,
+            effect=f.effect,
+            message=f.summary,
+            citations=f.citations,
+            details=f.to_dict(),
+            if_match=Effect.LICENSE_REQUIRED if f.effect is Effect.NEEDS_REVIEW else None,
+        )
+        for f in det.findings
+        if f.effect is not Effect.NOT_APPLICABLE
+    ]
+    run.chart_evaluated = True  # the ECCN's own requirement is decided (or named as open)
+    return det, reasons
+
+
 def _ownership_reasons(run: _Run) -> list[Reason]:
     ctx, tx = run.ctx, run.tx
     if not ctx.ownership:
@@ -444,7 +480,11 @@ def _authorizations(
                 continue
             # the licence may name the party as the user wrote it or as the list spells it
             cover = Coverage(NotCovered.PARTY_NOT_NAMED)
-            for name in dict.fromkeys([reason.party, reason.matched_entity]):
+            candidates: list[str | None] = [reason.party, reason.matched_entity]
+            if reason.kind is ReasonKind.COUNTRY_CHART:  # names no party: the transaction's parties
+                candidates = [p.name for p in tx.parties]
+                candidates += [r.matched_entity for r in reasons]
+            for name in dict.fromkeys(candidates):
                 names = [name] if name else []
                 cover = lic.covers(
                     names, tx.item.classification, tx.destination, as_of, tx.item.value
@@ -541,8 +581,7 @@ def check(
         ctx = context or DecisionContext()
     day = as_of or transaction.date
     run = _Run(transaction, screener, ctx, day)
-    if not transaction.item.is_ear99:
-        run.warn(CCC_WARNING)
+    chart, chart_reasons = _chart_reasons(run)
     listing_reasons = _listing_reasons(run)
     reasons = [r for r, _e, _l in listing_reasons]
     if not run.versions:
@@ -553,6 +592,7 @@ def check(
                 message="no list version was in force: the parties were not screened",
             )
         )
+    reasons += chart_reasons
     reasons += _embargo_reasons(run)
     reasons += _ownership_reasons(run)
     auths, covered = _authorizations(run, listing_reasons, reasons)
@@ -577,6 +617,7 @@ def check(
         list_versions=tuple(run.versions[k] for k in sorted(run.versions)),
         warnings=tuple(run.warnings),
         as_of=day,
+        country_chart=chart,
     )
 
 
@@ -592,7 +633,6 @@ def screener_from(screener: Any, *, known_at: Any = None) -> PartyScreener:
 
 
 __all__ = [
-    "CCC_WARNING",
     "DECISIONS",
     "Decision",
     "DecisionConfig",

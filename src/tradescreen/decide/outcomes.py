@@ -50,6 +50,7 @@ class ReasonKind(StrEnum):
     EMBARGO = "embargo"
     OWNERSHIP = "ownership"
     SCREENING = "screening"
+    COUNTRY_CHART = "country_chart"
 
 
 class OwnershipRule(StrEnum):

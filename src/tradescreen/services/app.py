@@ -26,6 +26,7 @@ from tradescreen.review.alerts import Alert
 from tradescreen.screening.screener import Screener
 from tradescreen.services import review
 from tradescreen.services.decisions import CheckedDecision, check_and_record
+from tradescreen.services.regulations import regulations_dir
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
 from tradescreen.services.status import ListStatus, list_status
 from tradescreen.settings import Settings
@@ -122,6 +123,7 @@ class Services:
             now=self.now(),
             known_at=known_at,
             record=record,
+            regulations=regulations_dir(self.settings),
         )
 
     # -- lists ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -22,6 +23,7 @@ from tradescreen.decide.decision import (
     transaction_to_dict,
 )
 from tradescreen.decide.items import Transaction
+from tradescreen.decide.regulations import tables_for
 from tradescreen.decide.storage import record_decision
 
 
@@ -44,8 +46,11 @@ def check_and_record(
     now: datetime,
     known_at: datetime | None = None,
     record: bool = True,
+    regulations: Path | None = None,
 ) -> CheckedDecision:
-    ctx = DecisionContext.from_engine(engine)
+    """``regulations``: the directory of stored eCFR versions (``update --regulations``); the
+    Country Chart in force on the transaction's date is taken from there or the package."""
+    ctx = DecisionContext.from_engine(engine, ear=tables_for(tx.date, regulations))
     decision = check(
         tx, screener=screener_from(screener, known_at=known_at), context=ctx, as_of=tx.date
     )
