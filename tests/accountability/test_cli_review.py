@@ -117,3 +117,21 @@ def test_key_changes_are_audited_in_every_channel(
         ("cli:ann", "keys.create", "admin", {"channel": "cli"}),
         ("cli:ann", "keys.revoke", "admin", {"channel": "cli"}),
     ]
+
+
+def test_a_cli_load_is_audited_like_an_api_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 item 7: ``tradescreen load`` wrote no audit record (``POST /v1/lists/load``
+    did); both now append ``lists.load`` with the load report."""
+    monkeypatch.setenv("TRADESCREEN_DB", str(tmp_path / "load.db"))
+    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    assert run(["load", str(SAMPLE)])[0] == 0
+    settings = Settings()
+    engine = SqlStore.from_url(settings.db_url()).engine
+    with engine.connect() as conn:
+        assert verify(conn, load_or_create_key(settings, conn)).ok
+        loads = [r for r in iter_records(conn) if r.action == "lists.load"]
+    assert len(loads) == 1 and loads[0].actor == "cli:ann"
+    assert loads[0].payload["context"] == {"channel": "cli"}
+    assert loads[0].payload["created"], loads[0].payload

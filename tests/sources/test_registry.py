@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tradescreen.errors import SourceError
+from tradescreen.errors import InvalidInput, SourceError
 from tradescreen.sources import FORMATS, detect, group_sources, read_source
 from tradescreen.sources.csl import COLUMNS
 
@@ -97,7 +97,8 @@ def test_unknown_format(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     with pytest.raises(SourceError, match="unknown list format"):
         read_source(path)
-    with pytest.raises(SourceError, match="unknown format 'xlsx'"):
+    # a mistyped reader name is the user's input (exit 2), not a broken file (exit 3)
+    with pytest.raises(InvalidInput, match="unknown format 'xlsx'"):
         read_source(FIXTURES / "eu_fsf.xml", format="xlsx")
 
 

@@ -66,15 +66,6 @@ class ApiContext:
                 conn, actor=actor, decision=decision, key=self.audit_key, context={"channel": "api"}
             )
 
-    def audit_action(self, actor: str, action: str, payload: dict[str, Any]) -> None:
-        """Administrative actions (keys, list loads)."""
-        if self.audit_key is None:
-            return
-        from tradescreen.audit import record
-
-        with self.engine.begin() as conn:
-            record(conn, actor=actor, action=action, payload=payload, key=self.audit_key)
-
 
 def get_ctx(request: Request) -> ApiContext:
     ctx = request.app.state.ctx

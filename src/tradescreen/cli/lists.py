@@ -17,9 +17,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, JsonOption, app, services_for, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, services_for, settings_for
 from tradescreen.errors import InvalidInput
-from tradescreen.loading import Allow, LoadReport, load_files
+from tradescreen.loading import Allow, LoadReport
 from tradescreen.model import ListVersion
 from tradescreen.store.sql import SqlStore, open_store
 
@@ -118,18 +118,19 @@ def load_cmd(
     load held the lock too long. --json prints a list with one load report per source."""
     from tradescreen.sources import group_sources
 
-    settings = settings_for(db)
-    store = open_store(settings)
+    services = services_for(db)
     allow = Allow(partial=allow_partial, rollback=allow_rollback, shrink=allow_shrink)
     reports = []
     try:
         for group in group_sources(paths):
-            report = load_files(store, group, format=source, settings=settings, allow=allow)
+            report = services.load_files(
+                group, format=source, allow=allow, actor=cli_actor(), channel="cli"
+            )
             reports.append(report)
             if not json_out:
                 _report_tables(report, _console())
     finally:
-        store.close()
+        services.close()
     if json_out:
         _print_json([r.to_dict() for r in reports])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -20,6 +21,7 @@ from tradescreen.audit.chain import record as audit_record
 from tradescreen.clock import Clock, SystemClock, zone
 from tradescreen.decide.items import Transaction
 from tradescreen.errors import NoListsLoaded, NotFound, Unavailable
+from tradescreen.loading import Allow, LoadReport, load_files
 from tradescreen.model import Entity, Query
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import Alert
@@ -75,6 +77,10 @@ class Services:
         if screener is None:
             screener = Screener(store, settings, background_swap=background_swap, clock=clock)
         return cls(settings, store, engine, screener, load_or_create_key(settings, engine), clock)
+
+    def close(self) -> None:
+        """Release the database connections (a long-lived process opening many services)."""
+        self.engine.dispose()
 
     def _need_screener(self) -> Any:
         """The screener, or Unavailable (an adapter built without one: a read-only API)."""
@@ -185,6 +191,24 @@ class Services:
 
     def keys(self, *, include_revoked: bool = False) -> list[ApiKey]:
         return list_keys(self.engine, include_revoked=include_revoked)
+
+    # -- lists -----------------------------------------------------------------------------
+    def load_files(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        actor: str,
+        channel: str,
+        format: str | None = None,
+        allow: Allow | None = None,
+    ) -> LoadReport:
+        """Load the files of one source (fail-closed; a refusal raises its alert) and append
+        a ``lists.load`` audit record of what it created, the same from every channel."""
+        report = load_files(self.store, paths, format=format, settings=self.settings, allow=allow)
+        self.record_action(
+            actor=actor, action="lists.load", payload=report.to_dict(), channel=channel
+        )
+        return report
 
     # -- list entries ----------------------------------------------------------------------
     def entity(self, entity_id: str) -> Entity:

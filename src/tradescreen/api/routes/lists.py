@@ -15,7 +15,6 @@ from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import EntityOut, ListsOut, LoadIn
 from tradescreen.errors import Forbidden, InvalidInput, NotFound
-from tradescreen.loading import load_files
 from tradescreen.model import to_dict
 from tradescreen.results import version_to_json
 
@@ -64,12 +63,11 @@ def load_lists(body: LoadIn, key: auth.AdminKey, ctx: Ctx) -> Response:
     missing = [str(p) for p in paths if not _is_file(p)]
     if missing:
         raise InvalidInput(f"not a readable file in the list directory: {missing[0]!r}")
-    report = load_files(ctx.need_store(), paths, format=body.format, settings=ctx.settings)
-    if report.created and hasattr(ctx.screener, "warm"):
-        ctx.screener.warm()  # the load answers once the new versions are what screening uses
-    data = report.to_dict()
-    ctx.audit_action(key.name, "lists.load", data)
-    return json_response(data)
+    services = ctx.need_services()
+    report = services.load_files(paths, format=body.format, actor=key.name, channel="api")
+    if report.created and hasattr(services.screener, "warm"):
+        services.screener.warm()  # the load answers once the new versions are what screening uses
+    return json_response(report.to_dict())
 
 
 def confined(path: str, list_dir: Path | None) -> Path:
