@@ -288,7 +288,7 @@ def _role(tag: int) -> WordRole:
     return _ROLES.get(tag, WordRole.NAME)
 
 
-_ROLES = {
+_ROLES: dict[int, WordRole] = {
     Tag.NORMAL: WordRole.NAME,
     Tag.LEGAL: WordRole.LEGAL_FORM,
     Tag.NUMBER: WordRole.NUMBER,

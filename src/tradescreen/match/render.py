@@ -219,7 +219,9 @@ def html_view(expl: Explanation) -> ExplView:
         cls = "match" if p.how in (How.EXACT, How.LEGAL_FORM_EQUIVALENT) else "near"
         label = pair_label(p)
         q.append((p.query.at, p.query.written, cls, f"matches “{p.candidate.written}”: {label}"))
-        c.append((p.candidate.at, p.candidate.written, cls, f"matches “{p.query.written}”: {label}"))
+        c.append(
+            (p.candidate.at, p.candidate.written, cls, f"matches “{p.query.written}”: {label}")
+        )
         pairs.append((p.query.written, p.candidate.written, label))
     for w in expl.query_only:
         q.append((w.at, w.written, "differ", "not in the listed name"))

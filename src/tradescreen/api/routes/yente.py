@@ -21,6 +21,7 @@ from tradescreen.api.schemas import EntityExample, MatchIn, MatchOut
 from tradescreen.errors import InvalidInput, NotFound
 from tradescreen.model import Entity, EntityKind, Identifier, NameKind
 from tradescreen.model import Query as ScreenQuery
+from tradescreen.services.explain import yente_explanations, yente_features
 
 router = APIRouter(tags=["yente compatibility"])
 
@@ -131,17 +132,6 @@ def entity_properties(entity: Entity) -> dict[str, list[str]]:
     return by_kind
 
 
-def _features(explanation: dict[str, Any]) -> dict[str, float]:
-    source = explanation.get("features", explanation)
-    if not isinstance(source, dict):
-        return {}
-    return {
-        str(k): float(v)
-        for k, v in source.items()
-        if isinstance(v, int | float) and not isinstance(v, bool)
-    }
-
-
 def scored_entity(hit: Any, threshold: float) -> dict[str, Any]:
     entity: Entity = hit.entity
     return {
@@ -156,7 +146,8 @@ def scored_entity(hit: Any, threshold: float) -> dict[str, Any]:
         "last_seen": None,
         "last_change": None,
         "score": round(float(hit.score), 4),
-        "features": _features(hit.explanation),
+        "features": yente_features(hit.explanation),
+        "explanations": yente_explanations(hit.explanation),
         "match": float(hit.score) >= threshold,
     }
 
