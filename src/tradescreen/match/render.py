@@ -69,6 +69,11 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
+def in_query_order(expl: Explanation) -> list[TokenPair]:
+    """The aligned pairs in the order of the query's words (the matcher's order is by weight)."""
+    return sorted(expl.aligned, key=lambda p: (p.query.at, p.candidate.at))
+
+
 def pair_label(pair: TokenPair) -> str:
     """How a pair matched, in words; the normalised form only as a detail, and only when it
     says something the written words do not ("Tech" ≈ "Technologies": same word)."""
@@ -152,7 +157,7 @@ def words_text(expl: Explanation) -> str:
     """The aligned words and the words on one side only."""
     parts = []
     if expl.aligned:
-        parts.append("words " + ", ".join(pair_text(p) for p in expl.aligned))
+        parts.append("words " + ", ".join(pair_text(p) for p in in_query_order(expl)))
     only_q = [w for w in _distinct(expl.query_only) if w.role is not WordRole.STOP]
     only_c = [w for w in _distinct(expl.candidate_only) if w.role is not WordRole.STOP]
     if only_q:
@@ -172,7 +177,7 @@ def to_text(expl: Explanation, limit: int | None = None) -> str:
     parts += fact_lines(expl)
     text = "; ".join(parts)
     if limit is not None and len(text) > limit:
-        text = text[: max(0, limit - 1)].rstrip() + "…"
+        text = text[: max(0, limit - 1)] + "…"
     return text
 
 
@@ -215,7 +220,7 @@ def html_view(expl: Explanation) -> ExplView:
     q: list[tuple[int, str, str, str]] = []
     c: list[tuple[int, str, str, str]] = []
     pairs = []
-    for p in expl.aligned:
+    for p in in_query_order(expl):
         cls = "match" if p.how in (How.EXACT, How.LEGAL_FORM_EQUIVALENT) else "near"
         label = pair_label(p)
         q.append((p.query.at, p.query.written, cls, f"matches “{p.candidate.written}”: {label}"))
