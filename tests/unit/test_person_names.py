@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tradescreen.match.compare import compare
-from tradescreen.match.explanation import How, PenaltyReason
 from tradescreen.match.config import MatchConfig
+from tradescreen.match.explanation import How, PenaltyReason
 from tradescreen.match.prepared import EntityFacts, prepare_name, prepare_query
 from tradescreen.model import Entity, EntityKind, Name, Query
 from tradescreen.names.normalize import Tag, tokenize
