@@ -31,7 +31,7 @@ YENTE_BODY = {
 }
 RESULT_KEYS = {
     "id", "caption", "schema", "properties", "datasets", "referents", "target",
-    "first_seen", "last_seen", "last_change", "score", "features", "match",
+    "first_seen", "last_seen", "last_change", "score", "features", "explanations", "match",
 }  # fmt: skip
 
 
@@ -66,6 +66,15 @@ def test_match_yente_shapes(client: Client, keys: dict[str, str]) -> None:
     assert top["datasets"] == ["us_bis_el"] and top["schema"] == "Organization"
     assert "hikvision" in " ".join(top["properties"]["alias"] + top["properties"]["name"]).lower()
     assert top["properties"]["country"] == ["cn"]
+    # real features (yente >= 5.2.1: each with its explanation), not a copy of the score
+    assert "score" not in top["features"]
+    assert top["features"]["name_match"] > 0.8 and top["features"]["country_match"] == 1.0
+    assert set(top["explanations"]) == set(top["features"])
+    name = top["explanations"]["name_match"]
+    assert set(name) == {"score", "detail", "query", "candidate"}
+    assert name["query"] == "Hangzhou Hikvision Digital Technology"
+    assert "“Hikvision”" in name["detail"] and "llc" not in name["detail"]
+    assert top["explanations"]["country_match"]["query"] == "CN"
     # nothing real matches the documentation's made-up parties at 0.8
     assert all(not x["match"] for x in data["responses"]["entity2"]["results"])
 

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from tradescreen.batch.snapshot import SnapshotFactory, SnapshotScreener
 from tradescreen.match.config import MatchConfig
+from tradescreen.match.explanation import Explanation
 from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Name, Query
 from tradescreen.results import Hit, ScreenResult
 from tradescreen.screen import IndexBundle
@@ -88,7 +89,7 @@ class DplScreener:
                 entity=self.entities[i],
                 matched_name=self.entities[i].name,
                 score=score / 100,
-                explanation={"scorer": "token_sort_ratio"},
+                explanation=Explanation.of_note("token_sort_ratio", score / 100),
                 listings=self.entities[i].listings,
                 version_id=1,
             )
