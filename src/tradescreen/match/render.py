@@ -268,7 +268,7 @@ def _yente_items(expl: Explanation) -> list[tuple[str, float, str, str | None, s
             (
                 p.reason.code,
                 p.factor,
-                f"score ×{p.factor:.2f}: " + penalty_text(p, f),
+                penalty_text(p, f),
                 f.query if f else None,
                 f.candidate if f else None,
             )
