@@ -180,7 +180,6 @@ def test_to_text_in_the_users_words() -> None:
     assert text == (
         "words “Huawei”, “Tech” ≈ “Technologies” (same word: technology), "
         "“Limited” ≈ “Co., Ltd.” (same legal form); "
-        "only in the query: “Company” (legal form); "
         "penalty: country mismatch ×0.92 (query DE, list CN)"
     )
 

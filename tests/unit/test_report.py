@@ -152,7 +152,7 @@ def test_explain_prints_the_scorers_words_as_written() -> None:
     assert text == (
         "words “Hikvison” ≈ “Hikvision” (spelling differs: 1 edit), “Digital”, "
         "“Tech” ≈ “Technology” (same word), “Limited” ≈ “Co., Ltd.” (same legal form); "
-        "only in the query: “Zhejiang” (place), “Company” (legal form); "
+        "only in the query: “Zhejiang” (place); "
         "only in the list: “Hangzhou” (place); "
         "penalty: country mismatch ×0.92 (query RU, list CN)"
     )

@@ -36,14 +36,14 @@ from tradescreen.match.explanation import (
 HOW_LABEL: dict[How, str] = {
     How.EXACT: "same word",
     How.LEGAL_FORM_EQUIVALENT: "same legal form",
-    How.LEGAL_FORM: "another legal form",
-    How.LEGAL_FORM_READING: "same word, read as a legal form on one side",
+    How.LEGAL_FORM: "other legal form",
+    How.LEGAL_FORM_READING: "read as a legal form",
     How.FUZZY: "spelling differs",
     How.PHONETIC: "sounds alike",
-    How.TRANSLITERATION: "same word in another script",
+    How.TRANSLITERATION: "other script",
     How.INITIAL: "initial",
-    How.JOINED: "written as one word",
-    How.DOUBLED_LETTER: "a doubled letter",
+    How.JOINED: "joined",
+    How.DOUBLED_LETTER: "doubled letter",
 }
 ROLE_LABEL: dict[WordRole, str] = {
     WordRole.NAME: "",
@@ -154,12 +154,15 @@ def fact_lines(expl: Explanation) -> list[str]:
 
 
 def words_text(expl: Explanation) -> str:
-    """The aligned words and the words on one side only."""
+    """The aligned words and the words on one side only (legal forms and stop words aside)."""
     parts = []
     if expl.aligned:
         parts.append("words " + ", ".join(pair_text(p) for p in in_query_order(expl)))
-    only_q = [w for w in _distinct(expl.query_only) if w.role is not WordRole.STOP]
-    only_c = [w for w in _distinct(expl.candidate_only) if w.role is not WordRole.STOP]
+    # legal forms and stop words cost little when unmatched: the one line leaves them out
+    # (the JSON and the HTML view show them)
+    quiet = (WordRole.STOP, WordRole.LEGAL_FORM)
+    only_q = [w for w in _distinct(expl.query_only) if w.role not in quiet]
+    only_c = [w for w in _distinct(expl.candidate_only) if w.role not in quiet]
     if only_q:
         parts.append("only in the query: " + ", ".join(word_text(w) for w in only_q))
     if only_c:
