@@ -14,6 +14,7 @@ import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tradescreen.cli._app import DbOption, app, cli_actor, services_for
 from tradescreen.errors import InvalidInput
@@ -59,7 +60,10 @@ def render(result: ScreenResult, console: Console) -> None:
                 h.matched_name,
                 ", ".join(sorted({x.list_code for x in h.listings})),
                 "; ".join(cites[:4]) + (" ..." if len(cites) > 4 else ""),
-                to_text(h.explanation) + ("" if not h.warnings else f" [{'; '.join(h.warnings)}]"),
+                Text(  # user and list words are never read as rich markup
+                    to_text(h.explanation)
+                    + ("" if not h.warnings else f" [{'; '.join(h.warnings)}]")
+                ),
             )
         console.print(table)
     for w in result.warnings:
