@@ -225,6 +225,23 @@ def test_yente_features_are_real_features() -> None:
     )
 
 
+def test_squashed_and_address_features() -> None:
+    sq = compare(prepare_query(Query("SiemensAG")), prepare_name("Siemens AG"), CONFIG)
+    assert sq.explanation.squashed == 1.0
+    assert yente_features(sq.explanation)["name_squashed"] == 1.0
+    assert to_text(sq.explanation).endswith(
+        "same letters once spaces are ignored (1.00): this sets the score"
+    )
+    address = Entity("a1", EntityKind.ADDRESS, (Name("Room 1203, Nan Fung Tower, Hong Kong"),))
+    q = prepare_query(Query("Acme Widgets", address="Nan Fung Tower Room 1203 Hong Kong"))
+    res = compare(q, address, CONFIG)
+    assert res.explanation.matched_on is MatchedOn.ADDRESS
+    assert res.explanation.query_text == "Nan Fung Tower Room 1203 Hong Kong"
+    assert "address_match" in yente_features(res.explanation)
+    assert "matched on the listed address" in to_text(res.explanation)
+    assert to_json(res.explanation)["matched_on"] == "address"
+
+
 def test_a_rule_hit_renders_its_note() -> None:
     e = Explanation.of_note("expires in 3 days", 1.0)
     assert to_text(e) == "expires in 3 days"

@@ -146,7 +146,9 @@ def fact_lines(expl: Explanation) -> list[str]:
     if expl.matched_on is MatchedOn.ADDRESS:
         out.append("matched on the listed address")
     if expl.squashed is not None:
-        out.append(f"same letters once spaces are ignored ({expl.squashed:.2f})")
+        out.append(
+            f"same letters once spaces are ignored ({expl.squashed:.2f}): this sets the score"
+        )
     return out
 
 
