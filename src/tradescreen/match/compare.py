@@ -40,7 +40,7 @@ from tradescreen.match.prepared import (
     PreparedQuery,
     prepare_entity,
 )
-from tradescreen.match.words import Segment, segments, written
+from tradescreen.match.words import Layout, layout
 from tradescreen.model import Entity, EntityKind, NameKind
 from tradescreen.names.legal_forms import replace_legal_forms
 from tradescreen.names.normalize import Tag, fold
@@ -284,10 +284,6 @@ def _unmatched_cost(name: PreparedName, idx: int, factor: float, config: MatchCo
     return w
 
 
-def _role(tag: int) -> WordRole:
-    return _ROLES.get(tag, WordRole.NAME)
-
-
 _ROLES: dict[int, WordRole] = {
     Tag.NORMAL: WordRole.NAME,
     Tag.LEGAL: WordRole.LEGAL_FORM,
@@ -333,10 +329,10 @@ class _Draft:
         )
 
 
-def _word(name: PreparedName, segs: tuple[Segment, ...], idx: tuple[int, ...]) -> Word:
-    text, at = written(name.text, segs, idx)
-    norm = " ".join(name.tokens[i] for i in idx)
-    return Word(text, norm, _role(name.tags[idx[0]]), at)
+def _word(name: PreparedName, lay: Layout, idx: tuple[int, ...]) -> Word:
+    text, at = lay.written(idx)
+    norm = name.tokens[idx[0]] if len(idx) == 1 else " ".join(name.tokens[i] for i in idx)
+    return Word(text, norm, _ROLES.get(name.tags[idx[0]], WordRole.NAME), at)
 
 
 def _how(how: str, qw: Word, cw: Word) -> How:
@@ -350,6 +346,7 @@ def _how(how: str, qw: Word, cw: Word) -> How:
     return How(how)
 
 
+@lru_cache(maxsize=65536)
 def _plain(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
@@ -361,6 +358,7 @@ def compare_names(
     *,
     person: bool = False,
     explain: bool = True,
+    query_person: bool = False,
 ) -> tuple[float, _Draft]:
     """Score of two prepared names alone (no entity features), and its explanation draft."""
     draft = _Draft(query_text=q.text, candidate_text=c.text)
@@ -371,8 +369,10 @@ def compare_names(
     num = den = 0.0
     distinctive = 0.0
     generic_total = 0.0
-    qsegs = segments(q.text, q.tokens) if explain else ()
-    csegs = segments(c.text, c.tokens) if explain else ()
+    if explain:
+        c_person = c.facts is not None and c.facts.kind is EntityKind.PERSON
+        q_lay = layout(q.text, q.tokens, query_person)
+        c_lay = layout(c.text, c.tokens, c_person)
     used_q: set[int] = set()
     used_c: set[int] = set()
     for s, qi, cj, how, d in aligned:
@@ -388,7 +388,7 @@ def compare_names(
             generic_total += min(wq, wc)
         if not explain:
             continue
-        qw, cw = _word(q, qsegs, qi), _word(c, csegs, cj)
+        qw, cw = _word(q, q_lay, qi), _word(c, c_lay, cj)
         draft.aligned.append(
             TokenPair(
                 qw,
@@ -402,8 +402,8 @@ def compare_names(
     miss_q = [i for i in range(len(q.tokens)) if i not in used_q]
     miss_c = [j for j in range(len(c.tokens)) if j not in used_c]
     if explain:
-        draft.query_only = [_word(q, qsegs, (i,)) for i in miss_q]
-        draft.candidate_only = [_word(c, csegs, (j,)) for j in miss_c]
+        draft.query_only = [_word(q, q_lay, (i,)) for i in miss_q]
+        draft.candidate_only = [_word(c, c_lay, (j,)) for j in miss_c]
     qf = config.person_query_unmatched if person else config.query_unmatched
     cf = config.person_candidate_unmatched if person else config.candidate_unmatched
     den += sum(_unmatched_cost(q, i, qf, config) for i in miss_q)
@@ -553,7 +553,14 @@ def compare(
     person = query.query.kind is EntityKind.PERSON or (
         facts is not None and facts.kind is EntityKind.PERSON
     )
-    score, draft = compare_names(query.name, candidate, config, person=person, explain=explain)
+    score, draft = compare_names(
+        query.name,
+        candidate,
+        config,
+        person=person,
+        explain=explain,
+        query_person=query.query.kind is EntityKind.PERSON,
+    )
     if query.address is not None and facts is not None and facts.kind is EntityKind.ADDRESS:
         a_score, a_draft = compare_names(query.address, candidate, config, explain=explain)
         if a_score > score:

@@ -8,13 +8,15 @@ the next tokens of the whole name; a dead end backtracks. When no grouping repro
 tokens (a rewrite that only happens in context), the name is one segment holding every token,
 so an explanation never shows a word that was not written.
 
-Only explanations use this (hits, not every candidate); ``tokenize`` is cached.
+Only explanations use this (hits, not every candidate); results and ``tokenize`` are cached,
+and a plain word equal to its token is taken as it is.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tradescreen.names.normalize import tokenize
 
@@ -38,17 +40,21 @@ def _units(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _UNIT.finditer(text)]
 
 
-def segments(text: str, tokens: tuple[str, ...]) -> tuple[Segment, ...]:
-    """Segments of ``text`` covering ``tokens`` in order (see the module docstring)."""
+@lru_cache(maxsize=65536)
+def segments(text: str, tokens: tuple[str, ...], person: bool = False) -> tuple[Segment, ...]:
+    """Segments of ``text`` covering ``tokens`` in order (see the module docstring).
+
+    ``person`` is a hint: the normaliser's mode tried first (the other one is tried when the
+    tokens are not the hinted mode's)."""
     if not tokens:
         return ()
     whole = (Segment(0, len(text), 0, len(tokens)),)
-    person_flags = [p for p in (False, True) if tokenize(text, p) == tokens]
-    if not person_flags:
+    flags = [p for p in (person, not person) if tokenize(text, p) == tokens]
+    if not flags:
         return whole
     units = _units(text)
-    for person in person_flags:
-        found = _search(text, units, tokens, person)
+    for flag in flags:
+        found = _search(text, units, tokens, flag)
         if found is not None:
             return found
     return whole
@@ -72,7 +78,13 @@ def _search(
             if steps > MAX_STEPS:
                 return None
             start, end = units[i][0], units[j][1]
-            t = tokenize(text[start:end], person)
+            part = text[start:end]
+            if j == i and k < total and part.isascii() and part.isalnum():
+                # a plain word that is already its token ("DAHUA" → dahua): no re-tokenising
+                low = part.lower()
+                t = (low,) if low == tokens[k] else tokenize(part, person)
+            else:
+                t = tokenize(part, person)
             if tuple(tokens[k : k + len(t)]) != t:
                 continue
             rest = walk(j + 1, k + len(t))
@@ -85,21 +97,31 @@ def _search(
     return tuple(found) if found is not None else None
 
 
-def segment_of(segs: tuple[Segment, ...], token: int) -> int:
-    """Index of the segment holding ``token`` (the last one if none does)."""
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A name's segments with, for each token, the segment holding it."""
+
+    text: str
+    segments: tuple[Segment, ...]
+    of_token: tuple[int, ...]
+
+    def written(self, idx: tuple[int, ...]) -> tuple[str, int]:
+        """The written words behind some tokens and the position of the first of them."""
+        if not self.segments:
+            return self.text, 0
+        first = min(self.of_token[i] for i in idx)
+        last = max(self.of_token[i] for i in idx)
+        return self.text[self.segments[first].start : self.segments[last].end], first
+
+
+@lru_cache(maxsize=65536)
+def layout(text: str, tokens: tuple[str, ...], person: bool = False) -> Layout:
+    segs = segments(text, tokens, person)
+    of_token = [len(segs) - 1] * len(tokens)
     for s, seg in enumerate(segs):
-        if seg.first <= token < seg.first + seg.count:
-            return s
-    return len(segs) - 1
+        for t in range(seg.first, seg.first + seg.count):
+            of_token[t] = s
+    return Layout(text, segs, tuple(of_token))
 
 
-def written(text: str, segs: tuple[Segment, ...], token_idx: tuple[int, ...]) -> tuple[str, int]:
-    """The written words behind some tokens and the position of the first of them."""
-    if not segs:
-        return text, 0
-    at = sorted({segment_of(segs, i) for i in token_idx})
-    first, last = segs[at[0]], segs[at[-1]]
-    return text[first.start : last.end], at[0]
-
-
-__all__ = ["Segment", "segment_of", "segments", "written"]
+__all__ = ["Layout", "Segment", "layout", "segments"]
