@@ -99,29 +99,29 @@ def _search(
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """A name's segments with, for each token, the segment holding it."""
+    """A name's segments with, for each token, its written words and their position."""
 
     text: str
     segments: tuple[Segment, ...]
-    of_token: tuple[int, ...]
+    words: tuple[tuple[str, int], ...]  # per token: (written words, segment index)
 
     def written(self, idx: tuple[int, ...]) -> tuple[str, int]:
         """The written words behind some tokens and the position of the first of them."""
-        if not self.segments:
-            return self.text, 0
-        first = min(self.of_token[i] for i in idx)
-        last = max(self.of_token[i] for i in idx)
+        if len(idx) == 1:
+            return self.words[idx[0]]
+        first = min(self.words[i][1] for i in idx)
+        last = max(self.words[i][1] for i in idx)
         return self.text[self.segments[first].start : self.segments[last].end], first
 
 
 @lru_cache(maxsize=65536)
 def layout(text: str, tokens: tuple[str, ...], person: bool = False) -> Layout:
-    segs = segments(text, tokens, person)
-    of_token = [len(segs) - 1] * len(tokens)
+    segs = segments(text, tokens, person)  # they hold every token, in order
+    words = [(text, 0)] * len(tokens)
     for s, seg in enumerate(segs):
         for t in range(seg.first, seg.first + seg.count):
-            of_token[t] = s
-    return Layout(text, segs, tuple(of_token))
+            words[t] = (text[seg.start : seg.end], s)
+    return Layout(text, segs, tuple(words))
 
 
 __all__ = ["Layout", "Segment", "layout", "segments"]
