@@ -302,3 +302,27 @@ def test_json_round_trip_and_every_renderer_accepts_any_explanation(e: Explanati
     assert len(view.pairs) == len(e.aligned)
     assert all(isinstance(v, float) and v != 0 for v in yente_features(e).values())
     assert set(yente_features(e)) <= set(yente_explanations(e))
+
+
+POOL = [
+    "Huawei", "HUAWEI", "Technologies", "Tech.", "Co.,", "Ltd.", "Company", "Limited", "LLC",
+    "Zhejiang", "Dahua", "No.", "14", "Fourteenth", "Research", "Institute", "华为", "技术",
+    "有限公司", "ООО", "Ромашка", "Zhong", "Xing", "Zhongxing", "S.A.", "Hikvison", "Hikvision",
+]  # fmt: skip
+NAMES = st.lists(st.sampled_from(POOL), min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(NAMES, NAMES, st.sampled_from([None, EntityKind.PERSON]))
+def test_every_word_shown_was_written_and_every_token_is_accounted_for(
+    query: str, listed: str, kind: EntityKind | None
+) -> None:
+    e = compare(prepare_query(Query(query, kind=kind)), prepare_name(listed), CONFIG).explanation
+    for pair in e.aligned:
+        assert pair.query.written in query and pair.candidate.written in listed
+    assert all(w.written in query for w in e.query_only)
+    assert all(w.written in listed for w in e.candidate_only)
+    q_tokens = [t for p in e.aligned for t in p.query.normalised.split()]
+    q_tokens += [w.normalised for w in e.query_only]
+    assert sorted(q_tokens) == sorted(tokenize(query, kind is EntityKind.PERSON))
+    assert from_json(json.loads(json.dumps(to_json(e)))) == e
