@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tradescreen.names.normalize import tokenize
+from tradescreen.names.normalize import ABBREVIATIONS, PLURALS, tokenize
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNIT = re.compile(rf"[{_CJK}]|[^\W{_CJK}](?:[^\W{_CJK}]|['’ʼ`.])*")
@@ -36,6 +36,12 @@ class Segment:
     count: int  # number of tokens (0: a written word that yields none)
 
 
+def _plain_token(word: str) -> str:
+    """The canonical spelling of one lower-case Latin word (``canonical_tokens`` on one word)."""
+    word = ABBREVIATIONS.get(word, word)
+    return PLURALS.get(word, word)
+
+
 def _units(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _UNIT.finditer(text)]
 
@@ -49,11 +55,10 @@ def segments(text: str, tokens: tuple[str, ...], person: bool = False) -> tuple[
     if not tokens:
         return ()
     whole = (Segment(0, len(text), 0, len(tokens)),)
-    flags = [p for p in (person, not person) if tokenize(text, p) == tokens]
-    if not flags:
-        return whole
     units = _units(text)
-    for flag in flags:
+    for flag in (person, not person):  # the hinted mode first: its tokens are cached
+        if tokenize(text, flag) != tokens:
+            continue
         found = _search(text, units, tokens, flag)
         if found is not None:
             return found
@@ -79,10 +84,11 @@ def _search(
                 return None
             start, end = units[i][0], units[j][1]
             part = text[start:end]
-            if j == i and k < total and part.isascii() and part.isalnum():
-                # a plain word that is already its token ("DAHUA" → dahua): no re-tokenising
+            if j == i and k < total and part.isascii() and part.isalpha():
+                # a plain word whose spelling or abbreviation is its token ("DAHUA" → dahua,
+                # "Technologies" → technology): no re-tokenising
                 low = part.lower()
-                t = (low,) if low == tokens[k] else tokenize(part, person)
+                t = (tokens[k],) if _plain_token(low) == tokens[k] else tokenize(part, person)
             else:
                 t = tokenize(part, person)
             if tuple(tokens[k : k + len(t)]) != t:
