@@ -31,6 +31,8 @@ from rich.table import Table
 from rich.text import Text
 
 from tradescreen.csvsafe import safe_cell
+from tradescreen.match.explanation import Explanation
+from tradescreen.match.render import to_text
 from tradescreen.results import Hit, ScreenResult
 
 Row = Mapping[str, str]
@@ -72,75 +74,10 @@ def best_hit(result: ScreenResult) -> Hit | None:
     return max(result.hits, key=lambda h: h.score) if result.hits else None
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
-
-
-def explain(explanation: Mapping[str, Any], limit: int = 160) -> str:
-    """One line saying why a hit matched, from the scorer's explanation dict.
-
-    Understands the scorer's shape (``aligned`` word pairs, ``unmatched_query``,
-    ``unmatched_candidate``, ``penalties``, ``country``/``birth_date`` agreement,
-    ``identifiers``); a ready sentence (``summary``/``reason``/``text``) is used as is; any
-    other scalar entry is listed as ``key=value``.
-    """
-    for key in ("summary", "text", "why"):
-        value = explanation.get(key)
-        if isinstance(value, str) and value.strip():
-            return _clip(value.strip(), limit)
-    parts: list[str] = []
-    aligned = explanation.get("aligned")
-    if isinstance(aligned, list) and aligned:
-        words = []
-        for a in aligned:
-            if not isinstance(a, Mapping):
-                continue
-            q, c, how = a.get("query"), a.get("candidate"), a.get("how")
-            word = str(q) if q == c else f"{q}~{c}"
-            if how and how != "exact":
-                word += f" ({how})"
-            words.append(word)
-        parts.append("words " + ", ".join(words))
-    handled = {"aligned", "score", "weak", "summary", "text", "why"}
-    weak = explanation.get("weak")
-    noise = {str(w) for w in weak} if isinstance(weak, list) else set()  # legal forms etc.
-    for key, label in (
-        ("unmatched_query", "extra in query"),
-        ("unmatched_candidate", "not in query"),
-    ):
-        handled.add(key)
-        value = explanation.get(key)
-        if isinstance(value, list):
-            words = [str(v) for v in value if str(v) not in noise]
-            if words:
-                parts.append(f"{label}: {', '.join(words)}")
-    penalties = explanation.get("penalties")
-    handled.add("penalties")
-    if isinstance(penalties, list):
-        for p in penalties:
-            if isinstance(p, Mapping) and p.get("reason"):
-                factor = p.get("factor")
-                suffix = f" ×{_scalar(factor)}" if isinstance(factor, int | float) else ""
-                parts.append(f"penalty: {p['reason']}{suffix}")
-    for key, value in explanation.items():
-        if key in handled:
-            continue
-        if value == "match":
-            parts.append(f"{key.replace('_', ' ')} matches")
-        elif isinstance(value, bool):
-            if value:
-                parts.append(key)
-        elif isinstance(value, str | int | float):
-            parts.append(f"{key}={_scalar(value)}")
-        elif isinstance(value, Mapping) and key in ("features", "components", "scores"):
-            parts.extend(
-                f"{k}={_scalar(v)}" for k, v in value.items() if isinstance(v, str | int | float)
-            )
-        elif isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
-            parts.append(f"{key}: {', '.join(value)}")
-    return _clip("; ".join(parts), limit)
+def explain(explanation: Explanation, limit: int = 160) -> str:
+    """One line saying why a hit matched (``match.render.to_text``: the words as written on
+    both sides, the words on one side only, the penalties, the facts that agreed)."""
+    return to_text(explanation, limit)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -8,7 +8,7 @@ JSON (documented in docs/json.md)::
                "listings": [{"list", "list_name", "programs", "federal_register", "start_date",
                              "end_date", "license_requirement", "license_policy", "source_url",
                              "in_force"}],
-               "explanation": {...}}]}
+               "explanation": {...}}]}   # match.render.to_json, docs/api.md
 
 Hits are best first.
 """
@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from tradescreen.match.explanation import Explanation
+from tradescreen.match.render import to_json
 from tradescreen.model import Entity, Listing, ListVersion, Query
 
 
@@ -27,7 +29,7 @@ class Hit:
     entity: Entity
     matched_name: str
     score: float
-    explanation: dict[str, Any]
+    explanation: Explanation  # typed; rendered by tradescreen.match.render
     listings: tuple[Listing, ...]  # the entity's listings in force on the as-of date
     version_id: int | None = None
     warnings: tuple[str, ...] = ()
@@ -41,7 +43,7 @@ class Hit:
             "kind": self.entity.kind.value,
             "countries": list(self.entity.countries),
             "listings": [listing_to_json(x) for x in self.listings],
-            "explanation": self.explanation,
+            "explanation": to_json(self.explanation),
             "warnings": list(self.warnings),
         }
 

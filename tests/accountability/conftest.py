@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from tradescreen.audit.tables import audit_log
 from tradescreen.db import make_engine, metadata
+from tradescreen.match.explanation import Explanation
 from tradescreen.model import Entity, EntityKind, Listing, Name, Query
 from tradescreen.results import Hit, ScreenResult
 from tradescreen.review.tables import review_alerts, review_allowlist, review_events
@@ -39,7 +40,7 @@ def _entity(eid: str, name: str, *, remarks: str | None = None, lists: str = "us
 
 
 def _hit(e: Entity, score: float = 0.93) -> Hit:
-    return Hit(e, e.name, score, {"matched": [e.name]}, e.listings)
+    return Hit(e, e.name, score, Explanation.of_note(f"matched {e.name}", score), e.listings)
 
 
 def _result(*hits: Hit, name: str = "query") -> ScreenResult:

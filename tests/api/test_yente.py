@@ -99,8 +99,16 @@ def test_match_yente_shapes(client: Client, sk: str) -> None:
     assert top["properties"]["country"] == ["cn"]
     assert top["properties"]["topics"] == ["export.control"]
     assert top["first_seen"] and top["last_seen"] and top["last_change"]
-    expl = top["explanations"]["name"]
-    assert expl["query"] == HIK and "Hikvision" in expl["candidate"] and expl["score"] > 0.8
+    # real features (yente >= 5.2.1: each with its explanation), not a copy of the score
+    assert "score" not in top["features"]
+    assert top["features"]["name_match"] > 0.8 and top["features"]["country_match"] == 1.0
+    assert set(top["explanations"]) == set(top["features"])
+    name = top["explanations"]["name_match"]
+    assert set(name) == {"score", "detail", "query", "candidate"}
+    assert name["query"] == "Hangzhou Hikvision Digital Technology"
+    assert "“Hikvision”" in name["detail"] and "llc" not in name["detail"]
+    assert top["explanations"]["country_match"]["query"] == "CN"
+    # nothing real matches the documentation's made-up parties at 0.8
     assert all(not x["match"] for x in data["responses"]["entity2"]["results"])
 
 

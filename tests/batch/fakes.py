@@ -14,6 +14,7 @@ from datetime import date, datetime
 from rapidfuzz import fuzz, process
 
 from tradescreen.match.config import MatchConfig
+from tradescreen.match.explanation import Explanation
 from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Name, Query
 from tradescreen.results import Hit, ScreenResult
 from tradescreen.screening.matcher import IndexBundle
@@ -91,7 +92,7 @@ class DplScreener:
                 entity=self.entities[i],
                 matched_name=self.entities[i].name,
                 score=score / 100,
-                explanation={"scorer": "token_sort_ratio"},
+                explanation=Explanation.of_note("token_sort_ratio", score / 100),
                 listings=self.entities[i].listings,
                 version_id=1,
             )

@@ -8,6 +8,14 @@ import pytest
 
 from tradescreen.match.compare import MatchResult, compare, token_similarity
 from tradescreen.match.config import MatchConfig
+from tradescreen.match.explanation import (
+    Agreement,
+    Feature,
+    FeatureKind,
+    How,
+    MatchedOn,
+    PenaltyReason,
+)
 from tradescreen.match.prepared import prepare_entity, prepare_name, prepare_query
 from tradescreen.model import Entity, EntityKind, Identifier, Name, NameKind, Query
 from tradescreen.names.normalize import Tag, tokenize
@@ -49,7 +57,8 @@ def test_exact_and_legal_form_variants(weights: TokenWeights) -> None:
 def test_dropped_prefix_and_legal_form_still_hit(weights: TokenWeights) -> None:
     r = score("Zhejiang Dahua Technology Co., Ltd.", "Dahua Technology", weights)
     assert r.score >= CONFIG.threshold
-    assert "zhejiang" in r.explanation["unmatched_query"]
+    assert "zhejiang" in [w.normalised for w in r.explanation.query_only]
+    assert "Zhejiang" in [w.written for w in r.explanation.query_only]
 
 
 def test_el_entry_ranks_ahead_of_unrelated_same_word(weights: TokenWeights) -> None:
@@ -61,7 +70,7 @@ def test_el_entry_ranks_ahead_of_unrelated_same_word(weights: TokenWeights) -> N
 def test_lookalike_sharing_only_generic_words_is_no_hit(weights: TokenWeights) -> None:
     r = score("Hangzhou Xinyuan Digital Technology Co., Ltd.", LISTED[0], weights)
     assert r.score < CONFIG.threshold
-    assert "xinyuan" in r.explanation["unmatched_query"]
+    assert "xinyuan" in [w.normalised for w in r.explanation.query_only]
 
 
 @pytest.mark.parametrize("generic", ["CORP", "Technology Co., Ltd.", "International Trading"])
@@ -74,8 +83,8 @@ def test_number_mismatch_is_penalised(weights: TokenWeights) -> None:
     same = score("China Electronics Technology Group Corp No. 14 Research Inst", LISTED[3], weights)
     assert r.score < CONFIG.threshold
     assert any(
-        p["reason"] == "number mismatch"
-        for p in score(LISTED[3], LISTED[4], weights).explanation["penalties"]
+        p.reason is PenaltyReason.NUMBER_MISMATCH
+        for p in score(LISTED[3], LISTED[4], weights).explanation.penalties
     )
     assert same.score >= 0.9
 
@@ -83,8 +92,9 @@ def test_number_mismatch_is_penalised(weights: TokenWeights) -> None:
 def test_typo_is_fuzzy_with_distance(weights: TokenWeights) -> None:
     r = score("Hangzhou Hikvsion Digital Technology", LISTED[0], weights)
     assert r.score >= CONFIG.threshold
-    fuzzy = [a for a in r.explanation["aligned"] if a["how"] == "fuzzy"]
-    assert fuzzy and fuzzy[0]["distance"] == 1
+    fuzzy = [a for a in r.explanation.aligned if a.how is How.FUZZY]
+    assert fuzzy and fuzzy[0].distance == 1
+    assert (fuzzy[0].query.written, fuzzy[0].candidate.written) == ("Hikvsion", "Hikvision")
 
 
 def test_chinese_query_meets_latin_list_name(weights: TokenWeights) -> None:
@@ -94,7 +104,7 @@ def test_chinese_query_meets_latin_list_name(weights: TokenWeights) -> None:
 def test_split_syllables_align_with_joined_token() -> None:
     r = score("Zhong Xing Telecom", "Zhongxing Telecom", TokenWeights())
     assert r.score >= 0.9
-    assert any(a["how"] == "joined" for a in r.explanation["aligned"])
+    assert any(a.how is How.JOINED for a in r.explanation.aligned)
 
 
 def test_unmatched_query_word_costs_more_than_unmatched_list_word(weights: TokenWeights) -> None:
@@ -138,9 +148,17 @@ def test_entity_features_kind_country_dob_identifier() -> None:
         CONFIG,
     )
     assert kind.score < base and country.score < base and dob_bad.score < base
-    assert dob_ok.score >= base and dob_ok.explanation.get("birth_date") == "match"
+    assert dob_ok.score >= base
+    assert dob_ok.explanation.feature(FeatureKind.BIRTH_DATE) == Feature(
+        FeatureKind.BIRTH_DATE, Agreement.AGREE, "1970", "1970"
+    )
     assert ident.score >= CONFIG.identifier_match
-    assert ident.explanation["identifiers"] == ["AB123456"]
+    found = ident.explanation.feature(FeatureKind.IDENTIFIER)
+    assert found is not None and found.query == "AB123456"
+    conflict = country.explanation.feature(FeatureKind.COUNTRY)
+    assert conflict == Feature(FeatureKind.COUNTRY, Agreement.CONFLICT, "FR", "RU", 0.92)
+    assert [p.reason for p in kind.explanation.penalties] == [PenaltyReason.KIND_MISMATCH]
+    assert kind.explanation.penalties[0].detail == "person"
 
 
 def test_weak_alias_penalised() -> None:
@@ -149,14 +167,14 @@ def test_weak_alias_penalised() -> None:
     q = prepare_query(Query("Abu Foo"))
     w = compare(q, weak, CONFIG)
     assert w.score < compare(q, strong, CONFIG).score
-    assert any(p["reason"] == "weak alias" for p in w.explanation["penalties"])
+    assert any(p.reason is PenaltyReason.WEAK_ALIAS for p in w.explanation.penalties)
 
 
 def test_address_query_matches_address_entities() -> None:
     addr = Entity("a1", EntityKind.ADDRESS, (Name("Room 1203, 12/F, Nan Fung Tower, Hong Kong"),))
     q = prepare_query(Query("Acme Widgets", address="12/F Nan Fung Tower Room 1203 Hong Kong"))
     r = compare(q, addr, CONFIG)
-    assert r.score >= CONFIG.threshold and r.explanation["matched_on"] == "address"
+    assert r.score >= CONFIG.threshold and r.explanation.matched_on is MatchedOn.ADDRESS
 
 
 def test_compare_is_pure_and_config_picklable() -> None:
@@ -165,5 +183,5 @@ def test_compare_is_pure_and_config_picklable() -> None:
     names = prepare_entity(entity(names=(Name("Dahua Technology"),)))
     first = compare(q, names[0], cfg)
     assert compare(q, names[0], cfg) == first
-    assert pickle.loads(pickle.dumps(first)).score == first.score
+    assert pickle.loads(pickle.dumps(first)) == first  # the typed explanation too
     assert 0.0 <= first.score <= 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tradescreen.match.compare import compare
 from tradescreen.match.config import MatchConfig
+from tradescreen.match.explanation import How, PenaltyReason
 from tradescreen.match.prepared import EntityFacts, prepare_name, prepare_query
 from tradescreen.model import Entity, EntityKind, Name, Query
 from tradescreen.names.normalize import Tag, tokenize
@@ -45,7 +46,7 @@ def test_query_of_unknown_kind_still_meets_the_listed_person() -> None:
         CONFIG,
     )
     assert res.score == 1.0
-    assert "legal_form_reading" in [a["how"] for a in res.explanation["aligned"]]
+    assert How.LEGAL_FORM_READING in [a.how for a in res.explanation.aligned]
     # and an organisation's legal form still does not make a person match
     assert _score(Query("Ku Trading"), "KU Ja Hyong") < CONFIG.threshold
 
@@ -61,7 +62,7 @@ def test_a_persons_one_word_alias_does_not_carry_a_fuller_name() -> None:
     q = Query("Lucas Rivera", kind=EntityKind.PERSON)
     res = compare(prepare_query(q), prepare_name("LUCAS", facts=_person("LUCAS")), CONFIG)
     assert res.score < CONFIG.threshold
-    assert "one-word name" in [p["reason"] for p in res.explanation["penalties"]]
+    assert PenaltyReason.ONE_WORD_NAME in [p.reason for p in res.explanation.penalties]
     # the one word alone still meets it, and two words meet two words as before
     assert _score(Query("Lucas", kind=EntityKind.PERSON), "LUCAS") == 1.0
     assert _score(Query("Ramon Quintero", kind=EntityKind.PERSON), "QUINTERO, Ramon") == 1.0

@@ -10,6 +10,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from tradescreen.match.compare import compare
+from tradescreen.match.config import MatchConfig
+from tradescreen.match.explanation import Explanation
+from tradescreen.match.prepared import prepare_query
 from tradescreen.model import Citation, Entity, EntityKind, Listing, ListVersion, Name, Query
 from tradescreen.report import (
     CSV_RESULT_COLUMNS,
@@ -51,6 +55,11 @@ HIKVISION = Entity(
 )
 
 
+def _explained(name: str, **query: str) -> Explanation:
+    """What the scorer really says of ``name`` against HIKVISION."""
+    return compare(prepare_query(Query(name, **query)), HIKVISION, MatchConfig()).explanation  # type: ignore[arg-type]
+
+
 def _result(name: str, hit: bool, country: str | None = "CN") -> ScreenResult:
     hits: tuple[Hit, ...] = ()
     if hit:
@@ -59,7 +68,7 @@ def _result(name: str, hit: bool, country: str | None = "CN") -> ScreenResult:
                 entity=HIKVISION,
                 matched_name="Hikvision",
                 score=0.93,
-                explanation={"summary": "alias 'Hikvision' matches; country CN agrees"},
+                explanation=_explained("Hikvision", country="CN"),
                 listings=HIKVISION.listings,
                 version_id=7,
             ),
@@ -109,7 +118,7 @@ def test_csv_neutralises_formulas_and_keeps_input_columns(tmp_path: Path) -> Non
     assert hit["federal_register"] == "84 FR 54002;85 FR 44159"
     assert hit["start_date"] == "2019-10-09"
     assert hit["lists"] == "us_bis_el"
-    assert hit["why"].startswith("alias 'Hikvision'")
+    assert hit["why"] == "words “Hikvision”; country agrees (CN)"
     evil = dict(zip(rows[0], rows[3], strict=True))
     assert evil["id"] == '\'=HYPERLINK("http://x")'
     assert evil["name"] == "'+cmd|' /C calc'!A0"
@@ -136,35 +145,24 @@ def test_safe_cell() -> None:
     assert safe_cell(None) == ""
 
 
-def test_explain_reads_the_scorer_explanation() -> None:
-    expl = {
-        "aligned": [
-            {"query": "hikvision", "candidate": "hikvision", "how": "exact", "similarity": 1.0},
-            {"query": "tech", "candidate": "technology", "how": "fuzzy", "similarity": 0.8},
-            {"query": "华为", "candidate": "huawei", "how": "transliteration"},
-        ],
-        "unmatched_query": ["zhejiang"],
-        "unmatched_candidate": ["hangzhou", "llc"],
-        "weak": ["llc"],
-        "penalties": [{"reason": "country mismatch", "factor": 0.8}],
-        "country": "match",
-        "birth_date": "match",
-        "identifiers": ["IMO 1234567"],
-        "score": 0.9475,
-    }
-    assert explain(expl, limit=500) == (
-        "words hikvision, tech~technology (fuzzy), 华为~huawei (transliteration); "
-        "extra in query: zhejiang; not in query: hangzhou; penalty: country mismatch ×0.80; "
-        "country matches; birth date matches; identifiers: IMO 1234567"
+def test_explain_prints_the_scorers_words_as_written() -> None:
+    """report.explain renders what compare() really produced, in the words of both sides."""
+    expl = _explained("Zhejiang Hikvison Digital Tech Company Limited", country="RU")
+    text = explain(expl, limit=500)
+    assert text == (
+        "words “Hikvison” ≈ “Hikvision” (spelling differs: 1 edit), “Digital”, "
+        "“Tech” ≈ “Technology” (same word), “Limited” ≈ “Co., Ltd.” (same legal form); "
+        "only in the query: “Zhejiang” (place); "
+        "only in the list: “Hangzhou” (place); "
+        "penalty: country mismatch ×0.92 (query RU, list CN)"
     )
+    assert "llc" not in text  # never an internal token alone
 
 
-def test_explain_sentence_generic_entries_and_clipping() -> None:
-    assert explain({"summary": "exact name"}) == "exact name"
-    assert explain({"aligned": [], "reason": "empty name"}) == "reason=empty name"
-    text = explain({"method": "token_set", "features": {"jaro": 0.912}, "exact": True})
-    assert text == "method=token_set; jaro=0.91; exact"
-    assert explain({"summary": "x" * 500}, limit=20).endswith("…")
+def test_explain_of_a_rule_hit_and_clipping() -> None:
+    assert explain(Explanation.of_note("static rule", 1.0)) == "static rule"
+    long = explain(_explained("Zhejiang Hikvison Digital Tech Company Limited"), limit=40)
+    assert len(long) == 40 and long.endswith("…")
 
 
 def test_render_report_shows_verdicts_citations_and_versions() -> None:
@@ -176,7 +174,7 @@ def test_render_report_shows_verdicts_citations_and_versions() -> None:
     assert "Hangzhou Hikvision" in out and "(matched:" in out
     assert "84 FR 54002" in out
     assert "0.93" in out
-    assert "alias 'Hikvision' matches" in out
+    assert "words “Hikvision”; country agrees (CN)" in out
     assert "screened 3" in out and "with hits 1" in out and "as of 2026-11-22" in out
     assert "us_bis_el" in out and "abababababab" in out
     assert "data older than 7 days" in out

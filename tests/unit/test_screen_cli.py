@@ -103,3 +103,24 @@ def test_human_table(db: str, capsys: pytest.CaptureFixture[str]) -> None:
 )
 def test_errors_exit_two(db: str, args: list[str]) -> None:
     assert main(["screen", *args, "--db", db]) == 2
+
+
+def test_human_table_explains_in_the_words_as_written(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    assert main(["screen", "Zhejiang DAHUA Tech Co Ltd", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "“DAHUA”" in out and "“Tech” ≈ “Technology” (same word)" in out
+    assert "only in the query: “Zhejiang” (place)" in out
+    assert "llc" not in out and "zhejiang" not in out  # never the normaliser's tokens
+
+
+def test_json_explanation_is_the_documented_shape(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["screen", "Zhejiang DAHUA Tech Co Ltd", "--db", db, "--json"]) == 0
+    expl = orjson.loads(capsys.readouterr().out)["hits"][0]["explanation"]
+    assert [w["written"] for w in expl["query_only"]] == ["Zhejiang", "Co Ltd"]
+    assert expl["unmatched_query"] == ["zhejiang", "llc"]  # the tokens, as before
+    assert {r["query_words"]["written"] for r in expl["aligned"]} == {"DAHUA", "Tech"}

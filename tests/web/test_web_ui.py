@@ -47,7 +47,10 @@ def test_screen_review_clear_and_suppress(web_env: dict[str, Any]) -> None:
     html = r.text
     assert "Hangzhou Hikvision Digital Technology Co., Ltd." in html
     assert 'class="tok match"' in html  # matched words highlighted...
-    assert 'class="tok differ"' in html  # ...and the listed name's extra words ("co", "ltd")
+    assert 'class="tok differ"' in html  # ...and the listed name's extra words ("Co., Ltd.")
+    # as the list wrote them, never the normaliser's tokens
+    assert 'title="not in the screened name">Co., Ltd.<span' in html
+    assert ">llc<span" not in html
     assert "CUST-001" in html and "audit record #1" in html
     (alert_id,) = set(_alert_ids(html))
 

@@ -256,6 +256,15 @@ class TotalOut(_Out):
     relation: str = "eq"
 
 
+class FeatureResultOut(_Out):
+    """One feature's explanation (yente ≥ 5.2.1, nomenklatura's ``FtResult``)."""
+
+    score: float
+    detail: str | None = None
+    query: str | None = None  # the query's value the feature compared, as written
+    candidate: str | None = None  # the listed value, as written
+
+
 class ScoredEntityOut(_Out):
     id: str
     caption: str
@@ -269,7 +278,7 @@ class ScoredEntityOut(_Out):
     last_change: datetime | None = None
     score: float
     features: dict[str, float]
-    explanations: dict[str, dict[str, Any]] = {}
+    explanations: dict[str, FeatureResultOut] = {}
     match: bool
 
 

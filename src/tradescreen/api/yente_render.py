@@ -19,6 +19,7 @@ from typing import Any
 
 from tradescreen.model import Entity
 from tradescreen.results import Hit
+from tradescreen.services.explain import yente_explanations, yente_features
 from tradescreen.services.ftm import EXTENSION_KEY, Seen, ftm_records
 
 # reverse property (on the parent) of the back reference each adjacent schema carries
@@ -102,46 +103,11 @@ def entity_response(entity: Entity, seen: Seen, *, nested: bool) -> dict[str, An
     return out
 
 
-def hit_evidence(hit: Hit, query_name: str) -> tuple[dict[str, float], dict[str, Any]]:
-    """The ``features`` and ``explanations`` of one hit, from what ``compare`` explains.
-
-    ``features``: every number of the hit's explanation (``score``, per-signal scores where the
-    explanation gives them). ``explanations``: ``name`` (the best name pair and its score), and
-    ``country``, ``birth_date``, ``identifiers`` when the comparison found that evidence."""
-    source = hit.explanation.get("features", hit.explanation)
-    features = {
-        str(k): float(v)
-        for k, v in (source.items() if isinstance(source, dict) else ())
-        if isinstance(v, int | float) and not isinstance(v, bool)
-    }
-    score = round(float(hit.score), 4)
-    explanations: dict[str, Any] = {
-        "name": {
-            "score": score,
-            "detail": f"best name pair scored {score}",
-            "query": query_name,
-            "candidate": hit.matched_name,
-        }
-    }
-    for key in ("country", "birth_date"):
-        if hit.explanation.get(key) == "match":
-            explanations[key] = {"score": 1.0, "detail": f"{key.replace('_', ' ')} matches"}
-    common = hit.explanation.get("identifiers")
-    if common:
-        explanations["identifiers"] = {
-            "score": 1.0,
-            "detail": "identifier in common: " + ", ".join(map(str, common)),
-            "query": str(common[0]),
-            "candidate": str(common[0]),
-        }
-    penalties = hit.explanation.get("penalties") or []
-    for p in penalties:
-        if isinstance(p, dict) and "reason" in p and isinstance(p.get("factor"), int | float):
-            explanations[f"penalty: {p['reason']}"] = {
-                "score": float(p["factor"]),
-                "detail": f"score multiplied by {p['factor']}",
-            }
-    return features, explanations
+def hit_evidence(hit: Hit) -> tuple[dict[str, float], dict[str, Any]]:
+    """The ``features`` and ``explanations`` of one hit (yente >= 5.2.1: every feature with its
+    score, detail and the query's and the candidate's words), rendered from the typed
+    explanation ``compare`` gives by :mod:`tradescreen.match.render`, the one yente renderer."""
+    return yente_features(hit.explanation), yente_explanations(hit.explanation)
 
 
 __all__ = ["caption", "entity_response", "hit_evidence", "schema_props"]

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tradescreen.cli._app import DbOption, app, cli_actor, services_for
 from tradescreen.errors import InvalidInput
 from tradescreen.model import parse_query
 from tradescreen.results import ScreenResult
+from tradescreen.services.explain import to_text
 
 KINDS = ("organization", "person", "vessel", "aircraft")
 
@@ -43,21 +45,6 @@ def _datetime(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def explain_text(expl: dict[str, Any]) -> str:
-    """One short line of what aligned with what, and the penalties."""
-    parts = []
-    for a in expl.get("aligned", []):
-        how = a["how"]
-        if how == "fuzzy":
-            how = f"fuzzy d={a.get('distance')}"
-        parts.append(f"{a['query']}~{a['candidate']} ({how})" if how != "exact" else a["query"])
-    if expl.get("unmatched_query"):
-        parts.append("missing: " + " ".join(expl["unmatched_query"]))
-    for p in expl.get("penalties", []):
-        parts.append(f"-{p['reason']}")
-    return "; ".join(parts)
-
-
 def render(result: ScreenResult, console: Console) -> None:
     if not result.hits:
         console.print(f"No hit for {result.query.name!r} as of {result.as_of.isoformat()}.")
@@ -73,8 +60,10 @@ def render(result: ScreenResult, console: Console) -> None:
                 h.matched_name,
                 ", ".join(sorted({x.list_code for x in h.listings})),
                 "; ".join(cites[:4]) + (" ..." if len(cites) > 4 else ""),
-                explain_text(h.explanation)
-                + ("" if not h.warnings else f" [{'; '.join(h.warnings)}]"),
+                Text(  # user and list words are never read as rich markup
+                    to_text(h.explanation)
+                    + ("" if not h.warnings else f" [{'; '.join(h.warnings)}]")
+                ),
             )
         console.print(table)
     for w in result.warnings:

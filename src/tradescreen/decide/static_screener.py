@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from tradescreen.decide.ownership import party_key
+from tradescreen.match.explanation import Explanation
 from tradescreen.model import Entity, ListVersion, Query
 from tradescreen.results import Hit, ScreenResult
 from tradescreen.screening.matcher import listings_in_force
@@ -75,7 +76,8 @@ class StaticScreener:
             if not listings:
                 continue
             vid = self._by_code.get(listings[0].list_code)
-            hits.append(Hit(ent, matched, score, {"rule": "static"}, listings, vid, warnings))
+            expl = Explanation.of_note("static rule: the same words as a listed name", score)
+            hits.append(Hit(ent, matched, score, expl, listings, vid, warnings))
         hits.sort(key=lambda h: (-h.score, h.entity.id))
         return ScreenResult(query, as_of, self.versions, tuple(hits))
 

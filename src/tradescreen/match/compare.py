@@ -1,5 +1,7 @@
 """``compare(query, candidate, config) -> MatchResult``: pure, stateless, explained.
 
+The explanation is typed (``match/explanation.py``) and rendered by ``match/render.py``.
+
 Tokens of the query and of the candidate name are aligned one to one (greedy on weighted
 similarity; two adjacent tokens may align with one joined token). The score is a weighted Dice
 coefficient in which an unmatched query token costs ``query_unmatched`` times its weight and an
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -20,11 +22,25 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
 from tradescreen.match.config import MatchConfig
+from tradescreen.match.explanation import (
+    Agreement,
+    Explanation,
+    Feature,
+    FeatureKind,
+    How,
+    MatchedOn,
+    Penalty,
+    PenaltyReason,
+    TokenPair,
+    Word,
+    WordRole,
+)
 from tradescreen.match.prepared import (
     PreparedName,
     PreparedQuery,
     prepare_entity,
 )
+from tradescreen.match.words import Layout, layout
 from tradescreen.model import Entity, EntityKind, NameKind
 from tradescreen.names.legal_forms import replace_legal_forms
 from tradescreen.names.normalize import Tag, fold
@@ -49,7 +65,7 @@ def squash(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class MatchResult:
     score: float
-    explanation: dict[str, Any]
+    explanation: Explanation
     matched_name: str = ""
 
 
@@ -268,6 +284,73 @@ def _unmatched_cost(name: PreparedName, idx: int, factor: float, config: MatchCo
     return w
 
 
+_ROLES: dict[int, WordRole] = {
+    Tag.NORMAL: WordRole.NAME,
+    Tag.LEGAL: WordRole.LEGAL_FORM,
+    Tag.NUMBER: WordRole.NUMBER,
+    Tag.STOP: WordRole.STOP,
+    Tag.PLACE: WordRole.PLACE,
+}
+
+
+@dataclass(slots=True)
+class _Draft:
+    """The explanation while it is being built (frozen into an :class:`Explanation`)."""
+
+    query_text: str = ""
+    candidate_text: str = ""
+    aligned: list[TokenPair] = field(default_factory=list)
+    query_only: list[Word] = field(default_factory=list)
+    candidate_only: list[Word] = field(default_factory=list)
+    penalties: list[Penalty] = field(default_factory=list)
+    features: list[Feature] = field(default_factory=list)
+    name_score: float = 0.0
+    matched_on: MatchedOn = MatchedOn.NAME
+    squashed: float | None = None
+    note: str = ""
+
+    def penalty(self, reason: PenaltyReason, factor: float, detail: str = "") -> None:
+        self.penalties.append(Penalty(reason, round(factor, 3), detail))
+
+    def freeze(self, score: float) -> Explanation:
+        return Explanation(
+            score=round(score, 4),
+            query_text=self.query_text,
+            candidate_text=self.candidate_text,
+            aligned=tuple(self.aligned),
+            query_only=tuple(self.query_only),
+            candidate_only=tuple(self.candidate_only),
+            penalties=tuple(self.penalties),
+            features=tuple(self.features),
+            name_score=round(self.name_score, 4),
+            matched_on=self.matched_on,
+            squashed=self.squashed,
+            note=self.note,
+        )
+
+
+def _word(name: PreparedName, lay: Layout, idx: tuple[int, ...]) -> Word:
+    text, at = lay.written(idx)
+    norm = name.tokens[idx[0]] if len(idx) == 1 else " ".join(name.tokens[i] for i in idx)
+    return Word(text, norm, _ROLES.get(name.tags[idx[0]], WordRole.NAME), at)
+
+
+def _how(how: str, qw: Word, cw: Word) -> How:
+    """The matcher's method, told apart for the reader when the canonical tokens are equal:
+    one legal form written two ways, or one word written in two scripts."""
+    if how == "exact" and _plain(qw.written) != _plain(cw.written):
+        if qw.role is WordRole.LEGAL_FORM:
+            return How.LEGAL_FORM_EQUIVALENT
+        if not (qw.written.isascii() and cw.written.isascii()):
+            return How.TRANSLITERATION
+    return How(how)
+
+
+@lru_cache(maxsize=65536)
+def _plain(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
 def compare_names(
     q: PreparedName,
     c: PreparedName,
@@ -275,15 +358,21 @@ def compare_names(
     *,
     person: bool = False,
     explain: bool = True,
-) -> tuple[float, dict[str, Any]]:
-    """Score of two prepared names alone (no entity features)."""
+    query_person: bool = False,
+) -> tuple[float, _Draft]:
+    """Score of two prepared names alone (no entity features), and its explanation draft."""
+    draft = _Draft(query_text=q.text, candidate_text=c.text)
     if not q.tokens or not c.tokens:
-        return 0.0, {"aligned": [], "reason": "empty name"}
+        draft.note = "empty name"
+        return 0.0, draft
     aligned = _align(q, c, config)
     num = den = 0.0
     distinctive = 0.0
     generic_total = 0.0
-    rows: list[dict[str, Any]] = []
+    if explain:
+        c_person = c.facts is not None and c.facts.kind is EntityKind.PERSON
+        q_lay = layout(q.text, q.tokens, query_person)
+        c_lay = layout(c.text, c.tokens, c_person)
     used_q: set[int] = set()
     used_c: set[int] = set()
     for s, qi, cj, how, d in aligned:
@@ -293,8 +382,6 @@ def compare_names(
         den += wq + wc
         used_q.update(qi)
         used_c.update(cj)
-        if how == "exact" and c.non_latin:
-            how = "transliteration"
         if s >= config.aligned_min and all(q.tags[i] in (Tag.NORMAL, Tag.NUMBER) for i in qi):
             distinctive = max(distinctive, min(wq, wc))
         if s >= config.aligned_min and all(
@@ -303,24 +390,27 @@ def compare_names(
             generic_total += min(wq, wc)
         if not explain:
             continue
-        row: dict[str, Any] = {
-            "query": " ".join(q.tokens[i] for i in qi),
-            "candidate": " ".join(c.tokens[j] for j in cj),
-            "how": how,
-            "similarity": round(s, 3),
-            "weight": round((wq + wc) / 2, 3),
-        }
-        if how == "fuzzy":
-            row["distance"] = d
-        rows.append(row)
+        qw, cw = _word(q, q_lay, qi), _word(c, c_lay, cj)
+        draft.aligned.append(
+            TokenPair(
+                qw,
+                cw,
+                _how(how, qw, cw),
+                round(s, 3),
+                round((wq + wc) / 2, 3),
+                d if how == "fuzzy" else None,
+            )
+        )
     miss_q = [i for i in range(len(q.tokens)) if i not in used_q]
     miss_c = [j for j in range(len(c.tokens)) if j not in used_c]
+    if explain:
+        draft.query_only = [_word(q, q_lay, (i,)) for i in miss_q]
+        draft.candidate_only = [_word(c, c_lay, (j,)) for j in miss_c]
     qf = config.person_query_unmatched if person else config.query_unmatched
     cf = config.person_candidate_unmatched if person else config.candidate_unmatched
     den += sum(_unmatched_cost(q, i, qf, config) for i in miss_q)
     den += sum(_unmatched_cost(c, j, cf, config) for j in miss_c)
     score = num / den if den > 0 else 0.0
-    penalties: list[dict[str, Any]] = []
     if (
         config.native_script
         and q.non_latin
@@ -331,7 +421,7 @@ def compare_names(
         r = fuzz.token_sort_ratio(fold(q.text), fold(c.text)) / 100.0
         if r < score:
             score = r
-            penalties.append({"reason": "native script differs", "factor": round(r, 3)})
+            draft.penalty(PenaltyReason.NATIVE_SCRIPT, r)
     dq = [
         i for i in miss_q if q.tags[i] == Tag.NORMAL and q.weights[i] >= config.distinctive_weight
     ]
@@ -340,16 +430,15 @@ def compare_names(
     ]
     if dq and dc:
         score *= config.conflict
-        penalties.append({"reason": "conflicting distinctive words", "factor": config.conflict})
+        draft.penalty(PenaltyReason.CONFLICTING_WORDS, config.conflict)
     qnums = {t for t, g in zip(q.tokens, q.tags, strict=True) if g == Tag.NUMBER}
     cnums = {t for t, g in zip(c.tokens, c.tags, strict=True) if g == Tag.NUMBER}
     if qnums and cnums and qnums != cnums:
         score *= config.number_mismatch
-        penalties.append({"reason": "number mismatch", "factor": config.number_mismatch})
+        draft.penalty(PenaltyReason.NUMBER_MISMATCH, config.number_mismatch)
     if distinctive < config.distinctive_weight and generic_total < config.distinctive_total:
         score *= config.no_distinctive
-        penalties.append({"reason": "no distinctive word aligned", "factor": config.no_distinctive})
-    expl_extra: dict[str, Any] = {}
+        draft.penalty(PenaltyReason.NO_DISTINCTIVE, config.no_distinctive)
     if (
         not (qnums and cnums and qnums != cnums)
         and (miss_q or miss_c)
@@ -360,16 +449,9 @@ def compare_names(
             r = Levenshtein.normalized_similarity(sq, sc)
             if r >= config.squashed_min and r - config.squashed_penalty > score:
                 score = r - config.squashed_penalty
-                expl_extra["squashed"] = round(r, 3)
-    expl: dict[str, Any] = {
-        "aligned": rows,
-        "unmatched_query": [q.tokens[i] for i in miss_q],
-        "unmatched_candidate": [c.tokens[j] for j in miss_c],
-        "weak": sorted({t for t, g in zip(c.tokens, c.tags, strict=True) if g == Tag.LEGAL}),
-        "penalties": penalties,
-        **expl_extra,
-    }
-    return score, expl
+                draft.squashed = round(r, 3)
+    draft.name_score = score
+    return score, draft
 
 
 def _words(name: PreparedName) -> int:
@@ -381,45 +463,73 @@ def _entity_features(
     query: PreparedQuery,
     c: PreparedName,
     score: float,
-    expl: dict[str, Any],
+    draft: _Draft,
     config: MatchConfig,
     person: bool,
 ) -> float:
-    penalties: list[dict[str, Any]] = expl["penalties"]
     facts = c.facts
     if c.kind is NameKind.WEAK_AKA:
         score *= config.weak_alias
-        penalties.append({"reason": "weak alias", "factor": config.weak_alias})
+        draft.penalty(PenaltyReason.WEAK_ALIAS, config.weak_alias)
     if person and _words(c) == 1 and _words(query.name) >= 2:
         score *= config.one_word_person
-        penalties.append({"reason": "one-word name", "factor": config.one_word_person})
+        draft.penalty(PenaltyReason.ONE_WORD_NAME, config.one_word_person)
     if facts is None:
         return score
     qk = query.query.kind
     if qk is not None and facts.kind not in (EntityKind.UNKNOWN, qk):
         score *= config.kind_mismatch
-        penalties.append(
-            {"reason": f"kind mismatch ({facts.kind.value})", "factor": config.kind_mismatch}
+        draft.penalty(PenaltyReason.KIND_MISMATCH, config.kind_mismatch, facts.kind.value)
+        draft.features.append(
+            Feature(
+                FeatureKind.ENTITY_KIND,
+                Agreement.CONFLICT,
+                qk.value,
+                facts.kind.value,
+                config.kind_mismatch,
+            )
         )
     qc = (query.query.country or "").upper()
     if qc and facts.countries:
+        listed = ", ".join(sorted(facts.countries))
         if qc in facts.countries:
-            expl["country"] = "match"
+            draft.features.append(Feature(FeatureKind.COUNTRY, Agreement.AGREE, qc, listed))
         else:
             score *= config.country_mismatch
-            penalties.append({"reason": "country mismatch", "factor": config.country_mismatch})
+            draft.penalty(PenaltyReason.COUNTRY_MISMATCH, config.country_mismatch)
+            draft.features.append(
+                Feature(
+                    FeatureKind.COUNTRY, Agreement.CONFLICT, qc, listed, config.country_mismatch
+                )
+            )
     if query.birth_year is not None and facts.birth_years:
+        listed = ", ".join(str(y) for y in sorted(facts.birth_years))
+        year = str(query.birth_year)
         if any(abs(query.birth_year - y) <= 1 for y in facts.birth_years):
             score += config.dob_match_boost * (1.0 - score)
-            expl["birth_date"] = "match"
+            draft.features.append(Feature(FeatureKind.BIRTH_DATE, Agreement.AGREE, year, listed))
         else:
             score *= config.dob_mismatch
-            penalties.append({"reason": "birth date mismatch", "factor": config.dob_mismatch})
+            draft.penalty(PenaltyReason.BIRTH_DATE_MISMATCH, config.dob_mismatch)
+            draft.features.append(
+                Feature(
+                    FeatureKind.BIRTH_DATE, Agreement.CONFLICT, year, listed, config.dob_mismatch
+                )
+            )
     if query.identifiers and facts.identifiers:
         common = query.identifiers & facts.identifiers
         if common:
             score = max(score, config.identifier_match)
-            expl["identifiers"] = sorted(common)
+            value = ", ".join(sorted(common))
+            draft.features.append(
+                Feature(
+                    FeatureKind.IDENTIFIER,
+                    Agreement.AGREE,
+                    value,
+                    value,
+                    config.identifier_match,
+                )
+            )
     return score
 
 
@@ -435,7 +545,7 @@ def compare(
     ``explain=False`` gives the same score with a minimal explanation (for screening many
     candidates; the hits are then explained in full)."""
     if isinstance(candidate, Entity):
-        best = MatchResult(0.0, {"aligned": [], "reason": "no names"})
+        best = MatchResult(0.0, Explanation.of_note("no names"))
         for name in prepare_entity(candidate):
             res = compare(query, name, config)
             if res.score > best.score:
@@ -445,13 +555,19 @@ def compare(
     person = query.query.kind is EntityKind.PERSON or (
         facts is not None and facts.kind is EntityKind.PERSON
     )
-    score, expl = compare_names(query.name, candidate, config, person=person, explain=explain)
+    score, draft = compare_names(
+        query.name,
+        candidate,
+        config,
+        person=person,
+        explain=explain,
+        query_person=query.query.kind is EntityKind.PERSON,
+    )
     if query.address is not None and facts is not None and facts.kind is EntityKind.ADDRESS:
-        a_score, a_expl = compare_names(query.address, candidate, config)
+        a_score, a_draft = compare_names(query.address, candidate, config, explain=explain)
         if a_score > score:
-            score, expl = a_score, a_expl
-            expl["matched_on"] = "address"
-    score = _entity_features(query, candidate, score, expl, config, person)
+            score, draft = a_score, a_draft
+            draft.matched_on = MatchedOn.ADDRESS
+    score = _entity_features(query, candidate, score, draft, config, person)
     score = min(1.0, max(0.0, score))
-    expl["score"] = round(score, 4)
-    return MatchResult(score, expl, candidate.text)
+    return MatchResult(score, draft.freeze(score), candidate.text)

@@ -291,7 +291,9 @@ def _drifted(
             names_of[epos] = bundle.names_of(epos)
         pq = prepare(cpos)
         report.pairs_scored += len(names_of[epos])
-        best = max(compare(pq, bundle.index.names[n], config).score for n in names_of[epos])
+        best = max(
+            compare(pq, bundle.index.names[n], config, explain=False).score for n in names_of[epos]
+        )
         if best >= cut:
             out.add(cpos)
     for k, e in gone:
@@ -347,7 +349,7 @@ def screen_entries(
                 if cpos in affected:
                     continue
                 report.pairs_scored += 1
-                if compare(prepare(cpos), list_name, config).score >= cut - margin:
+                if compare(prepare(cpos), list_name, config, explain=False).score >= cut - margin:
                     affected.add(cpos)  # near misses too: their watch rows are refreshed
         for value in bundle.index.facts[pos].identifiers:  # forward also matches identifiers
             affected.update(cp_index.index.identifiers.get(value, ()))

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from tradescreen.decide.authorizations import Authorization, default_authorization_data
 from tradescreen.decide.licences import SpecificLicence, list_licences
+from tradescreen.match.explanation import Explanation
 from tradescreen.model import Entity, EntityKind, Listing, Name, Query
 from tradescreen.results import Hit, ScreenResult
 from tradescreen.review.alerts import Alert, raise_alerts
@@ -117,10 +118,9 @@ def raise_expiry_alerts(
             entity,
             entity.name,
             1.0,
-            {
-                "reason": f"expires in {exp.days_left} days",
-                "expires_on": exp.expires_on.isoformat(),
-            },
+            Explanation.of_note(
+                f"expires in {exp.days_left} days (on {exp.expires_on.isoformat()})", 1.0
+            ),
             entity.listings,
         )
         for party in exp.parties:

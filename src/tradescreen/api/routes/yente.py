@@ -166,13 +166,12 @@ class Filters:
 def scored_entity(
     ctx: ApiContext,
     hit: Hit,
-    query_name: str,
     threshold: float,
     in_force: dict[str, ListVersion],
 ) -> dict[str, Any]:
     """One match result: the entity (not nested, as yente's /match), score and evidence."""
     seen = ctx.entity_history().seen(hit.entity, hit.version_id, in_force)
-    features, explanations = hit_evidence(hit, query_name)
+    features, explanations = hit_evidence(hit)
     score = round(float(hit.score), 4)
     return {
         **entity_response(hit.entity, seen, nested=False),
@@ -197,7 +196,7 @@ def match_results(
     first)."""
     out: list[dict[str, Any]] = []
     total = 0
-    for i, (hit, name) in enumerate(ranked):
+    for i, (hit, _name) in enumerate(ranked):
         is_match = round(float(hit.score), 4) >= threshold
         if len(out) >= limit:
             if not is_match:  # best first: no match follows
@@ -205,7 +204,7 @@ def match_results(
             if not filters.active:  # every remaining match counts, none is rendered
                 total += sum(1 for h, _ in ranked[i:] if round(float(h.score), 4) >= threshold)
                 break
-        data = scored_entity(ctx, hit, name, threshold, in_force)
+        data = scored_entity(ctx, hit, threshold, in_force)
         if not filters.keep(data):
             continue
         total += is_match
