@@ -39,18 +39,18 @@ DATA_FIXTURES = frozenset({"shared_data", "real_data"})
 DATA_CALLS = frozenset({"require_data", "require_lists"})
 
 
-@pytest.fixture(scope="session")
-def _session_audit_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.getbasetemp() / "default-audit.key"
-
-
-@pytest.fixture(autouse=True)
-def _audit_key_in_tmp(_session_audit_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Audit records made without a configured key use one key file per test session, never the
-    user's ``~/.config/tradescreen/audit.key``. One per session, not per test: a database a
-    module-scoped fixture fills is appended to by later tests, and a chain that holds records
-    refuses a different (new) key."""
-    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(_session_audit_key))
+    user's ``~/.config/tradescreen/audit.key``. Session-wide, set before any module-scoped
+    fixture runs a command: a database such a fixture fills is appended to by later tests, and a
+    chain that holds records refuses a different (new) key. Tests that need their own key set
+    ``TRADESCREEN_AUDIT_KEY_FILE`` with ``monkeypatch``."""
+    path = tmp_path_factory.getbasetemp() / "default-audit.key"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(path))
+    yield path
+    mp.undo()
 
 
 @pytest.fixture(scope="session")

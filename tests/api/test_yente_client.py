@@ -199,7 +199,8 @@ def test_apikey_header_is_what_nomenklatura_sends(served: tuple[str, str]) -> No
     r = httpx.post(f"{base}match/default", json=imo, headers={"Authorization": f"ApiKey {key}"})
     top = r.json()["responses"]["q"]["results"][0]
     assert top["id"] == "us-ofac-sdn-15036" and top["score"] == 0.98 and top["match"]
-    assert top["explanations"]["identifiers"]["score"] == 1.0
+    assert top["explanations"]["identifier_match"]["score"] == 1.0
+    assert top["features"]["identifier_match"] == 1.0
 
 
 def test_docs_pages_name_no_other_host(served: tuple[str, str]) -> None:
