@@ -32,7 +32,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "ftm_json": ("ftm_json", "entities.ftm.json"),
     "eu_xml": ("eu_xml", "eu.xml"),
     "uk_xml": ("uk_xml", "uk.xml"),
-    "os_journal": ("os_journal", "journal.csv"),
+    "os_journal": ("os_csv", "journal.csv"),  # the reader of OpenSanctions journal CSVs
 }
 
 

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
+import pytest
+
+from tradescreen.errors import SourceError
 from tradescreen.model import EntityKind, NameKind
 from tradescreen.sources import read_source
 
@@ -54,3 +58,13 @@ def test_opensanctions_journal_and_1260h() -> None:
     mil = entities("us_dod_1260h/opensanctions_dod_chinese_milcorps.csv")
     assert len(mil) == 397
     assert sum(1 for e in mil if e.listings[0].end_date is not None) == 21
+
+
+def test_a_broken_quote_in_the_journal_header_is_a_source_error(tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_reader.py once its os_journal target named the reader correctly (it
+    named no reader, so every input was refused before parsing): a raw ``csv.Error``."""
+    path = tmp_path / "journal.csv"
+    path.write_bytes(b'celex,recordId,programKey,annex,measure,startDate,"x"y\n')
+    with pytest.raises(SourceError, match="broken CSV header") as err:
+        read_source(path, format="os_csv")
+    assert err.value.line == 1

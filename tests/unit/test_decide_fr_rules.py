@@ -41,7 +41,7 @@ def test_rows_are_unique_and_well_formed() -> None:
     rows = fr_rules()
     assert len({r.citation for r in rows}) == len(rows)
     for r in rows:
-        assert set(r.uncertain) <= {"published", "effective", "last_page"}, r.citation
+        assert set(r.uncertain) <= {"published", "effective", "first_page", "last_page"}, r.citation
         assert abs((r.published - r.effective).days) < 60, r.citation
 
 

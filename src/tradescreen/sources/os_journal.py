@@ -167,7 +167,12 @@ def read(paths: Sequence[Path]) -> ParsedSource:
             "not an OpenSanctions journal or 1260H CSV header", path=blob.path, line=1
         )
     reader = csv.reader(io.StringIO(_io.decode(blob, ("utf-8-sig",)), newline=""), strict=True)
-    header = [h.strip() for h in next(reader)]
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:  # found by fuzz/fuzz_reader.py: a broken quote in the header row
+        raise SourceError(f"broken CSV header: {exc}", path=blob.path, line=1) from None
+    except StopIteration:
+        raise SourceError("empty file", path=blob.path, line=1) from None
     parsed = ParsedSource(FORMAT, (blob.path,), blob.raw_sha256, iter(()))
     parsed.warnings.append(f"{blob.path}: OpenSanctions data, CC-BY-NC 4.0: evaluation only")
     ids = IdAllocator()
