@@ -1,6 +1,10 @@
 """Quality benchmark: every set, tradescreen and its peers side by side in ONE run.
 
-    .venv/bin/python bench/quality.py [--peer-sample 2000] [--negatives N]
+    .venv/bin/python bench/quality.py [--peer-sample 2000] [--negatives N] [--quick]
+                                      [--self-screen]
+
+``--quick``: no peers, 10,000 of the 100,000 negatives (a few minutes on a shared machine);
+``--self-screen``: also the self-screen figure of every real list (bench/selfscreen.py).
 
 Writes bench/results/quality.md and one precision-recall PNG per pair set. tradescreen runs the
 full sets; peers (nomenklatura logic-v2 / logic-v1 / name-based, rapidfuzz WRatio) run pair sets
@@ -139,6 +143,7 @@ def run_pairs(
     scorers: dict[str, Scorer],
     default: dict[str, float],
     out: list[str],
+    plot: bool = True,
 ) -> None:
     curves: dict[str, tuple[list[float], list[bool]]] = {}
     labels = [y for *_, y in rows]
@@ -154,7 +159,8 @@ def run_pairs(
             f"| {name} ({len(rows)}) | {label} | {t:.2f} | {p:.3f} | {r:.3f} | {f:.3f} | "
             f"{bf:.3f} @ {bt:.2f} | {dt:.1f}s |"
         )
-    plot_pr(name, curves, RESULTS / f"pr_{name}.png")
+    if plot:
+        plot_pr(name, curves, RESULTS / f"pr_{name}.png")
 
 
 def screening_rate(bundle: IndexBundle, queries: list[Query], config: MatchConfig) -> float:
@@ -181,7 +187,12 @@ def main() -> None:
     ap.add_argument("--peer-sample", type=int, default=2000)
     ap.add_argument("--negatives", type=int, default=0, help="0 = all 100,000")
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="no peers, 10,000 negatives")
+    ap.add_argument("--self-screen", action="store_true", help="add bench/selfscreen.py's table")
     args = ap.parse_args()
+    if args.quick:
+        args.no_peers = True
+        args.negatives = args.negatives or 10_000
     RESULTS.mkdir(exist_ok=True)
     config = MatchConfig()
     t0 = time.perf_counter()
@@ -214,12 +225,17 @@ def main() -> None:
     ]
     ev = lists.EVAL
     run_pairs(
-        "name_bench", pairs(ev / "nomenklatura_name_bench" / "cases.csv"), scorers, default, out
+        "name_bench",
+        pairs(ev / "nomenklatura_name_bench" / "cases.csv"),
+        scorers,
+        default,
+        out,
+        not args.quick,
     )
     cascade = pairs(ev / "watchman_cascade_name_pairs" / "cascade-name-pairs.csv") + pairs(
         ev / "watchman_cascade_name_pairs" / "cascade-name-pairs-2.csv"
     )
-    run_pairs("cascade", cascade, scorers, default, out)
+    run_pairs("cascade", cascade, scorers, default, out, not args.quick)
     xs = []
     with open(
         ev / "watchman_cross_script_pairs" / "cross_script_pairs.csv", encoding="utf-8"
@@ -228,7 +244,7 @@ def main() -> None:
             if line.strip() and not line.startswith("#"):
                 q, m, *_ = next(csv.reader([line]))
                 xs.append(("Person", q, m, True))
-    run_pairs("cross_script", xs, scorers, default, out)
+    run_pairs("cross_script", xs, scorers, default, out, not args.quick)
     print("\n".join(out), flush=True)
 
     out += [
@@ -355,7 +371,13 @@ def main() -> None:
                 )
                 del fn
             print(out[-1], flush=True)
-    (RESULTS / "quality.md").write_text("\n".join(out) + "\n")
+    if args.self_screen:
+        import selfscreen
+
+        out += ["", "## Self-screen (every active name finds its own entry)", ""]
+        out += selfscreen.table(selfscreen.run(selfscreen.available()))
+    name = "quality_quick.md" if args.quick else "quality.md"
+    (RESULTS / name).write_text("\n".join(out) + "\n")
     print("\n".join(out))
 
 

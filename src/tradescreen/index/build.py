@@ -25,7 +25,7 @@ from tradescreen.match.prepared import (
     skeleton,
 )
 from tradescreen.model import Entity, EntityKind, NameKind
-from tradescreen.names.normalize import Tag
+from tradescreen.names.normalize import Tag, tokenize
 from tradescreen.names.tokens import TokenWeights
 
 FORMAT = "tradescreen-index/1"
@@ -50,6 +50,7 @@ class NameIndex:
     deletes: dict[str, list[str]] = field(default_factory=dict)  # deletion key → tokens
     skeletons: dict[str, list[str]] = field(default_factory=dict)  # skeleton → tokens
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # id value → entity pos
+    whole: dict[str, list[int]] = field(default_factory=dict)  # all tokens, joined → name ids
 
     # -- building -------------------------------------------------------------------------
     @classmethod
@@ -101,7 +102,9 @@ class NameIndex:
     def _index_keys(self) -> None:
         postings: defaultdict[str, list[int]] = defaultdict(list)
         joined: defaultdict[str, list[int]] = defaultdict(list)
+        whole: defaultdict[str, list[int]] = defaultdict(list)
         for nid, p in enumerate(self.names):
+            whole[" ".join(p.tokens)].append(nid)
             for t in set(p.tokens):
                 postings[t].append(nid)
             for a, b in zip(p.tokens, p.tokens[1:], strict=False):
@@ -122,12 +125,13 @@ class NameIndex:
         for f in self.facts:
             for v in f.identifiers:
                 ids[v].append(f.pos)
-        self.postings, self.joined = dict(postings), dict(joined)
+        self.postings, self.joined, self.whole = dict(postings), dict(joined), dict(whole)
         self.n_tokens = [len(p.tokens) for p in self.names]
         self.deletes, self.skeletons, self.identifiers = dict(deletes), dict(skels), dict(ids)
 
     def drop_keys(self) -> None:
         self.postings, self.joined, self.deletes, self.skeletons = {}, {}, {}, {}
+        self.whole = {}
 
     @classmethod
     def merge(cls, indexes: Sequence[NameIndex]) -> NameIndex:
@@ -300,7 +304,18 @@ class NameIndex:
             # the name id breaks ties, so the ranking never depends on hash-seeded set order
             key=lambda kv: (-kv[1], n_tokens[kv[0]], kv[0]),
         )
-        return [nid for nid, _ in ranked]
+        found = [nid for nid, _ in ranked]
+        return list(dict.fromkeys(self.whole_name(name) + found))
+
+    def whole_name(self, name: PreparedName) -> list[int]:
+        """Names whose every token equals the query's, also read as a person's name (no word a
+        legal form): a name made only of common words ("DES INTERNATIONAL CO., LTD.", "Abu
+        Sa") is always a candidate of itself, however many names share its words."""
+        out = list(self.whole.get(" ".join(name.tokens), ()))
+        as_person = tokenize(name.text, True)
+        if as_person != name.tokens:
+            out += self.whole.get(" ".join(as_person), ())
+        return out
 
     def calibrate(self, name: PreparedName, config: MatchConfig) -> PreparedName:
         """A query name whose unseen words (typos, mostly) weigh like the nearest listed word."""

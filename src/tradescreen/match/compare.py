@@ -170,7 +170,7 @@ def _partners(c: PreparedName) -> dict[str, dict[Any, list[int]]]:
 
 
 def _align(
-    q: PreparedName, c: PreparedName, config: MatchConfig
+    q: PreparedName, c: PreparedName, config: MatchConfig, person: bool = False
 ) -> list[tuple[float, tuple[int, ...], tuple[int, ...], str, int]]:
     """Greedy one-to-one alignment: (similarity, query idx, candidate idx, how, distance).
 
@@ -218,8 +218,10 @@ def _align(
             if a == b:  # fast path
                 pairs.append((qw[i] + cw[j], 1.0, (i,), (j,), "exact", 0))
                 continue
-            if q_legal != (ctags[j] == Tag.LEGAL) and _same_word_read_as_legal(
-                a, b, qtags[i], ctags[j]
+            if (
+                person
+                and q_legal != (ctags[j] == Tag.LEGAL)
+                and _same_word_read_as_legal(a, b, qtags[i], ctags[j])
             ):
                 pairs.append((qw[i] + cw[j], 1.0, (i,), (j,), "legal_form_reading", 0))
                 continue
@@ -365,7 +367,7 @@ def compare_names(
     if not q.tokens or not c.tokens:
         draft.note = "empty name"
         return 0.0, draft
-    aligned = _align(q, c, config)
+    aligned = _align(q, c, config, person)
     num = den = 0.0
     distinctive = 0.0
     generic_total = 0.0
@@ -416,6 +418,7 @@ def compare_names(
         and q.non_latin
         and c.non_latin
         and _script(q.text) == _script(c.text)
+        and syllabic(q.text)  # one romanisation, many characters; other scripts map 1:1
         and squash(q.text) != squash(c.text)
     ):
         r = fuzz.token_sort_ratio(fold(q.text), fold(c.text)) / 100.0
@@ -436,7 +439,11 @@ def compare_names(
     if qnums and cnums and qnums != cnums:
         score *= config.number_mismatch
         draft.penalty(PenaltyReason.NUMBER_MISMATCH, config.number_mismatch)
-    if distinctive < config.distinctive_weight and generic_total < config.distinctive_total:
+    if (
+        distinctive < config.distinctive_weight
+        and generic_total < config.distinctive_total
+        and not _whole_name(q, c, aligned, miss_q, miss_c, config)
+    ):
         score *= config.no_distinctive
         draft.penalty(PenaltyReason.NO_DISTINCTIVE, config.no_distinctive)
     if (
@@ -452,6 +459,31 @@ def compare_names(
                 draft.squashed = round(r, 3)
     draft.name_score = score
     return score, draft
+
+
+def _whole_name(
+    q: PreparedName,
+    c: PreparedName,
+    aligned: list[tuple[float, tuple[int, ...], tuple[int, ...], str, int]],
+    miss_q: list[int],
+    miss_c: list[int],
+    config: MatchConfig,
+) -> bool:
+    """The whole name met, word for word (legal forms and stop words aside): a name made only of
+    generic words ("Harbin Institute of Technology") is rare as a whole, so it is its own
+    distinctive evidence; a look-alike sharing only some of its words is not."""
+    weak = (Tag.LEGAL, Tag.STOP)
+    if any(q.tags[i] not in weak for i in miss_q) or any(c.tags[j] not in weak for j in miss_c):
+        return False
+    words = 0
+    for s, qi, _, _, _ in aligned:
+        if all(q.tags[i] in weak for i in qi):
+            continue
+        if s < config.whole_name_similarity:
+            return False
+        words += 1
+    # a name made only of legal forms ("PTE OOO") counts when met exactly, token for token
+    return words > 0 or (len(q.tokens) >= 2 and q.tokens == c.tokens)
 
 
 def _words(name: PreparedName) -> int:

@@ -63,7 +63,10 @@ class MatchConfig:
     distinctive_total: float = var(
         1.2, "Aligned generic words weighing this much together count as distinctive evidence."
     )
-    no_distinctive: float = var(0.6, "Score factor when no distinctive evidence aligned.")
+    no_distinctive: float = var(0.6, "Score factor when no distinctive evidence aligned...")
+    whole_name_similarity: float = var(
+        0.85, "...unless the whole name met word for word, each word aligned at least this well."
+    )
     number_mismatch: float = var(0.5, "Score factor when both names carry different numbers.")
     conflict: float = var(
         0.85, "Score factor when both sides keep an unmatched distinctive word (a substitution)."

@@ -1,13 +1,20 @@
 """The name pipeline: text → canonical tokens, each tagged (normal / weak / number / stop / place).
 
 Steps, each a function tested alone:
+0. ``strip_symbols``: emoji, pictographs and other non-ASCII symbols, variation selectors,
+   joiners and private-use characters are dropped (never transliterated into words: anyascii
+   reads 🙂 as "slight smile");
 1. ``fold``: Unicode NFKC + casefold;
 2. ``transliterate`` (translit.py): Han (segmented, generic words translated), other scripts;
-3. ``replace_legal_forms`` (legal_forms.py): rigour's generic legal forms;
+3. ``replace_legal_forms`` (legal_forms.py): rigour's generic legal forms, after typos in legal
+   words are corrected ("Liimted") and spaced single letters joined ("S A DE C V" → "sa de cv");
+   a short word rigour would read as a legal form is kept when it is not the name's last word
+   ("LL Electronic Limited", "IS Vision");
 4. ``split_tokens``: dotted abbreviations joined ("S.A." → "sa"), punctuation → space, letters
    and digits split;
 5. ``canonical_tokens``: ordinals and "No. 14" → "14", abbreviations expanded (Tech → technology),
-   plurals of generic words singularised.
+   plurals of generic words singularised; a run of adjacent legal forms is reduced to its
+   main form ("Pty Company Limited", "Co., Ltd." and "Limited" all end as ``llc``).
 
 ``normalize(text)`` is the space-joined result; it is idempotent and never raises.
 """
@@ -19,7 +26,12 @@ import unicodedata
 from enum import IntEnum
 from functools import lru_cache
 
-from tradescreen.names.legal_forms import is_legal_form, replace_legal_forms
+from tradescreen.names.legal_forms import (
+    collapse_legal_runs,
+    correct_legal_typos,
+    is_legal_form,
+    replace_legal_forms,
+)
 from tradescreen.names.translit import transliterate
 
 
@@ -73,6 +85,24 @@ ABBREVIATIONS: dict[str, str] = {
     "grp": "group",
     "mgmt": "management",
     "dev": "development",
+    "trdg": "trading",
+    "tradg": "trading",
+    "trdng": "trading",
+    "mfr": "manufacturer",
+    "mfrs": "manufacturer",
+    "mfrg": "manufacturing",
+    "mnfg": "manufacturing",
+    "engrg": "engineering",
+    "eqpt": "equipment",
+    "indl": "industrial",
+    "chem": "chemical",
+    "comm": "communication",
+    "comms": "communication",
+    "mktg": "marketing",
+    "mgt": "management",
+    "bldg": "building",
+    "constr": "construction",
+    "distr": "distribution",
     "bros": "brothers",
     "and": "and",
     "et": "and",
@@ -317,6 +347,24 @@ _ROMAN_RE = re.compile(r"(?<= )(?:" + "|".join(sorted(ROMAN, key=len, reverse=Tr
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|er|eme|ая|ый)$")
 
 
+# Variation selectors, the emoji tag block and joiners: invisible parts of emoji sequences.
+_INVISIBLE = re.compile("[\ufe00-\ufe0f\U000e0000-\U000e007f\U000e0100-\U000e01ef\u200b-\u200f]")
+# Categories dropped outside ASCII: symbols (So, Sk, Sm, Sc), surrogates, private use,
+# unassigned, enclosing marks (keycaps) and format characters (bidi marks, soft hyphen).
+_DROPPED = frozenset({"So", "Sk", "Sm", "Sc", "Cs", "Co", "Cn", "Me", "Cf"})
+
+
+@lru_cache(maxsize=65536)
+def strip_symbols(text: str) -> str:
+    """Drop emoji, pictographs and other non-ASCII symbols ("HUAWEI 🚀🚀" → "HUAWEI  ")."""
+    if text.isascii():
+        return text
+    text = _INVISIBLE.sub("", text)
+    return "".join(
+        " " if not ch.isascii() and unicodedata.category(ch) in _DROPPED else ch for ch in text
+    )
+
+
 def fold(text: str) -> str:
     """Unicode NFKC + casefold."""
     return unicodedata.normalize("NFKC", text).casefold()
@@ -325,6 +373,71 @@ def fold(text: str) -> str:
 def join_dotted(text: str) -> str:
     """ "u.s.a." → "usa", "s.a." → "sa" (before legal forms are looked up)."""
     return _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
+_RAW_WORD = re.compile(r"[a-z0-9]+")
+
+
+def join_single_letters(text: str) -> str:
+    """ "s a de c v" → "sa de cv", "a c international" → "ac international": a run of two or
+    more one-letter words separated only by spaces or dots is one word (organisations only:
+    a person's initials stay apart)."""
+    words = list(_RAW_WORD.finditer(text))
+    out: list[str] = []
+    last = 0
+    i = 0
+    while i < len(words):
+        j = i
+        while (
+            j + 1 < len(words)
+            and len(words[j].group()) == 1
+            and len(words[j + 1].group()) == 1
+            and words[j].group().isalpha()
+            and words[j + 1].group().isalpha()
+            and not text[words[j].end() : words[j + 1].start()].strip(" .")
+        ):
+            j += 1
+        if j > i:
+            out.append(text[last : words[i].start()])
+            out.append("".join(w.group() for w in words[i : j + 1]))
+            last = words[j].end()
+        i = j + 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _keep_short_words(text: str) -> str:
+    """Legal forms replaced, except a short word (2-3 letters) that rigour alone would read as
+    a legal form although it is no common spelling of one (``LEGAL_FORMS``) and it is not the
+    name's last word (or the other words are all legal forms): "LL Electronic Limited" keeps
+    "ll", "IS Vision" keeps "is", "LLC MBB" keeps "mbb"."""
+    words = list(_RAW_WORD.finditer(text))
+
+    def short(w: re.Match[str]) -> bool:
+        return (
+            2 <= len(w.group()) <= 3
+            and w.group().isalpha()
+            and not is_legal_form(w.group())
+            and replace_legal_forms(w.group()) != w.group()
+        )
+
+    keep = [w for w in words[:-1] if short(w)]
+    if words and short(words[-1]) and all(is_legal_form(w.group()) for w in words[:-1]):
+        keep.append(words[-1])  # "LLC MBB": the name would be made of legal forms only
+    if not keep:
+        return replace_legal_forms(text)
+    out: list[str] = []
+    last = 0
+    for w in keep:
+        out.append(replace_legal_forms(text[last : w.start()]))
+        out.append(f" {w.group()} ")
+        last = w.end()
+    out.append(replace_legal_forms(text[last:]))
+    return "".join(out)
+
+
+def _org_legal_forms(text: str) -> str:
+    return _keep_short_words(correct_legal_typos(join_single_letters(text)))
 
 
 def split_tokens(text: str) -> list[str]:
@@ -414,16 +527,21 @@ def tokenize(text: str, person: bool = False) -> tuple[str, ...]:
     "Pao", "Se" into jsc / llc / soe, which made 148 names of listed people, 0.5 %, lose a
     distinctive word).
     """
-    legal = _no_legal_forms if person else replace_legal_forms
-    latin = join_dotted(_APOS.sub("", fold(transliterate(fold(text)))))
+    legal = _no_legal_forms if person else _org_legal_forms
+    finish = _identity if person else collapse_legal_runs
+    latin = join_dotted(_APOS.sub("", fold(transliterate(fold(strip_symbols(text))))))
     latin = _ROMAN_RE.sub(lambda m: ROMAN[m.group(0)], latin)
-    tokens = tuple(canonical_tokens(split_tokens(legal(latin))))
+    tokens = finish(tuple(canonical_tokens(split_tokens(legal(latin)))))
     for _ in range(3):
         text2 = _ROMAN_RE.sub(lambda m: ROMAN[m.group(0)], " ".join(tokens))
-        again = tuple(canonical_tokens(split_tokens(legal(text2))))
+        again = finish(tuple(canonical_tokens(split_tokens(legal(text2)))))
         if again == tokens:
             break
         tokens = again
+    return tokens
+
+
+def _identity(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 

@@ -21,6 +21,7 @@ from typing import Protocol, TypeVar
 from tradescreen.errors import SourceError
 from tradescreen.model import Entity
 from tradescreen.sources.base import ParsedSource
+from tradescreen.sources.embedded import with_embedded_names
 
 T = TypeVar("T")
 
@@ -145,12 +146,16 @@ def guarded(
     path: str,
     rows: Iterable[tuple[int | None, Callable[[], Entity | None]]],
 ) -> Iterator[Entity]:
-    """Yield the entities the row builders make; failures go to ``rejected``; budget at the end."""
+    """Yield the entities the row builders make, with the names embedded in their text added
+    (``embedded.py``, counted in ``parsed.derived_names``); failures go to ``rejected``;
+    budget at the end."""
     guard = RowGuard(parsed)
     for line, fn in rows:
         ent = guard.build(path, line, fn)
         if ent is not None:
-            yield ent
+            full = with_embedded_names(ent)
+            parsed.derived_names += len(full.names) - len(ent.names)
+            yield full
     guard.finish(path)
 
 

@@ -29,3 +29,4 @@ class ParsedSource:
     data_date: date | None = None  # the date the source says its data is as of
     warnings: list[str] = field(default_factory=list)  # filled while iterating
     rejected: list[str] = field(default_factory=list)  # "path:line: why", filled while iterating
+    derived_names: int = 0  # names found inside other text (embedded.py), counted while iterating
