@@ -10,6 +10,7 @@ import pytest
 
 from tradescreen.match.compare import compare
 from tradescreen.match.config import DEFAULT_THRESHOLD, MatchConfig
+from tradescreen.match.explanation import PenaltyReason
 from tradescreen.match.prepared import prepare_name, prepare_query
 from tradescreen.model import Entity, EntityKind, Listing, Name, Query
 from tradescreen.names.legal_forms import collapse_legal_runs, correct_legal_typos
@@ -200,10 +201,10 @@ def test_whole_name_lifts_only_the_no_distinctive_penalty(bundle: IndexBundle) -
     listed = prepare_name("Harbin Institute of Technology", w)
     exact = compare(prepare_query(Query("Harbin Institute of Technology"), w), listed, cfg)
     assert exact.score >= DEFAULT_THRESHOLD
-    assert not any("distinctive" in p["reason"] for p in exact.explanation["penalties"])
+    assert PenaltyReason.NO_DISTINCTIVE not in {p.reason for p in exact.explanation.penalties}
     other = compare(prepare_query(Query("Beijing Institute of Technology"), w), listed, cfg)
     assert other.score < DEFAULT_THRESHOLD
-    assert any("distinctive" in p["reason"] for p in other.explanation["penalties"])
+    assert PenaltyReason.NO_DISTINCTIVE in {p.reason for p in other.explanation.penalties}
 
 
 def test_a_name_of_common_words_is_always_a_candidate_of_itself() -> None:
@@ -234,4 +235,4 @@ def test_a_cyrillic_legal_form_spelt_out_is_the_same_name_but_han_characters_dif
     assert res.score >= DEFAULT_THRESHOLD
     han = compare(prepare_query(Query("高石早苗")), prepare_name("高市早苗"), cfg)
     assert han.score <= 0.75
-    assert any(p["reason"] == "native script differs" for p in han.explanation["penalties"])
+    assert PenaltyReason.NATIVE_SCRIPT in {p.reason for p in han.explanation.penalties}

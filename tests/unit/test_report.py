@@ -151,7 +151,7 @@ def test_explain_prints_the_scorers_words_as_written() -> None:
     text = explain(expl, limit=500)
     assert text == (
         "words “Hikvison” ≈ “Hikvision” (spelling differs: 1 edit), “Digital”, "
-        "“Tech” ≈ “Technology” (same word), “Limited” ≈ “Co., Ltd.” (same legal form); "
+        "“Tech” ≈ “Technology” (same word), “Company Limited” ≈ “Co., Ltd.” (same legal form); "
         "only in the query: “Zhejiang” (place); "
         "only in the list: “Hangzhou” (place); "
         "penalty: country mismatch ×0.92 (query RU, list CN)"
