@@ -51,21 +51,6 @@ class ApiContext:
             raise Unavailable("the screening engine is not available")
         return self.services
 
-    def need_audit_key(self) -> bytes:
-        if self.audit_key is None:
-            raise Unavailable("the audit trail is not available")
-        return self.audit_key
-
-    def audit_decision(self, actor: str, decision: Any) -> None:
-        if self.audit_key is None:
-            return
-        from tradescreen.audit import events
-
-        with self.engine.begin() as conn:
-            events.record_decision(
-                conn, actor=actor, decision=decision, key=self.audit_key, context={"channel": "api"}
-            )
-
 
 def get_ctx(request: Request) -> ApiContext:
     ctx = request.app.state.ctx

@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import orjson
 import typer
 
-from tradescreen.cli._app import DbOption, JsonOption, app, emit, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, emit, services_for
 from tradescreen.errors import AuditError, InvalidInput
-from tradescreen.settings import Settings
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
 
 audit_app = typer.Typer(help="Verify, export and anchor the audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
-
-
-def _engine(settings: Settings) -> Engine:
-    """The store's engine, its schema migrated (the audit log included)."""
-    from tradescreen.store.sql import open_store
-
-    return open_store(settings).engine
-
-
-def _key(settings: Settings, conn: Connection) -> bytes:
-    from tradescreen.audit.chain import load_or_create_key
-
-    return load_or_create_key(settings, conn)
 
 
 @audit_app.command("verify")
@@ -44,11 +26,7 @@ def verify_cmd(
     db: DbOption = None,
 ) -> int:
     """Check every record's MAC and the sequence; exit 10 naming the first bad record."""
-    from tradescreen.audit.chain import verify
-
-    settings = settings_for(db)
-    with _engine(settings).connect() as conn:
-        report = verify(conn, _key(settings, conn), anchors=anchors)
+    report = services_for(db).verify_audit(anchors=anchors)
     if as_json:
         typer.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
     if not report.ok:
@@ -72,21 +50,12 @@ def export_cmd(
     db: DbOption = None,
 ) -> int:
     """Export the records for auditors (CSV cells are neutralised against formula injection)."""
-    from tradescreen.audit.export import FORMATS, export_csv, export_json
-
-    if fmt not in FORMATS:
+    if fmt not in ("csv", "json"):
         raise InvalidInput(f"unknown format {fmt!r}; use csv or json")
-    settings = settings_for(db)
-    engine = _engine(settings)
+    services = services_for(db)
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
-        with engine.connect() as conn:
-            if fmt == "csv":
-                n = export_csv(conn, out, since_seq=since, until_seq=until)
-            else:
-                n = export_json(
-                    conn, out, key=_key(settings, conn), since_seq=since, until_seq=until
-                )
+        n = services.export_audit(out, fmt=fmt, since_seq=since, until_seq=until)
     finally:
         if output:
             out.close()
@@ -104,11 +73,7 @@ def anchor_cmd(
     db: DbOption = None,
 ) -> int:
     """Verify the chain and append its head {seq, mac, time} to an anchor file kept elsewhere."""
-    from tradescreen.audit.chain import export_anchor
-
-    settings = settings_for(db)
-    with _engine(settings).connect() as conn:
-        line = export_anchor(conn, _key(settings, conn), output)
+    line = services_for(db).anchor_audit(output)
     emit(
         json_out,
         {**line, "file": str(output)},
@@ -127,15 +92,9 @@ def prune_cmd(
     db: DbOption = None,
 ) -> int:
     """Remove records older than the retention period (a whole prefix) with a checkpoint."""
-    from tradescreen.audit.chain import prune
-
-    settings = settings_for(db)
-    keep = days if days is not None else settings.audit_retention_days
-    if keep < 1:
-        raise InvalidInput("--days must be at least 1")
-    before = datetime.now(UTC) - timedelta(days=keep)
-    with _engine(settings).begin() as conn:
-        n = prune(conn, before, key=_key(settings, conn), actor="cli")
+    services = services_for(db)
+    keep = days if days is not None else services.settings.audit_retention_days
+    n, before = services.prune_audit(keep_days=keep, actor=cli_actor())
     emit(
         json_out,
         {"pruned": n, "before": before.isoformat()},

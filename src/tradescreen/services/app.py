@@ -7,26 +7,26 @@ the application's "today". No adapter opens a store or a screener itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy.engine import Engine
 
 from tradescreen.access.keys import ApiKey, create_key, list_keys, revoke_key
-from tradescreen.audit.chain import AuditRecord, load_or_create_key
+from tradescreen.audit.chain import AuditRecord, VerifyReport, load_or_create_key
 from tradescreen.audit.chain import record as audit_record
 from tradescreen.clock import Clock, SystemClock, zone
 from tradescreen.decide.items import Transaction
-from tradescreen.errors import NoListsLoaded, NotFound, Unavailable
+from tradescreen.errors import InvalidInput, NoListsLoaded, NotFound, Unavailable
 from tradescreen.loading import Allow, LoadReport, load_files
 from tradescreen.model import Entity, Query
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import Alert
 from tradescreen.screening.screener import Screener
-from tradescreen.services import review
+from tradescreen.services import audit, review
 from tradescreen.services.decisions import CheckedDecision, check_and_record
 from tradescreen.services.regulations import regulations_dir
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
@@ -158,6 +158,51 @@ class Services:
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""
         return list_status(self.store, self.settings, self.now(), with_quarantined=with_quarantined)
+
+    # -- the audit trail -------------------------------------------------------------------
+    def verify_audit(self, *, anchors: Path | None = None) -> VerifyReport:
+        """Every record's MAC and the sequence (and the anchors, which detect a cut tail)."""
+        return audit.verify_chain(self.engine, self.audit_key, anchors=anchors)
+
+    def export_audit(
+        self,
+        out: TextIO,
+        *,
+        fmt: str = "csv",
+        since_seq: int | None = None,
+        until_seq: int | None = None,
+    ) -> int:
+        return audit.export_to(
+            self.engine, self.audit_key, out, fmt=fmt, since_seq=since_seq, until_seq=until_seq
+        )
+
+    def audit_csv(
+        self, *, since_seq: int | None, until_seq: int | None, action: str | None
+    ) -> Iterator[bytes]:
+        return audit.csv_stream(
+            self.engine, since_seq=since_seq, until_seq=until_seq, action=action
+        )
+
+    def audit_records(
+        self, *, since_seq: int | None, until_seq: int | None, action: str | None
+    ) -> Iterator[dict[str, Any]]:
+        return audit.records(self.engine, since_seq=since_seq, until_seq=until_seq, action=action)
+
+    def anchor_audit(self, path: Path) -> dict[str, Any]:
+        """Verify, then append the chain head to an anchor file kept elsewhere."""
+        return audit.anchor(self.engine, self.audit_key, path, now=self.now())
+
+    def prune_audit(self, *, keep_days: int, actor: str) -> tuple[int, datetime]:
+        """Remove the records older than ``keep_days`` (a whole prefix, with a checkpoint)."""
+        if keep_days < 1:
+            raise InvalidInput("--days must be at least 1")
+        before = self.now() - timedelta(days=keep_days)
+        return audit.prune_before(
+            self.engine, self.audit_key, before, actor=actor, now=self.now()
+        ), before
+
+    def recent_audit(self, *, limit: int = 100) -> list[tuple[AuditRecord, str]]:
+        return audit.newest(self.engine, limit=limit)
 
     # -- administrative actions ------------------------------------------------------------
     def record_action(

@@ -471,18 +471,12 @@ def alert_action(
 
 @router.get("/audit")
 def audit_page(request: Request) -> Response:
-    from tradescreen.audit.chain import recent, verify
-    from tradescreen.audit.export import summary
-
     w = web(request)
     user = _guard(w, "admin")
     if isinstance(user, Response):
         return user
-    with w.engine.connect() as conn:
-        report = verify(conn, w.key)
-        records = recent(conn, limit=100)
-    rows = [(r, summary(r)) for r in records]
-    return w.render("audit.html", user, report=report, rows=rows)
+    report = w.services.verify_audit()
+    return w.render("audit.html", user, report=report, rows=w.services.recent_audit(limit=100))
 
 
 __all__ = ["approval_score", "router", "templates"]
