@@ -135,3 +135,25 @@ def test_a_cli_load_is_audited_like_an_api_load(
     assert len(loads) == 1 and loads[0].actor == "cli:ann"
     assert loads[0].payload["context"] == {"channel": "cli"}
     assert loads[0].payload["created"], loads[0].payload
+
+
+def test_licences_and_ownership_changes_are_audited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 item 7: every state-changing command is audited. A specific licence and
+    ownership edges change later decisions, so adding them appends a record."""
+    monkeypatch.setenv("TRADESCREEN_DB", str(tmp_path / "data.db"))
+    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    edges = tmp_path / "edges.csv"
+    edges.write_text("owner,owned,percentage\nAcme Holdings,Acme Trading,60\n", encoding="utf-8")
+    assert run(["ownership", "load", str(edges)])[0] == 0
+    lic = ["licences", "add", "--number", "D123456", "--party", "Acme Trading"]
+    assert run([*lic, "--item", "5A002", "--expiry", "2030-01-01"])[0] == 0
+    settings = Settings()
+    engine = SqlStore.from_url(settings.db_url()).engine
+    with engine.connect() as conn:
+        assert verify(conn, load_or_create_key(settings, conn)).ok
+        got = {r.action: r.payload for r in iter_records(conn)}
+    assert got["ownership.load"]["edges"] == 1
+    assert got["ownership.load"]["context"] == {"channel": "cli"}
+    assert got["licences.add"]["number"] == "D123456"

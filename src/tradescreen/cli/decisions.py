@@ -1,7 +1,8 @@
 """Decision commands: ``check``, ``licences add|list``, ``ownership load|list``.
 
-Adapters only: parse options, call ``tradescreen.decide``, render. Bad input raises
-``InvalidInput`` (one line naming the field, exit 2) before anything is written.
+Adapters only: parse options, call the services (``check_and_record``, licences, ownership),
+render. Bad input raises ``InvalidInput`` (one line naming the field, exit 2) before anything is
+written.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.engine import Engine
 
 from tradescreen.cli._app import (
     DbOption,
@@ -24,10 +24,8 @@ from tradescreen.cli._app import (
     cli_actor,
     emit,
     services_for,
-    settings_for,
 )
 from tradescreen.errors import InvalidInput
-from tradescreen.settings import Settings
 
 licences_app = typer.Typer(help="Specific licences you hold.", no_args_is_help=True)
 ownership_app = typer.Typer(help="Ownership edges for the 50% rules.", no_args_is_help=True)
@@ -52,13 +50,6 @@ def _datetime(value: str | None, field: str) -> datetime | None:
     except ValueError:
         raise InvalidInput(f"{field}: {value!r} is not an ISO date-time") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _engine(settings: Settings) -> Engine:
-    """The store's engine, its schema migrated (decision tables included)."""
-    from tradescreen.store.sql import open_store
-
-    return open_store(settings).engine
 
 
 def _print_json(data: Any) -> None:
@@ -118,8 +109,13 @@ def check_cmd(
     db: DbOption = None,
 ) -> None:
     """Decide whether an export needs a licence, is prohibited, or may proceed."""
-    from tradescreen.decide.items import Item, Party, Transaction, parse_activity_category
-    from tradescreen.decide.outcomes import Effect
+    from tradescreen.services.decision_data import (
+        Effect,
+        Item,
+        Party,
+        Transaction,
+        parse_activity_category,
+    )
 
     services = services_for(db)
     day = _date(on, "date") or services.today()
@@ -182,7 +178,7 @@ def licences_add(
     db: DbOption = None,
 ) -> None:
     """Record a specific licence you hold."""
-    from tradescreen.decide.licences import SpecificLicence, add_licence
+    from tradescreen.services.decision_data import SpecificLicence
 
     end = _date(expiry, "expiry")
     assert end is not None
@@ -196,16 +192,14 @@ def licences_add(
         valid_from=_date(valid_from, "valid_from"),
         note=note,
     )
-    add_licence(_engine(settings_for(db)), lic)
+    services_for(db).add_licence(lic, actor=cli_actor(), channel="cli")
     emit(as_json, lic.to_dict(), f"licence {lic.number} added")
 
 
 @licences_app.command("list")
 def licences_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Show the specific licences on record."""
-    from tradescreen.decide.licences import list_licences
-
-    rows = list_licences(_engine(settings_for(db)))
+    rows = services_for(db).licences()
     if as_json:
         _print_json([r.to_dict() for r in rows])
         return
@@ -231,11 +225,7 @@ def ownership_load(
     db: DbOption = None,
 ) -> None:
     """Load ownership edges (owner, owned, percentage, as_of, source)."""
-    from tradescreen.decide.ownership_io import read_ownership_file
-    from tradescreen.decide.storage import add_edges
-
-    edges = read_ownership_file(file)  # validates everything before writing
-    add_edges(_engine(settings_for(db)), edges, source=str(file))
+    edges = services_for(db).load_ownership(file, actor=cli_actor(), channel="cli")
     emit(
         as_json,
         {"loaded": len(edges), "source": str(file)},
@@ -246,9 +236,7 @@ def ownership_load(
 @ownership_app.command("list")
 def ownership_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Show the ownership edges on record."""
-    from tradescreen.decide.storage import load_edges
-
-    edges = load_edges(_engine(settings_for(db)))
+    edges = services_for(db).ownership_edges()
     rows = [
         {
             "owner": e.owner,

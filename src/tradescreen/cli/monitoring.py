@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, JsonOption, app, clock_for, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, clock_for, services_for, settings_for
 from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
@@ -192,15 +192,8 @@ def monitor_expiry(
     as_json: JsonOption = False,
 ) -> None:
     """Raise alerts for general authorisations and specific licences about to expire."""
-    from tradescreen.decide.licences import list_licences
-    from tradescreen.monitor.expiry import raise_expiry_alerts
-
-    settings = settings_for(db)
-    store = _store(settings)
-    licences = list_licences(store.engine)
-    day = _date(as_of, settings)
-    with store.engine.begin() as conn:
-        alerts = raise_expiry_alerts(conn, as_of=day, days_ahead=days, licences=licences)
+    services = services_for(db)
+    alerts = services.expiry_alerts(days_ahead=days, as_of=_date(as_of, services.settings))
     if as_json:
         _json([a.to_dict() for a in alerts])
         return

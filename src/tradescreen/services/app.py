@@ -26,7 +26,8 @@ from tradescreen.model import Entity, Query
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import Alert
 from tradescreen.screening.screener import Screener
-from tradescreen.services import audit, review
+from tradescreen.services import audit, decision_data, review
+from tradescreen.services.decision_data import OwnershipEdge, SpecificLicence
 from tradescreen.services.decisions import CheckedDecision, check_and_record
 from tradescreen.services.regulations import regulations_dir
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
@@ -236,6 +237,44 @@ class Services:
 
     def keys(self, *, include_revoked: bool = False) -> list[ApiKey]:
         return list_keys(self.engine, include_revoked=include_revoked)
+
+    # -- what decisions read besides the lists --------------------------------------------
+    def add_licence(self, licence: SpecificLicence, *, actor: str, channel: str) -> None:
+        """Record a specific licence (audited: it changes later decisions)."""
+        decision_data.store_licence(self.engine, licence)
+        self.record_action(
+            actor=actor, action="licences.add", payload=licence.to_dict(), channel=channel
+        )
+
+    def licences(self) -> list[SpecificLicence]:
+        return decision_data.licences(self.engine)
+
+    def load_ownership(self, path: Path, *, actor: str, channel: str) -> list[OwnershipEdge]:
+        """Load ownership edges, all or none (audited: they change the 50 % rules' answers)."""
+        edges, batch = decision_data.load_ownership(self.engine, path)
+        self.record_action(
+            actor=actor,
+            action="ownership.load",
+            payload={"source": str(path), "edges": len(edges), "batch": batch},
+            channel=channel,
+        )
+        return edges
+
+    def ownership_edges(self) -> list[OwnershipEdge]:
+        return decision_data.ownership_edges(self.engine)
+
+    def expiry_alerts(self, *, days_ahead: int, as_of: date | None = None) -> list[Alert]:
+        """Alerts for general authorisations and specific licences that expire within
+        ``days_ahead`` of ``as_of`` (default: today)."""
+        from tradescreen.monitor.expiry import raise_expiry_alerts
+
+        licences = self.licences()
+        with self.engine.begin() as conn:
+            return list(
+                raise_expiry_alerts(
+                    conn, as_of=as_of or self.today(), days_ahead=days_ahead, licences=licences
+                )
+            )
 
     # -- lists -----------------------------------------------------------------------------
     def load_files(

@@ -337,13 +337,9 @@ def entity_page(request: Request, entity_id: str) -> Response:
 
 
 def _ownership(w: Web, entity: Any) -> Any:
-    """Ownership edges recorded for ``tradescreen.decide`` that name this entity (if any)."""
+    """Ownership edges recorded for the decisions that name this entity (if any)."""
     try:
-        from tradescreen.decide.storage import load_edges
-    except ImportError:
-        return None
-    try:
-        return ownership_view(entity, load_edges(w.engine))
+        return ownership_view(entity, w.services.ownership_edges())
     except (SQLAlchemyError, TradescreenError) as exc:
         log.warning("ownership edges unavailable: %s", exc)
         return None

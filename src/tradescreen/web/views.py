@@ -24,7 +24,7 @@ class OwnershipView:
 
 def ownership_view(entity: Entity, edges: list[Any]) -> OwnershipView | None:
     """The recorded ownership edges touching any of the entity's names, or None."""
-    from tradescreen.decide.ownership import party_key
+    from tradescreen.services.decision_data import party_key
 
     keys = {party_key(n.value) for n in entity.names}
     owners = tuple(e for e in edges if party_key(e.owned) in keys)

@@ -14,7 +14,7 @@ from tradescreen.api.context import Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import _In, _Out
-from tradescreen.decide.items import ActivityCategory, Item, Party, Role, Transaction
+from tradescreen.services.decision_data import ActivityCategory, Item, Party, Role, Transaction
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
