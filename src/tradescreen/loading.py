@@ -213,11 +213,13 @@ def shrink_reference(
 def _shrinks(
     new: dict[str, int], reference: dict[str, int], settings: Settings
 ) -> list[tuple[str, int, int]]:
-    """(measure, reference, new) for what would shrink by more than ``settings.max_shrink``."""
+    """(measure, reference, new) for what would shrink by more than ``settings.max_shrink``
+    (a measure other than the entries only when it loses ``settings.shrink_min_loss`` or more)."""
     return [
         (m, reference[m], new[m])
         for m in MEASURES
         if new[m] < reference[m] * (1 - settings.max_shrink)
+        and (m == "entities" or reference[m] - new[m] >= settings.shrink_min_loss)
     ]
 
 

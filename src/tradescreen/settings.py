@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         le=1.0,
         description="A list update smaller than the version in force by more than this is refused.",
     )
+    shrink_min_loss: int = Field(
+        default=10,
+        ge=0,
+        description="Names, aliases, addresses and identifiers count as shrunk only when at "
+        "least this many would be lost (9 aliases becoming 8 is not a broken file); entries "
+        "always count.",
+    )
     shrink_window_days: int = Field(
         default=30,
         ge=0,

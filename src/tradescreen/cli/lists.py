@@ -1,16 +1,16 @@
 """List commands: ``load``, ``update``, ``lists``, ``versions``.
 
-Adapters only: parse options, build ``Settings``, call ``tradescreen.loading`` /
-``tradescreen.sources.download`` / the store, render a Rich table or ``--json``.
+Adapters only: parse options, call the services (load, update, list status, versions), render
+a Rich table or ``--json``.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
@@ -19,9 +19,10 @@ from rich.table import Table
 
 from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, services_for, settings_for
 from tradescreen.errors import InvalidInput
-from tradescreen.loading import Allow, LoadReport
 from tradescreen.model import ListVersion
-from tradescreen.store.sql import SqlStore, open_store
+
+if TYPE_CHECKING:
+    from tradescreen.services import LoadReport
 
 MAX_WARNINGS_SHOWN = 12
 
@@ -116,16 +117,15 @@ def load_cmd(
     command, and every list it touched keeps the version in force. Exit 3: unreadable or
     incomplete; 5: refused and quarantined (shrink, older data date); 9: store error or another
     load held the lock too long. --json prints a list with one load report per source."""
-    from tradescreen.sources import group_sources
-
     services = services_for(db)
+    from tradescreen.services import Allow
+
     allow = Allow(partial=allow_partial, rollback=allow_rollback, shrink=allow_shrink)
     reports = []
     try:
-        for group in group_sources(paths):
-            report = services.load_files(
-                group, format=source, allow=allow, actor=cli_actor(), channel="cli"
-            )
+        for report in services.load_sources(
+            paths, format=source, allow=allow, actor=cli_actor(), channel="cli"
+        ):
             reports.append(report)
             if not json_out:
                 _report_tables(report, _console())
@@ -174,24 +174,21 @@ def update_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """Download the official lists (conditional, retried, checked) and load what changed."""
-    from tradescreen.services.lists import update
-
     expected = _digests(sha256 or [])
-    settings = settings_for(db)
     if regulations:
-        _update_regulations(settings, on, base_url, json_out)
+        _update_regulations(settings_for(db), on, base_url, json_out)
         return
-    store = open_store(settings)
+    services = services_for(db)
     try:
-        results = update(
-            store,
-            settings,
+        results = services.update_lists(
+            actor=cli_actor(),
+            channel="cli",
             lists=list_codes or None,
             base_url=base_url,
             expected_sha256=expected or None,
         )
     finally:
-        store.close()
+        services.close()
     if json_out:
         _print_json(
             [
@@ -243,14 +240,9 @@ def _update_regulations(settings: Any, on: str | None, base_url: str | None, as_
         _console().print(f"part {u.part} (eCFR {u.issue_date}): {u.rows} rows -> {u.path}")
 
 
-def _open_existing(db: str | None) -> SqlStore:
-    return open_store(settings_for(db))
-
-
 @app.command("lists")
 def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     """The list versions in force, their age, and refused (quarantined) updates."""
-    _open_existing(db).close()  # refuse a database that does not exist (no new file)
     status = services_for(db).list_status(with_quarantined=True)
     now, limit = status.at, status.stale_after_days
     rows = [version_json(s.version, now, limit) for s in status.lists]
@@ -291,21 +283,16 @@ def versions_cmd(
     json_out: JsonOption = False,
 ) -> None:
     """Every stored version of one list, newest first."""
-    settings = settings_for(db)
-    store = _open_existing(db)
-    try:
-        versions = store.versions(list_code)
-        reasons = {
-            v.id: store.quarantine_reason(v.id) for v in versions if v.status == "quarantined"
-        }
-    finally:
-        store.close()
+    services = services_for(db)
+    found = services.versions(list_code)
+    versions = [v for v, _ in found]
+    reasons = {v.id: why for v, why in found}
     if not versions:
         from tradescreen.errors import NotFound
 
         raise NotFound(f"no versions of list {list_code!r}")
-    now = datetime.now(UTC)
-    rows = [version_json(v, now, settings.stale_after_days) for v in versions]
+    now = services.now()
+    rows = [version_json(v, now, services.settings.stale_after_days) for v in versions]
     for r in rows:
         r["quarantine_reason"] = reasons.get(r["id"])
     if json_out:

@@ -22,17 +22,19 @@ from tradescreen.clock import Clock, SystemClock, zone
 from tradescreen.decide.items import Transaction
 from tradescreen.errors import InvalidInput, NoListsLoaded, NotFound, Unavailable
 from tradescreen.loading import Allow, LoadReport, load_files
-from tradescreen.model import Entity, Query
+from tradescreen.model import Entity, ListVersion, Query
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import Alert
 from tradescreen.screening.screener import Screener
 from tradescreen.services import audit, decision_data, review
 from tradescreen.services.decision_data import OwnershipEdge, SpecificLicence
 from tradescreen.services.decisions import CheckedDecision, check_and_record
+from tradescreen.services.lists import update as update_feeds
 from tradescreen.services.regulations import regulations_dir
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
 from tradescreen.services.status import ListStatus, list_status
 from tradescreen.settings import Settings
+from tradescreen.sources.download import FeedResult
 from tradescreen.store import migrate
 from tradescreen.store.base import Store, sql_engine
 from tradescreen.store.sql import open_store
@@ -293,6 +295,64 @@ class Services:
             actor=actor, action="lists.load", payload=report.to_dict(), channel=channel
         )
         return report
+
+    def load_sources(
+        self,
+        paths: Sequence[Path],
+        *,
+        actor: str,
+        channel: str,
+        format: str | None = None,
+        allow: Allow | None = None,
+    ) -> Iterator[LoadReport]:
+        """Each source among ``paths`` (an OFAC CSV set is one) loaded in turn, as
+        :meth:`load_files`; the first that fails stops the rest."""
+        from tradescreen.sources import group_sources
+
+        for group in group_sources(list(paths)):
+            yield self.load_files(group, actor=actor, channel=channel, format=format, allow=allow)
+
+    def update_lists(
+        self,
+        *,
+        actor: str,
+        channel: str,
+        lists: Sequence[str] | None = None,
+        base_url: str | None = None,
+        expected_sha256: Mapping[str, str] | None = None,
+    ) -> list[tuple[FeedResult, LoadReport | None]]:
+        """Download the official feeds, load what changed, and append one ``lists.update``
+        record of what was fetched and created."""
+        results = update_feeds(
+            self.store,
+            self.settings,
+            lists=lists,
+            base_url=base_url,
+            expected_sha256=expected_sha256,
+        )
+        payload = {
+            "feeds": [
+                {
+                    "feed": fetched.feed,
+                    "files": [
+                        {"url": f.url, "status": f.status, "sha256": f.sha256}
+                        for f in fetched.files
+                    ],
+                    "created": report.to_dict()["created"] if report else [],
+                }
+                for fetched, report in results
+            ]
+        }
+        self.record_action(actor=actor, action="lists.update", payload=payload, channel=channel)
+        return results
+
+    def versions(self, list_code: str) -> list[tuple[ListVersion, str | None]]:
+        """Every stored version of one list, newest first, with the reason of a refusal."""
+        found = self.store.versions(list_code)
+        return [
+            (v, self.store.quarantine_reason(v.id) if v.status == "quarantined" else None)
+            for v in found
+        ]
 
     # -- list entries ----------------------------------------------------------------------
     def entity(self, entity_id: str) -> Entity:

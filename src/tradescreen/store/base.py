@@ -68,6 +68,9 @@ class Store(Protocol):
     def versions(self, list_code: str | None = None) -> list[ListVersion]:
         """Every version, newest first."""
 
+    def quarantine_reason(self, version_id: int) -> str | None:
+        """Why a quarantined version was refused (None for any other)."""
+
     def active_versions(self, known_at: datetime | None = None) -> list[ListVersion]:
         """Per list code, the version in force at ``known_at`` (default: now)."""
 
