@@ -33,9 +33,8 @@ from tradescreen.api.routes import (
     screening,
     yente,
 )
-from tradescreen.services import Services
+from tradescreen.services import Services, Store
 from tradescreen.settings import Settings
-from tradescreen.store.base import Store
 
 log = logging.getLogger("tradescreen.api")
 

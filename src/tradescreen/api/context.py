@@ -11,10 +11,9 @@ from sqlalchemy.engine import Engine
 
 from tradescreen.api.ratelimit import TokenBucketLimiter
 from tradescreen.errors import Unavailable
-from tradescreen.services import Services
+from tradescreen.services import Services, Store
 from tradescreen.services.ftm import EntityHistory
 from tradescreen.settings import Settings
-from tradescreen.store.base import Store
 
 log = logging.getLogger("tradescreen.api")
 

@@ -14,7 +14,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from tradescreen.cli._app import app, cli_actor, clock_for, settings_for
+from tradescreen.cli._app import app, cli_actor, settings_for
 from tradescreen.errors import InvalidInput
 
 
@@ -58,7 +58,7 @@ def batch(
 
     An interrupted run resumes where it stopped when run again with the same arguments.
     """
-    from tradescreen.batch.local import screen_file
+    from tradescreen.services.batch import screen_file
 
     if output is None and output_dir is None:
         raise InvalidInput("give -o OUTPUT or --output-dir DIR")
@@ -66,7 +66,7 @@ def batch(
         raise InvalidInput("--threshold: between 0 and 1")
     settings = settings_for(db)
     try:
-        day = date.fromisoformat(as_of) if as_of else clock_for(settings).today()
+        day = date.fromisoformat(as_of) if as_of else None  # None: the clock's today
     except ValueError:
         raise InvalidInput(f"--as-of: not a date (YYYY-MM-DD): {as_of!r}") from None
     report = screen_file(
@@ -86,7 +86,7 @@ def batch(
         chunk_size=chunk_size,
         engine=engine,
         spark_master=spark_master,
-        audit_actor=cli_actor(),
+        actor=cli_actor(),
     )
     if as_json:
         sys.stdout.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")

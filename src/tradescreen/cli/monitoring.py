@@ -1,6 +1,7 @@
 """Monitoring commands: ``counterparties import|list``, ``monitor run|expiry``, ``webhooks ...``.
 
-Adapters only: parse options, call ``tradescreen.monitor``, render a table or ``--json``.
+Adapters only: parse options, call the services (register, delta re-screen, webhooks), render a
+table or ``--json``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, JsonOption, app, clock_for, services_for, settings_for
+from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, clock_for, services_for
 from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
-from tradescreen.store.sql import SqlStore
 
 counterparties_app = typer.Typer(
     help="The counterparty register monitored for list changes.", no_args_is_help=True
@@ -28,12 +28,6 @@ webhooks_app = typer.Typer(help="Signed webhooks that receive new alerts.", no_a
 app.add_typer(counterparties_app, name="counterparties")
 app.add_typer(monitor_app, name="monitor")
 app.add_typer(webhooks_app, name="webhooks")
-
-
-def _store(settings: Settings) -> SqlStore:
-    from tradescreen.store.sql import open_store
-
-    return open_store(settings)  # migrated schema, monitoring tables included
 
 
 def _json(data: Any) -> None:
@@ -68,20 +62,17 @@ def counterparties_import(
     as_json: JsonOption = False,
 ) -> None:
     """Add or update counterparties (idempotent: an unchanged row is left alone)."""
-    from tradescreen.monitor.counterparties import import_counterparties
-
-    store = _store(settings_for(db))
-    with store.engine.begin() as conn:
-        rep = import_counterparties(
-            conn,
-            file,
-            id_column=id_column,
-            name_column=name_column,
-            country_column=country_column or None,
-            identifier_columns=identifier_column or (),
-            format=format,
-            deactivate_missing=replace,
-        )
+    rep = services_for(db).import_counterparties(
+        file,
+        actor=cli_actor(),
+        channel="cli",
+        id_column=id_column,
+        name_column=name_column,
+        country_column=country_column or None,
+        identifier_columns=identifier_column or (),
+        format=format,
+        replace=replace,
+    )
     if as_json:
         _json(rep.to_dict())
         return
@@ -102,20 +93,7 @@ def counterparties_list(
     as_json: JsonOption = False,
 ) -> None:
     """The register, by id."""
-    from tradescreen.monitor.counterparties import (
-        Counterparty,
-        count_counterparties,
-        iter_counterparties,
-    )
-
-    store = _store(settings_for(db))
-    with store.engine.connect() as conn:
-        total = count_counterparties(conn, active_only=not all_)
-        rows: list[Counterparty] = []
-        for cp in iter_counterparties(conn, active_only=not all_):
-            if len(rows) >= limit:
-                break
-            rows.append(cp)
+    total, rows = services_for(db).counterparties(active_only=not all_, limit=limit)
     if as_json:
         _json(
             {
@@ -154,16 +132,9 @@ def monitor_run_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Re-screen what changed since the last run (lists and counterparties)."""
-    from tradescreen.monitor.runner import monitor_run
-
-    settings = settings_for(db)
-    rep = monitor_run(
-        _store(settings),
-        settings,
-        as_of=_date(as_of, settings),
-        full=full,
-        notify=notify,
-        workers=workers,
+    services = services_for(db)
+    rep = services.monitor_run(
+        as_of=_date(as_of, services.settings), full=full, notify=notify, workers=workers
     )
     if as_json:
         _json(rep.to_dict())
@@ -211,12 +182,9 @@ def webhooks_add(
     db: DbOption = None,
 ) -> None:
     """Register a webhook (payloads are signed with TRADESCREEN_WEBHOOK_SECRET)."""
-    from tradescreen.monitor.webhooks import add_webhook
-
-    settings = settings_for(db)
-    with _store(settings).engine.begin() as conn:
-        hook = add_webhook(conn, url, events=events)
-    unsigned = not settings.webhook_secret
+    services = services_for(db)
+    hook = services.add_webhook(url, events=events, actor=cli_actor(), channel="cli")
+    unsigned = not services.settings.webhook_secret
     if as_json:
         _json({"id": hook.id, "url": hook.url, "events": hook.events, "sending": not unsigned})
         return
@@ -229,10 +197,7 @@ def webhooks_add(
 @webhooks_app.command("list")
 def webhooks_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Active webhooks and dead letters."""
-    from tradescreen.monitor.webhooks import dead_letters, list_webhooks
-
-    with _store(settings_for(db)).engine.connect() as conn:
-        hooks, dead = list_webhooks(conn), dead_letters(conn)
+    hooks, dead = services_for(db).webhooks()
     if as_json:
         _json(
             {
@@ -259,10 +224,7 @@ def webhooks_list(db: DbOption = None, as_json: JsonOption = False) -> None:
 @webhooks_app.command("remove")
 def webhooks_remove(webhook_id: int, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Stop sending to a webhook."""
-    from tradescreen.monitor.webhooks import remove_webhook
-
-    with _store(settings_for(db)).engine.begin() as conn:
-        remove_webhook(conn, webhook_id)
+    services_for(db).remove_webhook(webhook_id, actor=cli_actor(), channel="cli")
     if as_json:
         _json({"removed": webhook_id})
     else:
@@ -272,11 +234,7 @@ def webhooks_remove(webhook_id: int, as_json: JsonOption = False, db: DbOption =
 @webhooks_app.command("retry")
 def webhooks_retry(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Send the dead letters again."""
-    from tradescreen.monitor.webhooks import redeliver_dead
-
-    settings = settings_for(db)
-    with _store(settings).engine.begin() as conn:
-        out = redeliver_dead(conn, settings)
+    out = services_for(db).retry_webhooks()
     ok = sum(1 for d in out if d.status == "delivered")
     if as_json:
         _json({"delivered": ok, "attempted": len(out)})

@@ -23,10 +23,13 @@ from tradescreen.decide.items import Transaction
 from tradescreen.errors import InvalidInput, NoListsLoaded, NotFound, Unavailable
 from tradescreen.loading import Allow, LoadReport, load_files
 from tradescreen.model import Entity, ListVersion, Query
+from tradescreen.monitor.counterparties import Counterparty, ImportReport
+from tradescreen.monitor.delta import DeltaReport
+from tradescreen.monitor.webhooks import Delivery, Webhook
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import Alert
 from tradescreen.screening.screener import Screener
-from tradescreen.services import audit, decision_data, review
+from tradescreen.services import audit, decision_data, monitoring, review
 from tradescreen.services.decision_data import OwnershipEdge, SpecificLicence
 from tradescreen.services.decisions import CheckedDecision, check_and_record
 from tradescreen.services.lists import update as update_feeds
@@ -161,6 +164,87 @@ class Services:
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""
         return list_status(self.store, self.settings, self.now(), with_quarantined=with_quarantined)
+
+    # -- monitoring --------------------------------------------------------------------------
+    def import_counterparties(
+        self,
+        path: Path,
+        *,
+        actor: str,
+        channel: str,
+        id_column: str = "id",
+        name_column: str = "name",
+        country_column: str | None = "country",
+        identifier_columns: Sequence[str] = (),
+        format: str | None = None,
+        replace: bool = False,
+    ) -> ImportReport:
+        """Add or update the register (idempotent); audited as ``counterparties.import``."""
+        rep = monitoring.import_register(
+            self.engine,
+            path,
+            id_column=id_column,
+            name_column=name_column,
+            country_column=country_column,
+            identifier_columns=identifier_columns,
+            format=format,
+            replace=replace,
+        )
+        summary = {k: v for k, v in rep.to_dict().items() if k != "rejects"}
+        self.record_action(
+            actor=actor,
+            action="counterparties.import",
+            payload={"source": str(path), **summary},
+            channel=channel,
+        )
+        return rep
+
+    def counterparties(
+        self, *, active_only: bool = True, limit: int = 50
+    ) -> tuple[int, list[Counterparty]]:
+        return monitoring.register(self.engine, active_only=active_only, limit=limit)
+
+    def monitor_run(
+        self,
+        *,
+        as_of: date | None = None,
+        full: bool = False,
+        notify: bool = True,
+        workers: int = 1,
+    ) -> DeltaReport:
+        """Re-screen what changed since the last run (lists and counterparties)."""
+        return monitoring.run(
+            self.store,
+            self.settings,
+            as_of=as_of or self.today(),
+            now=self.now(),
+            full=full,
+            notify=notify,
+            workers=workers,
+        )
+
+    def add_webhook(self, url: str, *, events: str, actor: str, channel: str) -> Webhook:
+        hook = monitoring.add_hook(self.engine, url, events=events)
+        self.record_action(
+            actor=actor,
+            action="webhooks.add",
+            payload={"id": hook.id, "url": hook.url, "events": hook.events},
+            channel=channel,
+        )
+        return hook
+
+    def webhooks(self) -> tuple[list[Webhook], list[Delivery]]:
+        """The active webhooks and the dead letters."""
+        return monitoring.hooks(self.engine)
+
+    def remove_webhook(self, webhook_id: int, *, actor: str, channel: str) -> None:
+        monitoring.remove_hook(self.engine, webhook_id)
+        self.record_action(
+            actor=actor, action="webhooks.remove", payload={"id": webhook_id}, channel=channel
+        )
+
+    def retry_webhooks(self) -> list[Delivery]:
+        return monitoring.retry_dead(self.engine, self.settings)
 
     # -- the audit trail -------------------------------------------------------------------
     def verify_audit(self, *, anchors: Path | None = None) -> VerifyReport:
