@@ -138,21 +138,21 @@ def country_of_address(text: str | None) -> str | None:
     return to_iso2(last, fuzzy=False)
 
 
+# Two-letter codes in rigour's data that ISO 3166-1 does not assign to a country: exceptional
+# reservations, groupings, and rigour's own ("Cyberspace", "Global"). XK (Kosovo,
+# user-assigned) is kept: the US and EU lists and the Country Chart use it.
+_NOT_ISO = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "IC", "IP", "TA", "UN", "ZZ"})
+
+
 @lru_cache(maxsize=1)
 def country_codes() -> frozenset[str]:
-    """The ISO 3166-1 alpha-2 codes a user may give (current countries and territories with
-    their own code, such as HK, PS, XK); not "ZZ" (global), "EU" or historical codes."""
+    """The ISO 3166-1 alpha-2 codes a user may give (those in force, plus XK), upper case: the
+    one set every channel and the decisions' destinations check against."""
     return frozenset(
         terr.code.upper()
         for terr in get_territories()
-        if len(terr.code) == 2
-        and not terr.is_historical
-        and (terr.is_country or terr.alpha3)
-        and terr.code not in _NOT_COUNTRIES
+        if len(terr.code) == 2 and not terr.is_historical and terr.code.upper() not in _NOT_ISO
     )
-
-
-_NOT_COUNTRIES = frozenset({"ip"})  # rigour's "Cyberspace" has a code and an alpha-3
 
 
 def parse_country(value: str | None, *, field: str = "country") -> str | None:

@@ -14,10 +14,7 @@ from functools import lru_cache
 
 from rigour.territories import get_territories, lookup_territory
 
-# Two-letter codes in rigour's data that ISO 3166-1 does not assign to a country: exceptional
-# reservations, groupings, and rigour's own. XK (Kosovo, user-assigned) is kept: the US and EU
-# lists and the Country Chart use it.
-_NOT_ISO = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "IC", "IP", "TA", "UN", "ZZ"})
+from tradescreen.countries import country_codes
 
 # Names of the regions the embargo data keys on, and rigour's codes for them, as ISO 3166-2.
 _REGION_NAMES = {
@@ -46,14 +43,8 @@ AMBIGUOUS_NAMES = {
 }
 
 
-@lru_cache(maxsize=1)
-def iso_countries() -> frozenset[str]:
-    """The ISO 3166-1 alpha-2 codes in force (upper case), plus XK."""
-    return frozenset(
-        t.code.upper()
-        for t in get_territories()
-        if len(t.code) == 2 and not t.is_historical and t.code.upper() not in _NOT_ISO
-    )
+# The ISO 3166-1 codes in force (plus XK): the one definition in tradescreen.countries.
+iso_countries = country_codes
 
 
 @lru_cache(maxsize=1)
