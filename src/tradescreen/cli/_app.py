@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -79,10 +80,15 @@ def services_for(db: str | None) -> Services:
     return Services.open(settings_for(db))
 
 
+def print_json(data: Any) -> None:
+    """``--json`` output: one indented JSON document on stdout (the one writer of every command)."""
+    sys.stdout.write(orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
 def emit(json_out: bool, data: Mapping[str, Any] | Sequence[Any], text: str) -> None:
     """A command's result: ``data`` as JSON with ``--json``, else ``text`` (one or more lines)."""
     if json_out:
-        typer.echo(orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2).decode())
+        print_json(data)
     else:
         typer.echo(text)
 

@@ -6,10 +6,17 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 
-from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, emit, services_for
+from tradescreen.cli._app import (
+    DbOption,
+    JsonOption,
+    app,
+    cli_actor,
+    emit,
+    print_json,
+    services_for,
+)
 from tradescreen.errors import AuditError, InvalidInput
 
 audit_app = typer.Typer(help="Verify, export and anchor the audit trail.", no_args_is_help=True)
@@ -28,7 +35,7 @@ def verify_cmd(
     """Check every record's MAC and the sequence; exit 10 naming the first bad record."""
     report = services_for(db).verify_audit(anchors=anchors)
     if as_json:
-        typer.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
+        print_json(report.to_dict())
     if not report.ok:
         raise AuditError(f"audit chain broken at record {report.first_bad_seq}: {report.problem}")
     if not as_json:

@@ -5,16 +5,14 @@ Adapter only: parse options, call ``tradescreen.batch.local.screen_file``, print
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 from rich.console import Console
 
-from tradescreen.cli._app import app, cli_actor, settings_for
+from tradescreen.cli._app import app, cli_actor, print_json, settings_for
 from tradescreen.errors import InvalidInput
 
 
@@ -89,7 +87,7 @@ def batch(
         actor=cli_actor(),
     )
     if as_json:
-        sys.stdout.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        print_json(report.to_dict())
         return
     con = Console(highlight=False, stderr=False)
     resumed = f" (resumed after row {report.resumed_from})" if report.resumed_from else ""

@@ -7,12 +7,10 @@ written.
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -23,6 +21,7 @@ from tradescreen.cli._app import (
     app,
     cli_actor,
     emit,
+    print_json,
     services_for,
 )
 from tradescreen.errors import InvalidInput
@@ -50,10 +49,6 @@ def _datetime(value: str | None, field: str) -> datetime | None:
     except ValueError:
         raise InvalidInput(f"{field}: {value!r} is not an ISO date-time") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 @app.command("check")
@@ -135,7 +130,7 @@ def check_cmd(
     )
     decision, result, result_id = done.decision, done.result, done.record_id
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"decision: {decision.decision}" + (f"  (record {result_id})" if record else ""))
@@ -201,7 +196,7 @@ def licences_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Show the specific licences on record."""
     rows = services_for(db).licences()
     if as_json:
-        _print_json([r.to_dict() for r in rows])
+        print_json([r.to_dict() for r in rows])
         return
     table = Table(title="Specific licences")
     for col in ("number", "parties", "items", "destinations", "value", "expiry"):
@@ -248,7 +243,7 @@ def ownership_list(as_json: JsonOption = False, db: DbOption = None) -> None:
         for e in edges
     ]
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     for r in rows:
         pct = "?" if r["percentage"] is None else f"{r['percentage']:g}%"

@@ -12,12 +12,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, services_for, settings_for
+from tradescreen.cli._app import (
+    DbOption,
+    JsonOption,
+    app,
+    cli_actor,
+    print_json,
+    services_for,
+    settings_for,
+)
 from tradescreen.errors import InvalidInput
 from tradescreen.model import ListVersion
 
@@ -25,10 +32,6 @@ if TYPE_CHECKING:
     from tradescreen.services import LoadReport
 
 MAX_WARNINGS_SHOWN = 12
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 def _console() -> Console:
@@ -132,7 +135,7 @@ def load_cmd(
     finally:
         services.close()
     if json_out:
-        _print_json([r.to_dict() for r in reports])
+        print_json([r.to_dict() for r in reports])
 
 
 def _digests(items: list[str]) -> dict[str, str]:
@@ -190,7 +193,7 @@ def update_cmd(
     finally:
         services.close()
     if json_out:
-        _print_json(
+        print_json(
             [
                 {
                     "feed": fetched.feed,
@@ -223,7 +226,7 @@ def _update_regulations(settings: Any, on: str | None, base_url: str | None, as_
         raise InvalidInput(f"date: {on!r} is not a YYYY-MM-DD date") from None
     done = update_regulations(settings, on=day, base_url=base_url)
     if as_json:
-        _print_json(
+        print_json(
             [
                 {
                     "part": u.part,
@@ -248,7 +251,7 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     rows = [version_json(s.version, now, limit) for s in status.lists]
     quarantined = [version_json(v, now, limit) for v in status.quarantined]
     if json_out:
-        _print_json({"lists": rows, "quarantined": quarantined})
+        print_json({"lists": rows, "quarantined": quarantined})
         return
     console = _console()
     if not rows and not quarantined:
@@ -296,7 +299,7 @@ def versions_cmd(
     for r in rows:
         r["quarantine_reason"] = reasons.get(r["id"])
     if json_out:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table(title=f"Versions of {list_code}")
     for col in ("version", "status", "records", "retrieved (UTC)", "data date", "sha256"):

@@ -6,17 +6,23 @@ table or ``--json``.
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tradescreen.cli._app import DbOption, JsonOption, app, cli_actor, clock_for, services_for
+from tradescreen.cli._app import (
+    DbOption,
+    JsonOption,
+    app,
+    cli_actor,
+    clock_for,
+    print_json,
+    services_for,
+)
 from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
 
@@ -28,10 +34,6 @@ webhooks_app = typer.Typer(help="Signed webhooks that receive new alerts.", no_a
 app.add_typer(counterparties_app, name="counterparties")
 app.add_typer(monitor_app, name="monitor")
 app.add_typer(webhooks_app, name="webhooks")
-
-
-def _json(data: Any) -> None:
-    sys.stdout.write(orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 def _date(value: str | None, settings: Settings) -> date:
@@ -74,7 +76,7 @@ def counterparties_import(
         replace=replace,
     )
     if as_json:
-        _json(rep.to_dict())
+        print_json(rep.to_dict())
         return
     Console(highlight=False).print(
         f"{rep.rows} rows: {rep.inserted} new, {rep.updated} updated, {rep.unchanged} unchanged,"
@@ -95,7 +97,7 @@ def counterparties_list(
     """The register, by id."""
     total, rows = services_for(db).counterparties(active_only=not all_, limit=limit)
     if as_json:
-        _json(
+        print_json(
             {
                 "total": total,
                 "counterparties": [
@@ -137,7 +139,7 @@ def monitor_run_cmd(
         as_of=_date(as_of, services.settings), full=full, notify=notify, workers=workers
     )
     if as_json:
-        _json(rep.to_dict())
+        print_json(rep.to_dict())
         return
     con = Console(highlight=False)
     con.print(
@@ -166,7 +168,7 @@ def monitor_expiry(
     services = services_for(db)
     alerts = services.expiry_alerts(days_ahead=days, as_of=_date(as_of, services.settings))
     if as_json:
-        _json([a.to_dict() for a in alerts])
+        print_json([a.to_dict() for a in alerts])
         return
     con = Console(highlight=False)
     con.print(f"{len(alerts)} expiry alerts")
@@ -186,7 +188,7 @@ def webhooks_add(
     hook = services.add_webhook(url, events=events, actor=cli_actor(), channel="cli")
     unsigned = not services.settings.webhook_secret
     if as_json:
-        _json({"id": hook.id, "url": hook.url, "events": hook.events, "sending": not unsigned})
+        print_json({"id": hook.id, "url": hook.url, "events": hook.events, "sending": not unsigned})
         return
     con = Console(highlight=False)
     con.print(f"webhook {hook.id}: {hook.url}", markup=False)
@@ -199,7 +201,7 @@ def webhooks_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Active webhooks and dead letters."""
     hooks, dead = services_for(db).webhooks()
     if as_json:
-        _json(
+        print_json(
             {
                 "webhooks": [{"id": h.id, "url": h.url, "events": h.events} for h in hooks],
                 "dead_letters": [
@@ -226,7 +228,7 @@ def webhooks_remove(webhook_id: int, as_json: JsonOption = False, db: DbOption =
     """Stop sending to a webhook."""
     services_for(db).remove_webhook(webhook_id, actor=cli_actor(), channel="cli")
     if as_json:
-        _json({"removed": webhook_id})
+        print_json({"removed": webhook_id})
     else:
         typer.echo(f"webhook {webhook_id} removed")
 
@@ -237,6 +239,6 @@ def webhooks_retry(as_json: JsonOption = False, db: DbOption = None) -> None:
     out = services_for(db).retry_webhooks()
     ok = sum(1 for d in out if d.status == "delivered")
     if as_json:
-        _json({"delivered": ok, "attempted": len(out)})
+        print_json({"delivered": ok, "attempted": len(out)})
         return
     Console(highlight=False).print(f"{ok} of {len(out)} dead letters delivered")

@@ -6,17 +6,15 @@ through the typed errors (cli/__init__.py maps them).
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tradescreen.cli._app import DbOption, app, cli_actor, services_for
+from tradescreen.cli._app import DbOption, app, cli_actor, print_json, services_for
 from tradescreen.errors import InvalidInput
 from tradescreen.model import parse_query
 from tradescreen.results import ScreenResult
@@ -115,7 +113,7 @@ def screen_command(
     )
     result = outcome.result
     if json_out:
-        sys.stdout.write(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        print_json(result.to_dict())
     else:
         render(result, Console())
     code = 1 if (fail_on_hit and result.hits) else 0
