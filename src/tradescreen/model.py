@@ -198,6 +198,11 @@ MIN_NAME_CHARS = 2
 MAX_NAME_CHARS = 500  # longer "names" are not names (pasted documents, binary junk)
 
 
+def has_surrogates(value: str) -> bool:
+    """Bytes a decoder could not read, kept as lone surrogates (``errors="surrogateescape"``)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
 def name_problem(value: Any) -> str | None:
     """Why ``value`` cannot be screened as a name, or None when it can."""
     if value is None:
@@ -209,7 +214,7 @@ def name_problem(value: Any) -> str | None:
         return "empty name"
     if any(unicodedata.category(ch) == "Cc" for ch in stripped):
         return "control characters in name"
-    if any("\udc80" <= ch <= "\udcff" for ch in stripped) or "\ufffd" in stripped:
+    if has_surrogates(stripped) or "\ufffd" in stripped:
         return "undecodable bytes in name"
     if len(stripped) < MIN_NAME_CHARS:
         return f"name too short ({len(stripped)} character)"

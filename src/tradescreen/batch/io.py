@@ -25,6 +25,7 @@ import orjson
 
 from tradescreen.csvsafe import safe_cell
 from tradescreen.errors import InvalidInput
+from tradescreen.model import has_surrogates
 
 FORMATS = ("csv", "jsonl", "parquet")
 
@@ -68,10 +69,6 @@ def _open_binary(path: Path) -> IO[bytes]:
     return open(path, "rb")
 
 
-def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
-
-
 def _iter_csv(path: Path) -> Iterator[InputRow]:
     delimiter = "\t" if str(path).lower().removesuffix(".gz").endswith(".tsv") else ","
     with _open_binary(path) as raw:
@@ -89,7 +86,7 @@ def _iter_csv(path: Path) -> Iterator[InputRow]:
             cols: dict[str, Any] = dict(zip(header, record, strict=False))
             if len(record) > len(header):
                 cols["_extra"] = record[len(header) :]
-            bad = [k for k, v in cols.items() if isinstance(v, str) and _has_surrogates(v)]
+            bad = [k for k, v in cols.items() if isinstance(v, str) and has_surrogates(v)]
             if bad:
                 clean = {
                     k: v.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
