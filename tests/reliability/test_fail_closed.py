@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from tests.audit_records import audited
 from tests.data_paths import LISTS, require_data
 
-from tradescreen.audit.chain import iter_records, load_or_create_key, verify
 from tradescreen.cli import main as cli_main
 from tradescreen.errors import DownloadError
 from tradescreen.monitor.webhooks import EVENT_HEADER, SIGNATURE_HEADER, verify_signature
@@ -232,18 +232,6 @@ def hook(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, 
     srv.server_close()
 
 
-def _audited(db: Path, action: str) -> list[dict[str, Any]]:
-    """Payloads of ``action`` records, after checking the whole chain verifies."""
-    store = SqlStore.from_url(f"sqlite:///{db}")
-    try:
-        with store.engine.connect() as conn:
-            report = verify(conn, load_or_create_key(Settings(), conn))
-            assert report.ok, report.problem
-            return [r.payload for r in iter_records(conn, action=action)]
-    finally:
-        store.close()
-
-
 def test_quarantine_raises_an_alert(
     db: Path,
     tmp_path: Path,
@@ -265,8 +253,8 @@ def test_quarantine_raises_an_alert(
     [q] = data["quarantined"]
     assert q["list"] == "us_bis_dpl" and q["records"] < 400 and q["id"] != before[0]
     assert [v["id"] for v in data["in_force"]] == [before[0]]
-    [audited] = _audited(db, "list.quarantined")
-    assert audited["quarantined"] == data["quarantined"]
+    [record] = audited(db, "list.quarantined")
+    assert record["quarantined"] == data["quarantined"]
     assert _in_force(db) == before
 
 
@@ -279,7 +267,7 @@ def test_unparseable_update_raises_an_alert(
     [(event, payload, signed)] = hook
     assert event == "list.rejected" and signed
     assert payload["data"]["source"] == [str(bad)] and str(bad) in payload["data"]["reason"]
-    assert len(_audited(db, "list.rejected")) == 1
+    assert len(audited(db, "list.rejected")) == 1
 
 
 def test_checksum_mismatch_raises_an_alert(
@@ -303,7 +291,7 @@ def test_checksum_mismatch_raises_an_alert(
     [(event, payload, _)] = hook
     assert event == "list.rejected" and payload["data"]["code"] == "download_error"
     assert payload["data"]["source"] == [un_server + "consolidated.xml"]
-    assert len(_audited(db, "list.rejected")) == 1
+    assert len(audited(db, "list.rejected")) == 1
     assert _in_force(db) == before
 
 

@@ -12,12 +12,11 @@ import shutil
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tests.audit_records import audited
 from tests.data_paths import LISTS, require_data
 
-from tradescreen.audit.chain import iter_records, load_or_create_key, verify
 from tradescreen.cli import main as cli_main
 from tradescreen.errors import IncompleteSource, NoListsLoaded, QuarantinedError
 from tradescreen.loading import load_files, stored_counts
@@ -53,17 +52,6 @@ def _in_force(db: Path, code: str) -> ListVersion | None:
     store = SqlStore.from_url(f"sqlite:///{db}")
     try:
         return next((v for v in store.active_versions() if v.list_code == code), None)
-    finally:
-        store.close()
-
-
-def _audited(db: Path, action: str) -> list[dict[str, Any]]:
-    store = SqlStore.from_url(f"sqlite:///{db}")
-    try:
-        with store.engine.connect() as conn:
-            report = verify(conn, load_or_create_key(Settings(), conn))
-            assert report.ok, report.problem
-            return [r.payload for r in iter_records(conn, action=action)]
     finally:
         store.close()
 
@@ -106,7 +94,7 @@ def test_ofac_set_without_a_part_is_refused(
     assert code == IncompleteSource.exit_code == 3, out
     assert f"no {drop}" in out and "--allow-partial" in out
     assert _statuses(db) == []  # nothing stored
-    [alert] = _audited(db, "list.rejected")
+    [alert] = audited(db, "list.rejected")
     assert alert["code"] == "incomplete_source" and drop in alert["reason"]
 
 
@@ -117,7 +105,7 @@ def test_ofac_set_without_comments_loads(
     """``sdn_comments.csv`` only holds overflow remarks: a set without it is complete."""
     code, out = _run(capsys, "load", str(_sdn_without(tmp_path, "sdn_comments.csv")))
     assert code == 0, out
-    assert _audited(db, "list.override") == []
+    assert audited(db, "list.override") == []
 
 
 @needs_data
@@ -129,7 +117,7 @@ def test_allow_partial_loads_and_is_audited(
     assert code == 0, out
     v = _in_force(db, "us_ofac_sdn")
     assert v is not None and v.record_count == 8976
-    [override] = _audited(db, "list.override")
+    [override] = audited(db, "list.override")
     assert any("alt.csv" in o for o in override["overridden"])
     assert override["created"][0]["id"] == v.id
 
@@ -156,7 +144,7 @@ def test_alias_loss_is_a_shrink(
     before_n, after_n = int(lost.group(1)), int(lost.group(2))
     assert before_n >= 14308 and after_n < before_n * 0.2
     assert _in_force(db, "us_ofac_sdn") == before
-    [alert] = _audited(db, "list.quarantined")
+    [alert] = audited(db, "list.quarantined")
     assert alert["lists"] == ["us_ofac_sdn"]
     # screening still finds the party by its alias
     code, out = _run(capsys, "screen", "NATIONAL BANK OF CUBA", "--json", "--as-of", "2021-08-01")
@@ -253,14 +241,14 @@ def test_older_data_date_is_refused_unless_rollback_is_forced(
     assert code == 5, out
     assert "2019-03-01 is older than 2026-02-27" in out and "rollback" in out
     assert _in_force(db, "un_sc") == before
-    [alert] = _audited(db, "list.quarantined")
+    [alert] = audited(db, "list.quarantined")
     assert "older than" in alert["quarantined"][0]["reason"]
     code, out = _run(capsys, "load", str(old), "--allow-rollback")
     assert code == 0, out
     after = _in_force(db, "un_sc")
     assert after is not None and after.data_date == date(2019, 3, 1)
     assert after.record_count == before.record_count - 1
-    [override] = _audited(db, "list.override")
+    [override] = audited(db, "list.override")
     assert "rollback allowed" in override["overridden"][0]
     # staleness counts from the data's own date: a 2019 list is years old, whenever loaded
     code, out = _run(capsys, "lists", "--json")
