@@ -169,7 +169,6 @@ _HAN_NUM.update({"六": 6, "七": 7, "八": 8, "九": 9})
 _HAN_UNITS = {"十": 10, "百": 100}
 
 
-
 def _pinyin(text: str) -> str:
     # imported on first use: pypinyin loads its phrase dictionary at import (0.35 s on a quiet
     # machine, a third of a CLI command's start), and most screenings never meet a Han name
