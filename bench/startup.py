@@ -75,7 +75,7 @@ def main() -> None:
         db = f"sqlite:///{work / 'store.db'}"
         t0 = time.perf_counter()
         for src_args in sources():
-            load = ["load", *src_args, "--db", db, "--allow-partial"]
+            load = ["load", *src_args, "--db", db, "--allow-partial", "--allow-shrink"]
             if run(REPO / "src", load, env)[2] != 0:
                 sys.exit(f"load of {src_args[0]} failed")
         print(f"store loaded in {time.perf_counter() - t0:.0f} s ({len(sources())} sources)")
