@@ -141,7 +141,20 @@ def test_json_of_state_changing_commands(tmp_path: Path, monkeypatch: pytest.Mon
     [
         (["screen", "Huawei", "--as-of", "2024-13-01"], "--as-of"),
         (["screen", "Huawei", "--known-at", "yesterday"], "--known-at"),
-        (["check", "--party", "Huawei", "--item", "EAR99", "--date", "1 May 2019"], "--date"),
+        (
+            [
+                "check",
+                "--party",
+                "Huawei",
+                "--item",
+                "EAR99",
+                "--destination",
+                "CN",
+                "--date",
+                "1 May 2019",
+            ],
+            "--date",
+        ),
         (["monitor", "run", "--as-of", "2024/01/01"], "--as-of"),
     ],
 )
