@@ -122,14 +122,15 @@ def test_empty_store_is_no_lists_loaded(
 def test_csv_output_bom_and_one_row_per_hit(db: Path, tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text(
-        f"id,name,country\n1,{LISTED},\n2,Nobody Special,US\n3,=HYPERLINK(\"x\"),US\n",
+        f'id,name,country\n1,{LISTED},\n2,Nobody Special,US\n3,=HYPERLINK("x"),US\n',
         encoding="utf-8",
     )
     per_input, per_hit, plain = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
     assert cli_main(["batch", str(src), "-o", str(per_input), "--workers", "1"]) == 0
-    assert cli_main(
-        ["batch", str(src), "-o", str(per_hit), "--csv-rows", "hit", "--workers", "1"]
-    ) == 0
+    assert (
+        cli_main(["batch", str(src), "-o", str(per_hit), "--csv-rows", "hit", "--workers", "1"])
+        == 0
+    )
     assert cli_main(["batch", str(src), "-o", str(plain), "--no-bom", "--workers", "1"]) == 0
     assert per_input.read_bytes().startswith(b"\xef\xbb\xbfid,name,country,screen_row,")
     assert plain.read_bytes().startswith(b"id,name,country,screen_row,")
@@ -222,7 +223,7 @@ def test_sigint_saves_the_checkpoint_and_says_how_to_resume(db: Path, tmp_path: 
     [rec] = audited(db, "screening_file")
     assert rec["complete"] is False and rec["stopped"] == "interrupted"
     assert rec["rows"] == ck.rows_done
-    res = subprocess.run(cmd + ["--json"], env=env, capture_output=True, text=True, timeout=600)
+    res = subprocess.run([*cmd, "--json"], env=env, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr
     report = json.loads(res.stdout)
     assert report["resumed_from"] == ck.rows_done and report["rows"] == 20_000

@@ -65,7 +65,11 @@ def test_quoted_line_breaks_too_many_fields_and_misplaced_quotes(tmp_path: Path)
         "4,Delta,ok\n"
     )
     rows = list(iter_rows(_file(tmp_path, text)))
-    assert rows[0].columns == {"id": "1", "name": "Acme\nTrading", "address": "1 Main St\nSpringfield"}
+    assert rows[0].columns == {
+        "id": "1",
+        "name": "Acme\nTrading",
+        "address": "1 Main St\nSpringfield",
+    }
     assert (rows[0].line, rows[0].error) == (2, None)
     assert [(n, ln, e.split(" (")[0]) for n, ln, e in _errors(rows)] == [
         (2, 5, "too many fields"),
@@ -140,12 +144,12 @@ def test_jsonl_long_line_and_bom(tmp_path: Path) -> None:
     assert _errors(rows) == [(2, 2, f"row longer than {MAX_ROW_CHARS:,} characters")]
 
 
-_text = st.text(
-    alphabet=st.sampled_from(list("abcXYZ 019,;'\"\n\téü北")), min_size=0, max_size=30
+_text = st.text(alphabet=st.sampled_from(list("abcXYZ 019,;'\"\n\téü北")), min_size=0, max_size=30)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(_text, _text), min_size=1, max_size=25))
 def test_any_well_formed_csv_round_trips(tmp_path: Path, records: list[tuple[str, str]]) -> None:
     """What csv.writer writes (quoted line breaks, quotes, commas), the reader reads back: the
@@ -162,7 +166,9 @@ def test_any_well_formed_csv_round_trips(tmp_path: Path, records: list[tuple[str
     ]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.integers(min_value=1, max_value=300), st.integers(min_value=0, max_value=2))
 def test_one_unterminated_quote_costs_one_row(tmp_path: Path, at: int, column: int) -> None:
     """Wherever a stray opening quote lands (any line, any field) in a file without other quotes,

@@ -155,12 +155,15 @@ class _Progress:
     rows with the true rate (rows this run / screening time, the figure the summary reports)."""
 
     def __init__(self) -> None:
+        from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+        self.console = Console(stderr=True)  # stdout is the summary (or its --json)
         self.prog = Progress(
             SpinnerColumn(finished_text="done"),
             TextColumn("{task.description}"),
             TimeElapsedColumn(),
+            console=self.console,
             transient=False,
         )
         self.prog.start()
@@ -208,6 +211,7 @@ class _Progress:
             TrueRate(),
             TimeElapsedColumn(),
             TrueEta(),
+            console=self.console,
             transient=False,
         )
         self.prog.start()
