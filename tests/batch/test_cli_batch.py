@@ -10,8 +10,10 @@ completed job was screened again when re-run.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -101,6 +103,24 @@ def test_utf16_without_bom_stops_saying_where(
     assert cli_main(["batch", str(src), "-o", str(out), "--workers", "1"]) == 0
     [row] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert row["hits"] and row["hits"][0]["name"] == LISTED
+
+
+def test_unreadable_file_stops_saying_where_and_is_audited_incomplete(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = _names_file(tmp_path / "in.csv", 5000)
+    src = tmp_path / "in.csv.gz"
+    src.write_bytes(gzip.compress(plain.read_bytes())[:-3000])  # truncated download
+    out = tmp_path / "out.jsonl"
+    capsys.readouterr()
+    rc = cli_main(["batch", str(src), "-o", str(out), "--workers", "1", "--chunk-size", "100"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1, err
+    assert re.match(r"error: .*in\.csv\.gz: line \d+: cannot read the file further", err[0])
+    [rec] = audited(db, "screening_file")
+    assert rec["complete"] is False and "cannot read the file further" in rec["stopped"]
+    kept = out.read_text(encoding="utf-8").splitlines()
+    assert rec["rows"] == len(kept) > 0  # what was read before is screened and checkpointed
 
 
 def test_empty_store_is_no_lists_loaded(

@@ -284,3 +284,28 @@ def test_sigkill_then_resume_loses_nothing(tmp_path: Path, rows: list[dict[str, 
     assert out.read_bytes().startswith(kept)
     lines = read_jsonl(out)
     assert [ln["row"] for ln in lines] == list(range(1, len(rows) + 1))
+
+
+def test_resume_against_other_list_versions_is_refused(
+    tmp_path: Path, rows: list[dict[str, str]]
+) -> None:
+    """Every row of a job is screened against the versions its manifest pins: a resume after a
+    list load would have mixed two sets of versions in one output."""
+    from dataclasses import replace
+
+    from tradescreen.screening.snapshot import SnapshotFactory, SnapshotScreener
+
+    from .fakes import VERSION, dpl_snapshot
+
+    src = tmp_path / "in.csv"
+    write_csv(src, rows[:100])
+    out = tmp_path / "out.jsonl"
+    common = {"as_of": AS_OF, "workers": 1, "chunk_size": 20, "progress": False}
+    first = screen_file(src, out, screener_factory=real_factory(), max_chunks=1, **common)
+    assert not first.complete and first.rows == 20
+    snap = dpl_snapshot()
+    newer = SnapshotScreener((replace(VERSION, id=2),), snap.bundle, snap.config, snap.max_hits)
+    with pytest.raises(InvalidInput, match=r"lists in force changed .* \[1\] then, \[2\] now"):
+        screen_file(src, out, screener_factory=SnapshotFactory(newer), **common)
+    done = screen_file(src, out, screener_factory=real_factory(), **common)
+    assert (done.resumed_from, done.rows, done.complete) == (20, 100, True)
