@@ -193,6 +193,21 @@ def _csv_records(
             buf.popleft()
             yield first.number, None, f"row longer than {MAX_ROW_CHARS:,} characters"
             continue
+        if '"' not in first.text:  # the common case: no quoting, so a plain split is exact
+            buf.popleft()
+            body = _strip_line_end(first.text)
+            fields = body.split(delimiter) if body else []
+            if expect is not None and len(fields) > expect:
+                yield (
+                    first.number,
+                    None,
+                    f"too many fields ({len(fields)}; the header has {expect})",
+                )
+                continue
+            if expect is None:
+                expect = len(fields)
+            yield first.number, fields, None
+            continue
         used = size = 0
         over = False
 
@@ -232,6 +247,14 @@ def _csv_records(
         if expect is None:
             expect = len(record or [])
         yield first.number, record, None
+
+
+def _strip_line_end(text: str) -> str:
+    if text.endswith("\r\n"):
+        return text[:-2]
+    if text.endswith(("\n", "\r")):
+        return text[:-1]
+    return text
 
 
 def _unterminated(over: bool) -> str:
