@@ -66,6 +66,7 @@ def test_unterminated_quote_rejects_one_line_and_the_run_goes_on(
     with open(f"{out}.rejects.csv", newline="", encoding="utf-8") as fh:
         [rej] = list(csv.DictReader(fh))
     assert (rej["row"], rej["line"]) == ("11", "12") and "unterminated quote" in rej["reason"]
+    assert json.loads(rej["record"]) == {"_raw": '11,"Acme Trading,US\n'}  # the line as read
     [rec] = audited(db, "screening_file")
     assert rec["complete"] is True and rec["stopped"] is None
     assert (rec["rows"], rec["screened"], rec["rejected"]) == (1002, 1001, 1)

@@ -168,8 +168,9 @@ def _guarded(lines: Iterator[_Line], path: Path) -> Iterator[_Line]:
 
 def _csv_records(
     lines: Iterator[_Line], delimiter: str
-) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(first line number, fields or None, problem) for each record, the header first.
+) -> Iterator[tuple[int, list[str] | None, str | None, str]]:
+    """(first line number, fields or None, problem, the first line as read) for each record,
+    the header first.
 
     Each record is parsed on its own from a small look-ahead buffer, so a malformed one is
     rejected alone: an unterminated quote rejects its line and parsing restarts on the next
@@ -191,22 +192,19 @@ def _csv_records(
         first = buf[0]
         if first.too_long:
             buf.popleft()
-            yield first.number, None, f"row longer than {MAX_ROW_CHARS:,} characters"
+            yield first.number, None, f"row longer than {MAX_ROW_CHARS:,} characters", ""
             continue
         if '"' not in first.text:  # the common case: no quoting, so a plain split is exact
             buf.popleft()
             body = _strip_line_end(first.text)
             fields = body.split(delimiter) if body else []
             if expect is not None and len(fields) > expect:
-                yield (
-                    first.number,
-                    None,
-                    f"too many fields ({len(fields)}; the header has {expect})",
-                )
+                many = f"too many fields ({len(fields)}; the header has {expect})"
+                yield first.number, None, many, first.text
                 continue
             if expect is None:
                 expect = len(fields)
-            yield first.number, fields, None
+            yield first.number, fields, None, first.text
             continue
         used = size = 0
         over = False
@@ -240,13 +238,13 @@ def _csv_records(
                 problem = f"too many fields ({len(record)}; the header has {expect})"
         if problem is not None:
             buf.popleft()  # reject this line alone; the next line starts a new record
-            yield first.number, None, problem
+            yield first.number, None, problem, first.text
             continue
         for _ in range(max(used, 1)):
             buf.popleft()
         if expect is None:
             expect = len(record or [])
-        yield first.number, record, None
+        yield first.number, record, None, first.text
 
 
 def _strip_line_end(text: str) -> str:
@@ -276,13 +274,13 @@ def _iter_csv(path: Path) -> Iterator[InputRow]:
         first = next(records, None)
         if first is None:
             return
-        line_no, header_fields, problem = first
+        line_no, header_fields, problem, _ = first
         if header_fields is None:
             raise InvalidInput(f"{path}: line {line_no}: cannot read the header row: {problem}")
         header = [h.strip() for h in header_fields]
-        for number, (line_no, record, problem) in enumerate(records, start=1):
-            if record is None:
-                yield InputRow(number, {}, problem, line_no)
+        for number, (line_no, record, problem, raw) in enumerate(records, start=1):
+            if record is None:  # the line as read, for the rejects file
+                yield InputRow(number, {"_raw": _replace_undecodable(raw)[:200]}, problem, line_no)
                 continue
             if not record:  # a blank line
                 yield InputRow(number, {}, "empty row", line_no)
