@@ -141,3 +141,12 @@ class AuditKeyMissing(AuditError):
     code = "audit_key_missing"
     http_status = 503
     exit_code = 10
+
+
+class Interrupted(TradescreenError):
+    """A long job (a file batch) was stopped by the user (Ctrl-C, SIGINT) after saving its
+    checkpoint; the message says how to resume."""
+
+    code = "interrupted"
+    http_status = 503
+    exit_code = 130

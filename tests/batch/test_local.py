@@ -20,6 +20,7 @@ import pytest
 
 from tradescreen.batch.io import Checkpoint
 from tradescreen.batch.local import screen_file
+from tradescreen.errors import InvalidInput
 
 from .fakes import DATA, dpl_entities, real_factory, require_data
 
@@ -89,7 +90,9 @@ def test_csv_to_jsonl_order_rejects_and_columns(tmp_path: Path, rows: list[dict[
     good = [r for r in data if r not in BAD]
     assert [ln["input"]["id"] for ln in lines] == [r["id"] for r in good]
     assert all(ln["input"] == r for ln, r in zip(lines, good, strict=True))
-    assert lines[0]["as_of"] == "2026-05-01" and "hits" in lines[0]
+    assert "hits" in lines[0] and "as_of" not in lines[0]  # once per run, in the manifest
+    manifest = json.loads(Path(rep.manifest).read_text(encoding="utf-8"))
+    assert manifest["as_of"] == "2026-05-01" and manifest["complete"]
     # the listed names (with variations) hit, the synthetic people do not
     hit_ids = {ln["input"]["id"] for ln in lines if ln["hits"]}
     assert {r["id"] for r in good if r["id"].startswith("L")} <= hit_ids | set()
@@ -156,7 +159,8 @@ def test_parquet_and_jsonl_inputs_csv_output(tmp_path: Path, rows: list[dict[str
     )
     assert out_a.read_bytes() == out_b.read_bytes()
     assert (ra.rejected, rb.rejected) == (4, 5)
-    with open(out_a, newline="", encoding="utf-8") as fh:
+    assert out_a.read_bytes().startswith(b"\xef\xbb\xbfid,name,")  # the BOM Excel needs
+    with open(out_a, newline="", encoding="utf-8-sig") as fh:
         got = list(csv.DictReader(fh))
     assert [g["id"] for g in got] == [r["id"] for r in rows]
     assert got[0]["segment"] == rows[0]["segment"]
@@ -167,20 +171,33 @@ def test_parquet_and_jsonl_inputs_csv_output(tmp_path: Path, rows: list[dict[str
     )
 
 
-def test_missing_name_column_rejects_every_row(tmp_path: Path, rows: list[dict[str, str]]) -> None:
+def test_missing_name_column_is_one_up_front_error(
+    tmp_path: Path, rows: list[dict[str, str]]
+) -> None:
+    """Regression: a --name-column the file does not have rejected every row one by one."""
     src = tmp_path / "in.csv"
     write_csv(src, rows[:30])
-    rep = screen_file(
-        src,
-        tmp_path / "o.jsonl",
-        screener_factory=real_factory(),
-        as_of=AS_OF,
-        name_column="company",
-        workers=1,
-        progress=False,
-    )
-    assert (rep.screened, rep.rejected) == (0, 30)
-    assert "missing name column 'company'" in Path(rep.rejects).read_text()
+    with pytest.raises(InvalidInput, match=r"--name-column 'company' is not a column of .*'id'"):
+        screen_file(
+            src,
+            tmp_path / "o.jsonl",
+            screener_factory=real_factory(),
+            as_of=AS_OF,
+            name_column="company",
+            workers=1,
+            progress=False,
+        )
+    with pytest.raises(InvalidInput, match=r"--country-column 'iso2' is not a column"):
+        screen_file(
+            src,
+            tmp_path / "o.jsonl",
+            screener_factory=real_factory(),
+            as_of=AS_OF,
+            country_column="iso2",
+            workers=1,
+            progress=False,
+        )
+    assert not (tmp_path / "o.jsonl").exists()
 
 
 def test_resume_after_interruption_matches_uninterrupted(
@@ -267,3 +284,28 @@ def test_sigkill_then_resume_loses_nothing(tmp_path: Path, rows: list[dict[str, 
     assert out.read_bytes().startswith(kept)
     lines = read_jsonl(out)
     assert [ln["row"] for ln in lines] == list(range(1, len(rows) + 1))
+
+
+def test_resume_against_other_list_versions_is_refused(
+    tmp_path: Path, rows: list[dict[str, str]]
+) -> None:
+    """Every row of a job is screened against the versions its manifest pins: a resume after a
+    list load would have mixed two sets of versions in one output."""
+    from dataclasses import replace
+
+    from tradescreen.screening.snapshot import SnapshotFactory, SnapshotScreener
+
+    from .fakes import VERSION, dpl_snapshot
+
+    src = tmp_path / "in.csv"
+    write_csv(src, rows[:100])
+    out = tmp_path / "out.jsonl"
+    common = {"as_of": AS_OF, "workers": 1, "chunk_size": 20, "progress": False}
+    first = screen_file(src, out, screener_factory=real_factory(), max_chunks=1, **common)
+    assert not first.complete and first.rows == 20
+    snap = dpl_snapshot()
+    newer = SnapshotScreener((replace(VERSION, id=2),), snap.bundle, snap.config, snap.max_hits)
+    with pytest.raises(InvalidInput, match=r"lists in force changed .* \[1\] then, \[2\] now"):
+        screen_file(src, out, screener_factory=SnapshotFactory(newer), **common)
+    done = screen_file(src, out, screener_factory=real_factory(), **common)
+    assert (done.resumed_from, done.rows, done.complete) == (20, 100, True)

@@ -126,16 +126,25 @@ def batch_file_payload(
     as_of: date,
     known_at: datetime | None,
     threshold: float | None,
+    stopped: str | None = None,
 ) -> dict[str, Any]:
     """What a file batch was screened against and what it wrote: the inputs and outputs by
-    SHA-256, the list versions, the counts (per-row results stay in the output file)."""
+    SHA-256, the list versions, the counts (per-row results stay in the output file), and
+    whether the run read the whole file (``complete``; else ``stopped`` says why: interrupted,
+    or the error that stopped it)."""
+    output = Path(report["output"])
+    manifest = Path(report["manifest"]) if report.get("manifest") else None
     return {
         "kind": SCREENING_FILE,
         "engine_version": engine_version(),
         "input": report["input"],
         "input_sha256": file_sha256(Path(report["input"])),
+        "complete": bool(report.get("complete", True)) and stopped is None,
+        "stopped": stopped,
         "output": report["output"],
-        "output_sha256": file_sha256(Path(report["output"])),
+        "output_sha256": file_sha256(output) if output.is_file() else None,
+        "manifest": str(manifest) if manifest else None,
+        "manifest_sha256": file_sha256(manifest) if manifest and manifest.is_file() else None,
         "rejects": report["rejects"],
         "rejects_sha256": file_sha256(Path(report["rejects"])),
         "rows": report["rows"],

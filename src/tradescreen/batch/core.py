@@ -17,6 +17,7 @@ from tradescreen.batch.io import (
     csv_line,
     dump_jsonl,
     flatten_result,
+    hit_rows,
     reject_line,
 )
 from tradescreen.countries import parse_country
@@ -52,6 +53,15 @@ class RowOptions:
     threshold: float | None = None
     known_at: datetime | None = None
     csv_columns: tuple[str, ...] = ()  # input columns written to CSV output, in header order
+    csv_rows: str = "input"  # CSV output: one row per "input" (its top hit) or per "hit"
+    # JSONL: also put as_of, known_at and list_versions in every row (an output without a
+    # manifest, such as a DataFrame); by default they are written once, in the run's manifest
+    row_context: bool = False
+
+
+ROW_CONTEXT = ("as_of", "known_at", "list_versions")
+"""The keys of ``ScreenResult.to_dict()`` that are the same for every row of a run: written once
+in the manifest (``batch.manifest``), not on every JSONL row."""
 
 
 @dataclass
@@ -64,6 +74,7 @@ class ChunkOut:
     rejected: int = 0
     with_hits: int = 0
     reject_rows: list[int] = field(default_factory=list)
+    reject_notes: list[str] = field(default_factory=list)  # "line N: reason", the first few
 
 
 def query_for(row: InputRow, opts: RowOptions) -> tuple[Query | None, str | None]:
@@ -91,9 +102,13 @@ def query_for(row: InputRow, opts: RowOptions) -> tuple[Query | None, str | None
 
 def output_line(row: InputRow, result: dict[str, Any], opts: RowOptions) -> bytes:
     if opts.out_format == "jsonl":
+        if not opts.row_context:
+            result = {k: v for k, v in result.items() if k not in ROW_CONTEXT}
         return dump_jsonl({"row": row.number, "input": row.columns, **result})
-    flat = flatten_result(row.number, result)
     values = [row.columns.get(c) for c in opts.csv_columns]
+    if opts.csv_rows == "hit":
+        return b"".join(csv_line([*values, *r]) for r in hit_rows(row.number, result))
+    flat = flatten_result(row.number, result)
     return csv_line([*values, *flat.values()])
 
 
@@ -121,12 +136,16 @@ def process_chunk(screener: ScreenerLike, rows: Sequence[InputRow], opts: RowOpt
         rejects.append(reject_line(row, problem or "rejected", opts.name_column))
         out.rejected += 1
         out.reject_rows.append(row.number)
+        if len(out.reject_notes) < 5:
+            where = f"line {row.line}" if row.line is not None else f"row {row.number}"
+            out.reject_notes.append(f"{where}: {problem or 'rejected'}")
     out.output = b"".join(lines)
     out.rejects = b"".join(rejects)
     return out
 
 
 __all__ = [
+    "ROW_CONTEXT",
     "ChunkOut",
     "RowOptions",
     "ScreenerFactory",

@@ -13,12 +13,13 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import resource
+import signal
 import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -32,19 +33,31 @@ from tradescreen.batch.core import (
     process_chunk,
 )
 from tradescreen.batch.io import (
+    CSV_ROWS,
+    HIT_CSV_COLUMNS,
     REJECT_COLUMNS,
     RESULT_CSV_COLUMNS,
     AppendFile,
     Checkpoint,
     InputRow,
     PartsWriter,
+    check_columns,
     chunked,
     count_rows,
+    csv_header,
     csv_line,
     detect_format,
     iter_rows,
 )
-from tradescreen.errors import InvalidInput
+from tradescreen.batch.manifest import (
+    build_manifest,
+    manifest_path,
+    read_manifest,
+    version_ids,
+    write_manifest,
+)
+from tradescreen.errors import Interrupted, InvalidInput, TradescreenError
+from tradescreen.screening.freshness import require_lists
 from tradescreen.settings import Settings
 
 
@@ -61,9 +74,14 @@ class BatchReport:
     rejected: int
     rows_with_hits: int
     resumed_from: int  # rows already done when this run started
-    seconds: float
-    rows_per_second: float  # rows processed by this run / its wall time
+    seconds: float  # wall time of this run, index load included
+    rows_per_second: float  # rows processed by this run / its screening time (index load apart)
     peak_rss_mb: float  # max resident set of this process and of any one worker
+    index_seconds: float = 0.0  # loading the list index (before the first row)
+    manifest: str = ""  # the run's manifest: list versions, settings, code fingerprint
+    complete: bool = True  # every row was read (False: interrupted, or stopped on an error)
+    already_complete: bool = False  # the job had completed before: nothing was screened again
+    reject_notes: list[str] = field(default_factory=list)  # the first rejects, "line N: why"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,6 +137,9 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(factory: ScreenerFactory) -> None:
+    # Ctrl-C reaches the whole process group: the parent handles it (checkpoint, resume hint);
+    # a worker dying of it would only print a traceback per process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["screener"] = factory()
 
 
@@ -129,53 +150,86 @@ def _work(rows: list[InputRow], opts: RowOptions) -> ChunkOut:
 # ---------------------------------------------------------------------------
 
 
-def _csv_columns(input_path: Path, fmt: str, name_column: str) -> tuple[str, ...]:
-    """Input columns for CSV output: the header (CSV), the schema (Parquet), the first object."""
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
+class _Progress:
+    """The progress display (rich, on a terminal): the list index load as its own step, then the
+    rows with the true rate (rows this run / screening time, the figure the summary reports)."""
 
-        return tuple(pq.ParquetFile(input_path).schema_arrow.names)
-    for row in iter_rows(input_path, fmt):
-        if row.error is None:
-            return tuple(k for k in row.columns if k != "_extra")
-        if fmt == "csv":
-            return tuple(k for k in row.columns if k != "_extra")
-    return (name_column,)
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.console = Console(stderr=True)  # stdout is the summary (or its --json)
+        self.prog = Progress(
+            SpinnerColumn(finished_text="done"),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
+        self.prog.start()
+        self.task = self.prog.add_task("loading the list index", total=None)
+        self.rows = False
+
+    def index_loaded(self, seconds: float) -> None:
+        self.prog.update(
+            self.task, total=1, completed=1, description=f"list index loaded in {seconds:.1f} s"
+        )
+        self.prog.stop()
+
+    def start_rows(self, total: int | None, done: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            ProgressColumn,
+            Task,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+        from rich.text import Text
+
+        class TrueRate(ProgressColumn):
+            """Rows done by this run over the time since screening started: the figure the
+            summary reports (rich's own speed is a moving window over the last chunks)."""
+
+            def render(self, task: Task) -> Text:
+                rate = _true_rate(task)
+                return Text(f"{rate:,.0f} rows/s" if rate else "- rows/s")
+
+        class TrueEta(ProgressColumn):
+            def render(self, task: Task) -> Text:
+                rate = _true_rate(task)
+                if not rate or task.total is None:
+                    return Text("ETA -")
+                left = int(max(0.0, (task.total - task.completed) / rate))
+                return Text(f"ETA {left // 60}:{left % 60:02d}")
+
+        self.prog = Progress(
+            TextColumn("screening"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TrueRate(),
+            TimeElapsedColumn(),
+            TrueEta(),
+            console=self.console,
+            transient=False,
+        )
+        self.prog.start()
+        self.task = self.prog.add_task("rows", total=total, completed=done, resumed=done)
+        self.rows = True
+
+    def advance(self, n: int) -> None:
+        if self.rows:
+            self.prog.advance(self.task, n)
+
+    def stop(self) -> None:
+        self.prog.stop()
 
 
-def _progress(total: int | None, done: int, enabled: bool) -> Any:
-    if not enabled:
-        return None
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        Task,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            speed = task.speed
-            return Text(f"{speed:,.0f} rows/s" if speed else "- rows/s")
-
-    prog = Progress(
-        TextColumn("screening"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        transient=False,
-    )
-    prog.start()
-    prog.add_task("rows", total=total, completed=done)
-    return prog
+def _true_rate(task: Any) -> float:
+    elapsed = task.elapsed or 0.0
+    done = task.completed - task.fields.get("resumed", 0)
+    return done / elapsed if elapsed > 0 else 0.0
 
 
 def _writer(
@@ -184,6 +238,16 @@ def _writer(
     if output_dir is None:
         return AppendFile(out_path, offset, header if offset is None else None)
     return PartsWriter(Path(output_dir), out_path.suffix.lstrip("."), offset, header)
+
+
+def _intact(ck: Checkpoint, out_path: Path, rej_path: Path, output_dir: Path | None) -> bool:
+    """The outputs of a completed checkpoint are still there, at their checkpointed sizes."""
+    try:
+        if output_dir is None and out_path.stat().st_size != ck.output_bytes:
+            return False
+        return rej_path.stat().st_size == ck.rejects_bytes
+    except OSError:
+        return False
 
 
 def screen_file(
@@ -210,26 +274,38 @@ def screen_file(
     spark_master: str | None = None,
     spark_session: Any = None,
     audit_actor: str | None = None,
+    csv_rows: str = "input",
+    bom: bool | None = None,
 ) -> BatchReport:
     """Screen every row of ``input`` into ``output`` (JSONL or CSV), bad rows into ``rejects``.
 
-    ``screener_factory`` builds one screener per worker (default: the SQL store of
-    ``settings``). ``as_of`` defaults to today. With ``resume`` (default) a previous interrupted
-    run of the same input into the same output continues where it stopped. ``max_chunks`` stops
-    after that many chunks (tests use it to simulate an interruption). ``audit_actor``: append
-    one ``screening_file`` record to the audit chain of ``settings``' store once the whole file
-    is done (the CLI passes its user): the input, output and rejects by SHA-256, the counts and
+    ``screener_factory`` builds one screener per worker (default: a snapshot of the versions in
+    force in ``settings``' store; none in force is :class:`NoListsLoaded`). ``as_of`` defaults to
+    today. ``name_column`` must be a column of the input, and so must ``country_column`` unless
+    it is the default ``country`` (then optional): else :class:`InvalidInput` before any work.
+    CSV output: ``csv_rows`` ``"input"`` (one row per input, its top hit) or ``"hit"`` (one row
+    per hit); ``bom`` (default on) starts the file with a UTF-8 byte-order mark for Excel.
+
+    The list versions, settings and code fingerprint go once into the run's manifest
+    (``OUTPUT.manifest.json``), not on every row. With ``resume`` (default) an interrupted run of
+    the same input into the same output continues where it stopped, and a completed one is not
+    screened again (``already_complete``). Ctrl-C saves the checkpoint and raises
+    :class:`Interrupted`, whose message says how to resume. ``max_chunks`` stops after that many
+    chunks (tests use it to simulate an interruption). ``audit_actor``: append one
+    ``screening_file`` record to the audit chain of ``settings``' store when the run ends,
+    completed or not (``complete``): the input, output and rejects by SHA-256, the counts and
     the list versions every row was screened against.
     """
     t0 = time.monotonic()
+    started_at = datetime.now(UTC)
     settings = settings or Settings()
     in_path = Path(input)
     if not in_path.is_file():  # before the index is built: a typo costs nothing
         raise InvalidInput(f"input: {in_path}: no such file")
-    factory = screener_factory or snapshot_factory(settings, known_at)
-    if output_dir is not None:
+    out_dir = Path(output_dir) if output_dir is not None else None
+    if out_dir is not None:
         ext = detect_format(output or "x.jsonl", out_format)
-        out_path = Path(output_dir) / f"_output.{ext}"
+        out_path = out_dir / f"_output.{ext}"
     elif output is not None:
         out_path = Path(output)
     else:
@@ -241,8 +317,14 @@ def screen_file(
         raise InvalidInput("batch output is JSONL or CSV; use --format jsonl|csv")
     if engine not in ("local", "spark"):
         raise InvalidInput(f"unknown engine {engine!r}: local or spark")
+    if csv_rows not in CSV_ROWS:
+        raise InvalidInput(f"--csv-rows {csv_rows!r}: one of {', '.join(CSV_ROWS)}")
     n_workers = max(1, workers if workers else (os.cpu_count() or 1))
-    cols = _csv_columns(in_path, fmt_in, name_column) if fmt_out == "csv" else ()
+    columns = check_columns(in_path, fmt_in, name_column, country_column)
+    if country_column not in columns:  # the default "country", absent: screened without one
+        country_column = None
+    cols = tuple(c for c in columns if c != "_extra") if fmt_out == "csv" else ()
+    with_bom = fmt_out == "csv" and (True if bom is None else bom)
     opts = RowOptions(
         name_column=name_column,
         country_column=country_column,
@@ -251,30 +333,96 @@ def screen_file(
         threshold=threshold,
         known_at=known_at,
         csv_columns=cols,
+        csv_rows=csv_rows,
     )
+    header_cols = HIT_CSV_COLUMNS if csv_rows == "hit" else RESULT_CSV_COLUMNS
+    header = csv_header([*cols, *header_cols], bom=with_bom) if fmt_out == "csv" else None
 
     ck_path = Checkpoint.path_for(out_path)
+    man_path = manifest_path(out_path, out_dir)
     ck = Checkpoint.load(ck_path) if resume else None
-    if ck is not None and (not ck.matches(in_path, out_path) or ck.complete):
+    if ck is not None and not ck.matches(in_path, out_path):
         ck = None
+    if ck is not None and ck.complete:
+        if _intact(ck, out_path, rej_path, out_dir):
+            return _report(
+                ck, in_path, out_path, out_dir, rej_path, fmt_out, engine, n_workers,
+                resumed_from=ck.rows_done, seconds=time.monotonic() - t0, screen_seconds=0.0,
+                index_seconds=0.0, manifest=man_path, complete=True, already_complete=True,
+                notes=[],
+            )  # fmt: skip
+        ck = None  # an output was removed or changed since: screen again
+
+    show = sys.stderr.isatty() if progress is None else progress
+    prog = _Progress() if show else None
+    t_index = time.monotonic()
+    try:
+        factory = screener_factory or snapshot_factory(settings, known_at)
+    except BaseException:
+        if prog is not None:
+            prog.stop()
+        raise
+    index_seconds = time.monotonic() - t_index
+    if prog is not None:
+        prog.index_loaded(index_seconds)
+    snapshot = getattr(factory, "snapshot", None)  # the default factory's pinned versions
+    versions = getattr(snapshot, "versions", None)
+    if versions is not None:
+        require_lists(versions, settings, known_at)  # "no hit" against no list is no answer
+    manifest = build_manifest(
+        input_path=in_path,
+        input_format=fmt_in,
+        input_columns=columns,
+        output=out_dir if out_dir is not None else out_path,
+        output_format=fmt_out,
+        rejects=rej_path,
+        csv_rows=csv_rows if fmt_out == "csv" else None,
+        bom=with_bom,
+        name_column=name_column,
+        country_column=country_column,
+        as_of=opts.as_of,
+        known_at=known_at,
+        threshold=threshold,
+        settings=settings,
+        versions=versions,
+        warnings=getattr(snapshot, "warnings", ()),
+        match_config=getattr(snapshot, "config", None),
+        started_at=started_at,
+    )
+    if ck is not None:  # resuming: the rows done were screened against the manifest's lists
+        before = read_manifest(man_path)
+        pinned, now_ids = version_ids(before), version_ids(manifest)
+        if pinned is not None and now_ids is not None and pinned != now_ids:
+            if prog is not None:
+                prog.stop()
+            raise InvalidInput(
+                f"the lists in force changed since this job started (list versions {pinned} "
+                f"then, {now_ids} now): run it again with --restart to screen the whole file "
+                "against the lists in force now"
+            )
+        if before is not None:
+            manifest["started_at"] = before.get("started_at", manifest["started_at"])
+
     st = in_path.stat()
     if ck is None:
         ck = Checkpoint(str(in_path.resolve()), st.st_size, st.st_mtime_ns, str(out_path.resolve()))
-        header = csv_line([*cols, *RESULT_CSV_COLUMNS]) if fmt_out == "csv" else None
-        out_f = _writer(out_path, output_dir, None, header)
+        out_f = _writer(out_path, out_dir, None, header)
         rej_f = AppendFile(rej_path, None, csv_line(REJECT_COLUMNS))
         ck.output_bytes, ck.rejects_bytes = out_f.commit(), rej_f.commit()
+        write_manifest(man_path, manifest)
         ck.save(ck_path)
     else:
-        header = csv_line([*cols, *RESULT_CSV_COLUMNS]) if fmt_out == "csv" else None
-        out_f = _writer(out_path, output_dir, ck.output_bytes, header)
+        out_f = _writer(out_path, out_dir, ck.output_bytes, header)
         rej_f = AppendFile(rej_path, ck.rejects_bytes)
+        write_manifest(man_path, manifest)
     resumed_from = ck.rows_done
+    notes: list[str] = []
 
     rows: Iterator[InputRow] = (r for r in iter_rows(in_path, fmt_in) if r.number > resumed_from)
     chunks = chunked(rows, chunk_size)
-    show = sys.stderr.isatty() if progress is None else progress
-    prog = _progress(count_rows(in_path, fmt_in) if show else None, resumed_from, show)
+    if prog is not None:
+        prog.start_rows(count_rows(in_path, fmt_in), resumed_from)
+    t_screen = time.monotonic()
 
     def commit(res: ChunkOut, n_rows: int) -> None:
         out_f.write(res.output)
@@ -285,11 +433,13 @@ def screen_file(
         ck.rejected += res.rejected
         ck.hits_rows += res.with_hits
         ck.save(ck_path)
+        notes.extend(res.reject_notes[: max(0, 5 - len(notes))])
         if prog is not None:
-            prog.advance(prog.task_ids[0], n_rows)
+            prog.advance(n_rows)
 
     processed_chunks = 0
     stop = False
+    failure: BaseException | None = None
 
     def done_one() -> bool:
         nonlocal processed_chunks
@@ -340,17 +490,73 @@ def screen_file(
         if not stop:
             ck.complete = True
             ck.save(ck_path)
+    except (KeyboardInterrupt, TradescreenError) as exc:
+        failure = exc  # the checkpoint holds every committed chunk; recorded below, re-raised
     finally:
         out_f.close()
         rej_f.close()
         if prog is not None:
             prog.stop()
 
-    elapsed = time.monotonic() - t0
+    end = time.monotonic()
+    report = _report(
+        ck, in_path, out_path, out_dir, rej_path, fmt_out, engine, n_workers,
+        resumed_from=resumed_from, seconds=end - t0, screen_seconds=end - t_screen,
+        index_seconds=index_seconds, manifest=man_path, complete=ck.complete,
+        already_complete=False, notes=notes,
+    )  # fmt: skip
+    manifest["finished_at"] = datetime.now(UTC).isoformat()
+    manifest["complete"] = ck.complete
+    manifest["counts"] = {
+        "rows": ck.rows_done,
+        "screened": ck.screened,
+        "rejected": ck.rejected,
+        "rows_with_hits": ck.hits_rows,
+    }
+    write_manifest(man_path, manifest)
+    if audit_actor:
+        reason = None
+        if isinstance(failure, KeyboardInterrupt):
+            reason = "interrupted"
+        elif failure is not None:
+            reason = str(failure)
+        elif stop:
+            reason = "stopped"
+        _audit_file(report, settings, factory, opts, audit_actor, stopped=reason)
+    if isinstance(failure, KeyboardInterrupt):
+        raise Interrupted(
+            f"interrupted after row {ck.rows_done:,} of {in_path} (checkpoint saved: "
+            f"{ck.screened:,} screened, {ck.rejected:,} rejected); run the same command again "
+            "to resume, or add --restart to start over"
+        ) from None
+    if failure is not None:
+        raise failure
+    return report
+
+
+def _report(
+    ck: Checkpoint,
+    in_path: Path,
+    out_path: Path,
+    out_dir: Path | None,
+    rej_path: Path,
+    fmt_out: str,
+    engine: str,
+    n_workers: int,
+    *,
+    resumed_from: int,
+    seconds: float,
+    screen_seconds: float,
+    index_seconds: float,
+    manifest: Path,
+    complete: bool,
+    already_complete: bool,
+    notes: list[str],
+) -> BatchReport:
     done_now = ck.rows_done - resumed_from
-    report = BatchReport(
+    return BatchReport(
         input=str(in_path),
-        output=str(output_dir if output_dir is not None else out_path),
+        output=str(out_dir if out_dir is not None else out_path),
         rejects=str(rej_path),
         format=fmt_out,
         engine=engine,
@@ -360,13 +566,15 @@ def screen_file(
         rejected=ck.rejected,
         rows_with_hits=ck.hits_rows,
         resumed_from=resumed_from,
-        seconds=round(elapsed, 3),
-        rows_per_second=round(done_now / elapsed, 1) if elapsed > 0 else 0.0,
+        seconds=round(seconds, 3),
+        rows_per_second=round(done_now / screen_seconds, 1) if screen_seconds > 0 else 0.0,
         peak_rss_mb=round(peak_rss_mb(), 1),
+        index_seconds=round(index_seconds, 3),
+        manifest=str(manifest),
+        complete=complete,
+        already_complete=already_complete,
+        reject_notes=notes,
     )
-    if audit_actor and not stop:
-        _audit_file(report, settings, factory, opts, audit_actor)
-    return report
 
 
 def _audit_file(
@@ -375,6 +583,8 @@ def _audit_file(
     factory: ScreenerFactory,
     opts: RowOptions,
     actor: str,
+    *,
+    stopped: str | None = None,
 ) -> None:
     from tradescreen.audit.events import SCREENING_FILE, batch_file_payload, record_now
     from tradescreen.db import make_engine
@@ -387,6 +597,7 @@ def _audit_file(
         as_of=opts.as_of,
         known_at=opts.known_at,
         threshold=opts.threshold,
+        stopped=stopped,
     )
     engine = make_engine(settings.db_url())
     try:

@@ -22,10 +22,16 @@ def batch(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Output file (.jsonl or .csv).")
     ] = None,
-    name_column: Annotated[str, typer.Option(help="Column holding the name.")] = "name",
-    country_column: Annotated[str, typer.Option(help="Column holding an ISO country.")] = (
-        "country"
-    ),
+    name_column: Annotated[
+        str, typer.Option(help="Column holding the name (it must exist).")
+    ] = "name",
+    country_column: Annotated[
+        str,
+        typer.Option(
+            help="Column holding the country, a code or a name (it must exist unless it is the "
+            "default, country, which is optional; an empty value: none)."
+        ),
+    ] = "country",
     as_of: Annotated[str | None, typer.Option(help="Screen as of this date (default today).")] = (
         None
     ),
@@ -47,6 +53,16 @@ def batch(
         bool, typer.Option("--restart", help="Ignore a checkpoint and start again.")
     ] = False,
     chunk_size: Annotated[int, typer.Option(help="Rows per chunk (checkpoint unit).")] = 2000,
+    csv_rows: Annotated[
+        str,
+        typer.Option(help="CSV output: one row per input (its top hit) or one row per hit."),
+    ] = "input",
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom/--no-bom", help="CSV output: start with a UTF-8 byte-order mark (for Excel)."
+        ),
+    ] = True,
     db: Annotated[
         str | None, typer.Option("--db", help="Database URL or SQLite file (TRADESCREEN_DB).")
     ] = None,
@@ -54,7 +70,8 @@ def batch(
 ) -> None:
     """Screen every row; one result per row in input order; bad rows to a rejects file.
 
-    An interrupted run resumes where it stopped when run again with the same arguments.
+    The list versions and settings go once into OUTPUT.manifest.json. An interrupted run
+    resumes where it stopped when run again with the same arguments; a completed one says so.
     """
     from tradescreen.services.batch import screen_file
 
@@ -84,21 +101,34 @@ def batch(
         chunk_size=chunk_size,
         engine=engine,
         spark_master=spark_master,
+        csv_rows=csv_rows,
+        bom=bom,
         actor=cli_actor(),
     )
     if as_json:
         print_json(report.to_dict())
         return
     con = Console(highlight=False, stderr=False)
+    if report.already_complete:
+        con.print(
+            f"already complete: {report.rows} rows, {report.screened} screened, "
+            f"{report.rows_with_hits} with hits, {report.rejected} rejected -> {report.output} "
+            f"(lists and settings in {report.manifest}); --restart screens the file again",
+            markup=False,
+        )
+        return
     resumed = f" (resumed after row {report.resumed_from})" if report.resumed_from else ""
     con.print(
         f"{report.rows} rows{resumed}: {report.screened} screened, {report.rows_with_hits} with "
         f"hits, {report.rejected} rejected -> {report.rejects}",
         markup=False,
     )
+    for note in report.reject_notes[:3]:
+        con.print(f"  rejected {note}", markup=False)
     con.print(
-        f"{report.engine} engine, {report.workers} workers: {report.seconds:.1f}s, "
-        f"{report.rows_per_second:,.0f} rows/s, peak memory {report.peak_rss_mb:,.0f} MB; "
-        f"output {report.output}",
+        f"{report.engine} engine, {report.workers} workers: {report.seconds:.1f}s "
+        f"(list index {report.index_seconds:.1f}s), {report.rows_per_second:,.0f} rows/s, "
+        f"peak memory {report.peak_rss_mb:,.0f} MB; output {report.output}; "
+        f"lists and settings in {report.manifest}",
         markup=False,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from tradescreen.errors import StaleLists
+from tradescreen.errors import NoListsLoaded, StaleLists
 from tradescreen.model import ListVersion
 from tradescreen.settings import Settings
 
@@ -55,4 +55,24 @@ def checked_freshness(
     return warnings
 
 
-__all__ = ["as_utc", "checked_freshness", "freshness_warnings"]
+def require_lists(
+    versions: Sequence[ListVersion], settings: Settings, known_at: datetime | None = None
+) -> None:
+    """Refuse (:class:`NoListsLoaded`: exit 7, HTTP 503) a screening against no list version:
+    none in force, or none known at the replay time ``known_at``. "No hit" against nothing is no
+    answer. ``settings.screen_without_lists`` turns the refusal off. One rule for single
+    screening (``Services.require_lists``) and file batches."""
+    if versions or settings.screen_without_lists:
+        return
+    if known_at is None:
+        raise NoListsLoaded(
+            "screening refused: no list loaded (run `tradescreen load FILE` or "
+            "`tradescreen update`)"
+        )
+    raise NoListsLoaded(
+        f"screening refused: no list version was known at {known_at.isoformat()} "
+        "(the replay time is before the first load)"
+    )
+
+
+__all__ = ["as_utc", "checked_freshness", "freshness_warnings", "require_lists"]

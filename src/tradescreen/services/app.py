@@ -20,7 +20,7 @@ from tradescreen.audit.chain import AuditRecord, VerifyReport, load_or_create_ke
 from tradescreen.audit.chain import record as audit_record
 from tradescreen.clock import Clock, SystemClock, zone
 from tradescreen.decide.items import Transaction
-from tradescreen.errors import InvalidInput, NoListsLoaded, NotFound, Unavailable
+from tradescreen.errors import InvalidInput, NotFound, Unavailable
 from tradescreen.loading import Allow, LoadReport, load_files
 from tradescreen.model import Entity, ListVersion, Query
 from tradescreen.monitor.counterparties import Counterparty, ImportReport
@@ -28,6 +28,7 @@ from tradescreen.monitor.delta import DeltaReport
 from tradescreen.monitor.webhooks import Delivery, Webhook
 from tradescreen.results import ScreenResult
 from tradescreen.review.alerts import Alert
+from tradescreen.screening.freshness import require_lists
 from tradescreen.screening.screener import Screener
 from tradescreen.services import audit, decision_data, monitoring, review
 from tradescreen.services.decision_data import OwnershipEdge, SpecificLicence
@@ -149,17 +150,7 @@ class Services:
         versions = in_force(known_at) if callable(in_force) else None
         if versions is None:
             versions = self.store.active_versions(known_at)
-        if versions:
-            return
-        if known_at is None:
-            raise NoListsLoaded(
-                "screening refused: no list loaded (run `tradescreen load FILE` or "
-                "`tradescreen update`)"
-            )
-        raise NoListsLoaded(
-            f"screening refused: no list version was known at {known_at.isoformat()} "
-            "(the replay time is before the first load)"
-        )
+        require_lists(versions, self.settings, known_at)
 
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""
