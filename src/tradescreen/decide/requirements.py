@@ -328,12 +328,14 @@ def requirement_applies(
                     None, "MEU (Russia/Belarus): EAR99 food and medicine may be excluded"
                 )
             return Applicability(True, "MEU in Russia/Belarus: all items subject to the EAR")
-        if item.is_ear99:
-            return Applicability(False, "MEU: EAR99 items are not in Supplement No. 2 to Part 744")
-        return Applicability(
-            None,
-            "MEU: licence required if the ECCN is in Supplement No. 2 to Part 744 (not checked)",
-        )
+        from tradescreen.decide.end_use import Membership, supp2_status
+
+        status = supp2_status(item.classification, as_of)
+        if status.membership is Membership.LISTED:
+            return Applicability(True, f"MEU: {status.note}")
+        if status.membership is Membership.NOT_LISTED:
+            return Applicability(False, f"MEU: {status.note}")
+        return Applicability(None, f"MEU: licence required if the item is listed: {status.note}")
     if req.scope is Scope.PROJECTS:
         return Applicability(None, "licence required when used in the projects the text names")
     if req.scope is Scope.SUPP7_746:
