@@ -261,7 +261,9 @@ def parse_end_use_data(raw: dict[str, Any]) -> EndUseData:
             normalize_eccn(r["eccn"], field_name="end_use.json supp2"),
             _day(r["from"], f"supp2 {r['eccn']}"),
             r["citation"],
-            _day(r["paragraphs_until"], f"supp2 {r['eccn']}") if r.get("paragraphs_until") else None,
+            _day(r["paragraphs_until"], f"supp2 {r['eccn']}")
+            if r.get("paragraphs_until")
+            else None,
             tuple(r.get("uncertain", ())),
         )
         for r in supp["rows"]
@@ -328,7 +330,9 @@ def supp2_status(classification: str, as_of: date, data: EndUseData | None = Non
                 row,
             )
         return Supp2Status(
-            Membership.LISTED, f"{row.eccn} is in {cite} ({row.citation.split(';')[-1].strip()})", row
+            Membership.LISTED,
+            f"{row.eccn} is in {cite} ({row.citation.split(';')[-1].strip()})",
+            row,
         )
     if rows:
         row = rows[0]
@@ -404,7 +408,10 @@ def _country(destination: str, as_of: date, data: EndUseData) -> tuple[str, str 
     code = destination[:2]
     for t in data.treated_as:
         if t.destination == code and as_of >= t.valid_from:
-            return t.as_, f"{code} treated as {t.as_} from {t.valid_from.isoformat()} ({t.citation})"
+            return (
+                t.as_,
+                f"{code} treated as {t.as_} from {t.valid_from.isoformat()} ({t.citation})",
+            )
     return code, None
 
 
@@ -432,7 +439,10 @@ def _item_scope(w: Window, item: Item, as_of: date, data: EndUseData) -> tuple[b
             if any(eccn_matches(p, cls) for p in x.eccns):
                 return None, f"{', '.join(x.eccns)}: licence required only if {x.unless}"
             if any(p.split(".")[0] == cls for p in x.eccns):
-                return None, f"give the paragraph: {', '.join(x.eccns)} are excluded unless {x.unless}"
+                return (
+                    None,
+                    f"give the paragraph: {', '.join(x.eccns)} are excluded unless {x.unless}",
+                )
         return True, "every item subject to the EAR other than EAR99 food and medicine"
     if w.items is ItemScope.CCL_ITEMS:
         return (not item.is_ear99), ("EAR99 is not on the CCL" if item.is_ear99 else "a CCL item")
@@ -486,8 +496,14 @@ def evaluate(
         group_rule = group_rule or bool(w.groups or w.outside_groups)
         cites = (w.cite,)
         if w.uncertain:
-            warnings.append(f"{w.cite}: not verified against the rule text: {', '.join(w.uncertain)}")
-        if w.contracts_before_exempt and contract_date and contract_date < w.contracts_before_exempt:
+            warnings.append(
+                f"{w.cite}: not verified against the rule text: {', '.join(w.uncertain)}"
+            )
+        if (
+            w.contracts_before_exempt
+            and contract_date
+            and contract_date < w.contracts_before_exempt
+        ):
             findings.append(
                 EndUseFinding(
                     w.rule_id,

@@ -111,5 +111,3 @@ class Decision:
 
 
 __all__ = ["Decision", "DecisionConfig", "Reason"]
-
-

@@ -60,8 +60,8 @@ __all__ = [
     "licences",
     "load_ownership",
     "ownership_edges",
-    "parse_end_use",
     "parse_activity_category",
+    "parse_end_use",
     "party_key",
     "store_licence",
 ]

@@ -83,8 +83,13 @@ class DecisionOut(_Out):
     authorizations: list[dict[str, object]]
     list_versions: list[dict[str, object]]
     warnings: list[str]
-    conditions: list[dict[str, object]] = []
-    end_use: list[dict[str, object]] = []
+    conditions: list[dict[str, object]] = Field(
+        default_factory=list,
+        description="Part 744 questions left unanswered: no licence required unless you know of…",
+    )
+    end_use: list[dict[str, object]] = Field(
+        default_factory=list, description="Each Part 744 end-use rule window, answered"
+    )
     record_id: int | None = None
 
 
