@@ -308,3 +308,49 @@ def test_every_citation_of_the_data_is_a_dated_rule() -> None:
         for cite in row.citation.split(";"):
             assert rule_for(cite) is not None, cite
     assert DecisionContext().data_versions()["end_use"] == data.version
+
+
+def test_supplement_2_rows_as_docs_decisions_md_states_them() -> None:
+    """85 FR 23459 added 17 ECCNs from 2020-06-29 and extended 3A992, 8A992 and 9A991 to the
+    whole entry; 4A994 and 5A991 are listed only in part (which paragraphs is not stored)."""
+    rows = default_end_use_data().supp2
+    added = sorted(r.eccn for r in rows if r.valid_from == date(2020, 6, 29))
+    # the rule's list of 17 names 3A992 too, which the 2007 list held in part
+    assert len({*added, "3A992"}) == 17 and {"5A992", "5D992", "3A991", "9B990"} <= set(added)
+    extended = sorted(r.eccn for r in rows if r.paragraphs_until == date(2020, 6, 29))
+    assert extended == ["3A992", "8A992", "9A991"]
+    assert supp2_status("4A994", date(2026, 1, 1)).membership is Membership.PARAGRAPHS
+    assert supp2_status("5A991", date(2026, 1, 1)).membership is Membership.PARAGRAPHS
+
+
+def test_worked_example_5a002a_to_china_end_use_step() -> None:
+    """docs/decisions.md, worked example step 5: 5A002.a, $400, China, 2026-07-23."""
+    screener = StaticScreener([_meu("Placeholder MEU Entity")])
+
+    def decide(answers: list[str] | None):  # type: ignore[no-untyped-def]
+        tx = Transaction(
+            (Party("Acme Widgets GmbH", Role.END_USER),),
+            Item.parse("5A002.a", value=400),
+            "CN",
+            date(2026, 7, 23),
+            end_use=parse_end_use(answers),
+        )
+        return check(tx, screener=screener)
+
+    d = decide(None)
+    assert d.decision is Outcome.LICENSE_REQUIRED
+    out = d.to_dict()
+    (f21,) = [f for f in out["end_use"] if f["rule"] == "744.21"]
+    assert "5A002 is not in 15 CFR 744 Supp. 2" in f21["message"]
+    cites = {c["citations"][0] for c in out["conditions"]}
+    assert cites == {
+        "15 CFR 744.22 (86 FR 4865)",
+        "15 CFR 744.23(a)(1) (88 FR 73458)",
+        "15 CFR 744.23(a)(2)(i) (88 FR 73424)",
+        "15 CFR 744.23(a)(4) (88 FR 73424)",
+    }
+    sc = decide(["supercomputer"])
+    assert [r.citations for r in sc.reasons if r.kind is ReasonKind.END_USE] == [
+        ("15 CFR 744.23(a)(1) (88 FR 73458)",)
+    ]
+    assert decide(["none"]).to_dict()["conditions"] == []
