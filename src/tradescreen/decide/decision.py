@@ -136,6 +136,26 @@ class _Run:
                 out.append((hit.entity, listing, hit.score, vid))
         return out
 
+    def text_date(self, vid: int | None) -> date | None:
+        """The data date of the list version a listing was read from (its entry text)."""
+        raw = self.versions.get(vid, {}).get("data_date") if vid is not None else None
+        return date.fromisoformat(str(raw)[:10]) if raw else None
+
+    def older_text_note(self, ent: Entity, listing: Listing, vid: int | None) -> date | None:
+        """Warn once when only a newer text of the entry is at hand (issue 16 item 5)."""
+        text_date = self.text_date(vid)
+        if text_date is None or text_date <= self.as_of:
+            return text_date
+        if classify(listing) in (ListKind.ENTITY_LIST, ListKind.MEU):
+            self.warn(
+                f"{ent.name} ({listing.list_code}): the entry text read is from the list "
+                f"version of {text_date.isoformat()}; the text in force on "
+                f"{self.as_of.isoformat()} is not stored: carve-outs no rule dates are not "
+                "applied, footnotes of later rules are not shown, and the review policy shown "
+                "is that later text's"
+            )
+        return text_date
+
     def owner_status(self, name: str) -> OwnerStatus:
         certain = self.ctx.config.certain_score
         ofac = bis = restricted = possible = False
@@ -167,12 +187,14 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
             if key in seen:
                 continue
             seen.add(key)
+            text_date = run.older_text_note(ent, listing, vid)
             eff = interpret(
                 listing,
                 tx.item,
                 as_of=run.as_of,
                 destination=tx.destination,
                 category=tx.activity_category,
+                text_date=text_date,
             )
             effect, message, if_match = eff.effect, eff.message, None
             note = eff.requirement.later_footnotes(run.as_of) if eff.requirement else None
@@ -200,7 +222,12 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                         list_name=listing.list_name,
                         citations=tuple(str(c) for c in listing.citations),
                         requirement=(
-                            eff.requirement.to_dict(as_of=run.as_of) if eff.requirement else None
+                            {
+                                **eff.requirement.to_dict(as_of=run.as_of),
+                                "text_date": text_date.isoformat() if text_date else None,
+                            }
+                            if eff.requirement
+                            else None
                         ),
                         policy=eff.policy_for_item,
                         policy_text=eff.policy.text if eff.policy else None,
@@ -355,7 +382,7 @@ def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, 
     """The most restrictive requirement among the listed owners, for this item."""
     best: tuple[int, Effect, str] = (0, Effect.NOT_APPLICABLE, "")
     for owner in owners:
-        for _ent, listing, score, _vid in run.listings(owner):
+        for ent, listing, score, vid in run.listings(owner):
             if score < run.ctx.config.certain_score:
                 continue
             kind = classify(listing)
@@ -368,6 +395,7 @@ def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, 
                 as_of=run.as_of,
                 destination=run.tx.destination,
                 category=run.tx.activity_category,
+                text_date=run.older_text_note(ent, listing, vid),
             )
             effect = Effect.LICENSE_REQUIRED if eff.effect is Effect.PROHIBITED else eff.effect
             if SEVERITY[effect] > best[0]:
