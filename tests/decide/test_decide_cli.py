@@ -340,3 +340,25 @@ def test_check_end_use_questions_through_the_cli(
     assert main([*base, "--destination", "CN", "--end-use", "militery", "--db", db]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].split("end_use: ", 1)[1].startswith("'militery' is not one of")
+
+
+def test_meu_list_party_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The real MEU List (Supp. No. 7 to Part 744, eCFR July 2026): § 744.21(b)(1)(ii) requires
+    a licence for the items of Supp. No. 2 when a listed entity is a party; 9A991 is listed (the
+    whole entry since 85 FR 23459), EAR99 is not."""
+    meu = require_data("lists/us_bis_meu/bis_meu_ecfr_2026-07.json")
+    url = f"sqlite:///{tmp_path / 'meu.db'}"
+    settings = Settings(db=url)
+    load_files(open_store(settings), [meu], settings=settings)
+    name = "AECC Aviation Power Co. Ltd."
+    base = ["check", "--party", f"end_user={name}", "--destination", "CN", "--date", "2026-08-01"]
+    tail = ["--no-record", "--json", "--db", url]
+    listed = run_json(capsys, *base, "--item", "9A991", *tail)
+    assert listed["decision"] == "license_required"
+    (meu_reason,) = [r for r in listed["reasons"] if r.get("list") == "us_bis_meu"]
+    assert meu_reason["effect"] == "license_required"
+    assert "9A991 is in 15 CFR 744 Supp. 2" in meu_reason["message"]
+    other = run_json(capsys, *base, "--item", "EAR99", *tail)
+    (meu_other,) = [r for r in other["reasons"] if r.get("list") == "us_bis_meu"]
+    assert meu_other["effect"] == "not_applicable"
+    assert other["decision"] == "no_restriction"
