@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tradescreen.decide.decision import DecisionContext, check
 from tradescreen.decide.ear_tables import default_tables
@@ -354,3 +356,31 @@ def test_worked_example_5a002a_to_china_end_use_step() -> None:
         ("15 CFR 744.23(a)(1) (88 FR 73458)",)
     ]
     assert decide(["none"]).to_dict()["conditions"] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([q.value for q in EndUse] + ["none", "NONE", " military-end-user "]),
+            st.builds(
+                lambda q, a: f"{q}={a}",
+                st.sampled_from([q.value for q in EndUse]),
+                st.sampled_from(["yes", "no", "maybe", ""]),
+            ),
+            st.text(max_size=20),
+        ),
+        max_size=6,
+    )
+)
+def test_end_use_parser_accepts_or_refuses_in_one_line(values: list[str]) -> None:
+    """Any input either parses (and round-trips through to_dict) or is one InvalidInput line
+    naming the field; nothing else escapes."""
+    try:
+        got = parse_end_use(values)
+    except InvalidInput as exc:
+        assert str(exc).startswith("end_use: ") and "\n" not in str(exc)
+        return
+    assert got is not None and not (got.known & got.denied)
+    again = parse_end_use([*got.to_dict()["known"], *(f"{q}=no" for q in got.to_dict()["denied"])])
+    assert again == got
