@@ -384,3 +384,20 @@ def test_end_use_parser_accepts_or_refuses_in_one_line(values: list[str]) -> Non
     assert got is not None and not (got.known & got.denied)
     again = parse_end_use([*got.to_dict()["known"], *(f"{q}=no" for q in got.to_dict()["denied"])])
     assert again == got
+
+
+def test_a_specific_licence_covers_an_end_use_requirement() -> None:
+    """A licence you hold for the party and the item covers the § 744.21 requirement like any
+    other; one for another item does not."""
+    from tradescreen.decide.licences import SpecificLicence
+
+    screener = StaticScreener([_meu("Placeholder MEU Entity")])
+    tx = _tx("5A992.c", "CN", date(2024, 1, 1), ["military_end_user"])
+    held = SpecificLicence.create("D100001", [NOBODY], ["5A992.c"], date(2030, 1, 1))
+    other = SpecificLicence.create("D100002", [NOBODY], ["3A991"], date(2030, 1, 1))
+    d = check(tx, screener=screener, context=DecisionContext(licences=(held,)))
+    assert d.decision is Outcome.AUTHORIZED
+    (reason,) = [r for r in d.reasons if r.kind is ReasonKind.END_USE]
+    assert reason.covered_by == ("licence:D100001",)
+    d2 = check(tx, screener=screener, context=DecisionContext(licences=(other,)))
+    assert d2.decision is Outcome.LICENSE_REQUIRED
