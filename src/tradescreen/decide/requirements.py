@@ -334,7 +334,7 @@ def requirement_applies(
                     None, "MEU (Russia/Belarus): EAR99 food and medicine may be excluded"
                 )
             return Applicability(True, "MEU in Russia/Belarus: all items subject to the EAR")
-        from tradescreen.decide.end_use import Membership, supp2_status
+        from tradescreen.decide.end_use_data import Membership, supp2_status
 
         status = supp2_status(item.classification, as_of)
         if status.membership is Membership.LISTED:
