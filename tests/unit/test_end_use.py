@@ -206,6 +206,8 @@ def test_744_22_military_intelligence() -> None:
     assert not by_rule(run("EAR99", "FR", date(2024, 1, 1), ["military_intelligence"]), "744.22")
     assert not by_rule(run("EAR99", "MM", date(2021, 4, 8), ["military_intelligence"]), "744.22")
     assert by_rule(run("EAR99", "MM", date(2021, 4, 9), ["military_intelligence"]), "744.22")
+    # Nicaragua: 89 FR 18780 added it to § 744.21 (Supp. No. 2 items), not to § 744.22
+    assert not by_rule(run("EAR99", "NI", date(2025, 1, 1), ["military_intelligence"]), "744.22")
     unanswered = run("EAR99", "CU", date(2024, 1, 1))  # Cuba: E:2 (and D:5, for § 744.23)
     assert "744.22" in [c["rule"] for c in unanswered.conditions]
 
