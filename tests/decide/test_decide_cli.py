@@ -288,3 +288,77 @@ def test_check_classified_item_json_names_reason_column_and_citation(
     assert ns["effect"] == "license_required" and ns["details"]["column"] == "NS 1"
     assert "15 CFR 738 Supp. 1 (China)" in ns["citations"]
     assert out["country_chart"]["row"] == "China"
+
+
+def test_check_end_use_questions_through_the_cli(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """issue 16 item 3. § 744.21(a): a licence for Supp. No. 2 items when you know of a
+    'military end use' or 'military end user' in China (end users since 85 FR 23459, effective
+    2020-06-29); unanswered, the question is a condition and no_restriction stays the value."""
+    base = ["check", "--party", "end_user=Zzyzx Garden Furniture Ltd", "--item", "5A992.c"]
+    tail = ["--no-record", "--json", "--db", db]
+    open_q = run_json(capsys, *base, "--destination", "CN", "--date", "2026-08-01", *tail)
+    assert open_q["decision"] == "no_restriction"
+    assert any(c["rule"] == "744.21" for c in open_q["conditions"])
+    known = run_json(
+        capsys,
+        *base,
+        "--destination",
+        "CN",
+        "--date",
+        "2026-08-01",
+        "--end-use",
+        "military_end_user",
+        *tail,
+    )
+    assert known["decision"] == "license_required"
+    (reason,) = [r for r in known["reasons"] if r["kind"] == "end_use"]
+    assert reason["citations"] == ["15 CFR 744.21 (85 FR 23459)"]
+    # non-triggers: a destination outside § 744.21; a date before China's end-user prong
+    france = run_json(
+        capsys, *base, "--destination", "FR", "--date", "2026-08-01", "--end-use",
+        "military_end_user", *tail,
+    )  # fmt: skip
+    assert france["decision"] == "no_restriction"
+    assert not [f for f in france["end_use"] if f["rule"] == "744.21"]
+    early = run_json(
+        capsys, *base, "--destination", "CN", "--date", "2019-06-01", "--end-use",
+        "military_end_user", *tail,
+    )  # fmt: skip
+    assert not [r for r in early["reasons"] if r["kind"] == "end_use"]
+    # the text output names the conditions
+    assert (
+        main([*base, "--destination", "CN", "--date", "2026-08-01", "--no-record", "--db", db]) == 0
+    )
+    text = capsys.readouterr().out
+    assert (
+        "condition: no licence required unless you know of a military end use or a military "
+        "end user: 15 CFR 744.21 (85 FR 23459)" in text
+    )
+    # a bad answer is exit 2 with one line naming the field
+    assert main([*base, "--destination", "CN", "--end-use", "militery", "--db", db]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].split("end_use: ", 1)[1].startswith("'militery' is not one of")
+
+
+def test_meu_list_party_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The real MEU List (Supp. No. 7 to Part 744, eCFR July 2026): § 744.21(b)(1)(ii) requires
+    a licence for the items of Supp. No. 2 when a listed entity is a party; 9A991 is listed (the
+    whole entry since 85 FR 23459), EAR99 is not."""
+    meu = require_data("lists/us_bis_meu/bis_meu_ecfr_2026-07.json")
+    url = f"sqlite:///{tmp_path / 'meu.db'}"
+    settings = Settings(db=url)
+    load_files(open_store(settings), [meu], settings=settings)
+    name = "AECC Aviation Power Co. Ltd."
+    base = ["check", "--party", f"end_user={name}", "--destination", "CN", "--date", "2026-08-01"]
+    tail = ["--no-record", "--json", "--db", url]
+    listed = run_json(capsys, *base, "--item", "9A991", *tail)
+    assert listed["decision"] == "license_required"
+    (meu_reason,) = [r for r in listed["reasons"] if r.get("list") == "us_bis_meu"]
+    assert meu_reason["effect"] == "license_required"
+    assert "9A991 is in 15 CFR 744 Supp. 2" in meu_reason["message"]
+    other = run_json(capsys, *base, "--item", "EAR99", *tail)
+    (meu_other,) = [r for r in other["reasons"] if r.get("list") == "us_bis_meu"]
+    assert meu_other["effect"] == "not_applicable"
+    assert other["decision"] == "no_restriction"

@@ -125,11 +125,15 @@ def test_military_end_user_depends_on_the_item(decide_real: Decide) -> None:
     assert ear99.decision == "no_restriction"
     (meu,) = [r for r in ear99.reasons if r.list == "us_bis_meu" and r.score == 1.0]
     assert meu.effect == "not_applicable"
+    # § 744.21(b)(1)(ii): the MEU List requirement is Supp. No. 2's items; 9A991 is listed as a
+    # whole entry since 85 FR 23459 (2020-06-29), only some paragraphs before (not stored)
     eccn = decide_real(name, day=date(2024, 1, 1), item="9A991")
-    assert eccn.decision == "needs_review"
-    assert "Supplement No. 2 to Part 744" in next(
-        r.message for r in eccn.reasons if r.list == "us_bis_meu" and r.score == 1.0
-    )
+    assert eccn.decision == "license_required"
+    (hit,) = [r for r in eccn.reasons if r.list == "us_bis_meu" and r.score == 1.0]
+    assert hit.effect == "license_required"
+    early = decide_real(name, day=date(2021, 1, 1), item="5A992.c")
+    (meu_early,) = [r for r in early.reasons if r.list == "us_bis_meu" and r.score == 1.0]
+    assert meu_early.effect == "license_required"
 
 
 def test_huawei_cloud_argentina_is_listed_from_the_rules_effective_date(

@@ -379,7 +379,15 @@ def test_json_shape_is_stable_and_reproducible(huawei: Entity) -> None:
     t = tx("Huawei Technologies Co., Ltd.", date(2019, 6, 1))
     first, second = decide(t, [huawei]).to_dict(), decide(t, [huawei]).to_dict()
     assert first == second
-    assert list(first) == ["decision", "reasons", "authorizations", "list_versions", "warnings"]
+    assert list(first) == [
+        "decision",
+        "reasons",
+        "authorizations",
+        "list_versions",
+        "warnings",
+        "conditions",
+        "end_use",
+    ]
     assert [v["list"] for v in first["list_versions"]] == ["us_bis_el"]
 
 

@@ -155,9 +155,14 @@ def test_meu_scope_depends_on_destination_and_item() -> None:
     assert req.scope == "supp2_744"
     day = date(2023, 1, 1)
     assert requirement_applies(req, EAR99, as_of=day, destination="CN").applies is False
-    assert (
-        requirement_applies(req, Item.parse("3A991"), as_of=day, destination="CN").applies is None
-    )
+    # Supp. No. 2 is dated (decide/data/end_use.json): 3A991 was added by 85 FR 23459 from
+    # 2020-06-29; an x9xx entry the data does not hold is not known, never a pass
+    a3991 = Item.parse("3A991")
+    assert requirement_applies(req, a3991, as_of=day, destination="CN").applies is True
+    early = date(2020, 6, 28)
+    assert requirement_applies(req, a3991, as_of=early, destination="CN").applies is False
+    a6993 = Item.parse("6A993")
+    assert requirement_applies(req, a6993, as_of=day, destination="CN").applies is None
     assert requirement_applies(req, EAR99, as_of=day, destination="RU").applies is True
 
 
@@ -246,7 +251,9 @@ def test_meu_note_in_the_requirement_column_keeps_the_744_21_scope() -> None:
     day = date(2023, 1, 1)
     assert interpret(meu, EAR99, as_of=day, destination="CN").effect is Effect.NOT_APPLICABLE
     got = interpret(meu, Item.parse("9A991"), as_of=day, destination="CN")
-    assert got.effect is Effect.NEEDS_REVIEW
+    assert got.effect is Effect.LICENSE_REQUIRED  # 9A991: the whole entry since 85 FR 23459
+    part = interpret(meu, Item.parse("9A991"), as_of=date(2020, 1, 6), destination="CN")
+    assert part.effect is Effect.NEEDS_REVIEW  # before it only some paragraphs (not stored)
     assert got.requirement is not None and got.requirement.scope == "supp2_744"
     assert got.requirement.text.startswith("Subordinate institution")
 

@@ -75,6 +75,17 @@ def check_cmd(
             help="YYYY-MM-DD the handsets supported were available to the public.",
         ),
     ] = None,
+    end_use: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--end-use",
+            help="What you know of the end use and end user (Part 744; repeatable): "
+            "military_end_use, military_end_user, military_intelligence, supercomputer, "
+            "advanced_node_ic, ic_facility_node_unknown, semiconductor_equipment, "
+            "d5_headquartered; QUESTION=no for a no; 'none' for no to all. Unanswered "
+            "questions are listed as conditions of the decision.",
+        ),
+    ] = None,
     food_or_medicine: Annotated[bool, typer.Option("--food-or-medicine")] = False,
     value: Annotated[float | None, typer.Option("--value", help="Transaction value (USD).")] = None,
     known_at: Annotated[
@@ -94,6 +105,7 @@ def check_cmd(
         Party,
         Transaction,
         parse_activity_category,
+        parse_end_use,
     )
 
     services = services_for(db)
@@ -108,6 +120,7 @@ def check_cmd(
         activity_category=parse_activity_category(activity_category),
         contract_date=_date(contract_date, "--contract-date"),
         handset_public_date=_date(handset_public_date, "--handset-public-date"),
+        end_use=parse_end_use(end_use),
     )
     done = services.check_and_record(
         tx, actor=cli_actor(), channel="cli", known_at=replay, record=record
@@ -139,6 +152,8 @@ def check_cmd(
             f"{scope}",
             markup=False,
         )
+    for c in result["conditions"]:
+        console.print(f"condition: {c['text']}", markup=False)
     for w in decision.warnings:
         console.print(f"warning: {w}", markup=False)
 

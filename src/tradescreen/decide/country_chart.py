@@ -37,8 +37,9 @@ from tradescreen.errors import InvalidInput
 CHART_CITE = "15 CFR 738.4; 15 CFR 738 Supp. 1"
 NO_X_CAVEAT = (
     "No X for these reasons (15 CFR 738.4(a)(2)(ii)(B)): no licence is required on the chart "
-    "only if General Prohibitions Four to Ten do not apply; the end-use and end-user rules of "
-    "Part 744 are not decided here (see docs/decisions.md)"
+    "only if General Prohibitions Four to Ten do not apply; the Part 744 end-use and end-user "
+    "rules this engine knows are decided from your answers, or listed as conditions "
+    "(see docs/decisions.md)"
 )
 
 

@@ -24,6 +24,7 @@ from tradescreen.decide.authorizations import (
 from tradescreen.decide.country_chart import ChartDetermination, determine
 from tradescreen.decide.ear_tables import EarTables, default_tables
 from tradescreen.decide.embargoes import EmbargoData, default_embargo_data, destination_controls
+from tradescreen.decide.end_use import EndUseData, EndUseResult, default_end_use_data, evaluate
 from tradescreen.decide.items import Transaction, transaction_to_dict
 from tradescreen.decide.licences import Coverage, NotCovered, SpecificLicence
 from tradescreen.decide.listing_dates import StartFloors, default_start_floors
@@ -38,18 +39,13 @@ from tradescreen.decide.outcomes import (
     ReasonKind,
 )
 from tradescreen.decide.ownership import OwnershipEdge, OwnerStatus, analyse
-from tradescreen.decide.requirements import PolicyKind
+from tradescreen.decide.reasons import Decision, DecisionConfig, Reason
 from tradescreen.model import Entity, Listing, Query
 from tradescreen.results import ScreenResult, version_to_json
 
 PartyScreener = Callable[[Query, date], ScreenResult]
 
 DECISIONS: tuple[Outcome, ...] = tuple(Outcome)
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionConfig:
-    certain_score: float = 0.9  # hits at or above are treated as the party; below: possible
 
 
 @dataclass
@@ -60,6 +56,7 @@ class DecisionContext:
     embargoes: EmbargoData = field(default_factory=default_embargo_data)
     start_floors: StartFloors = field(default_factory=default_start_floors)
     ear: EarTables = field(default_factory=default_tables)  # Country Chart, CCL, groups
+    end_use: EndUseData = field(default_factory=default_end_use_data)  # Part 744 questions
     config: DecisionConfig = field(default_factory=DecisionConfig)
 
     @staticmethod
@@ -79,94 +76,8 @@ class DecisionContext:
             "embargoes": self.embargoes.version,
             "programme_starts": self.start_floors.version,
             "ear_tables": f"eCFR {self.ear.issue_date}",
+            "end_use": self.end_use.version,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    kind: ReasonKind
-    effect: Effect
-    message: str
-    party: str | None = None
-    role: str | None = None
-    matched_entity: str | None = None
-    entity_id: str | None = None
-    score: float | None = None
-    list: str | None = None
-    list_name: str | None = None
-    citations: tuple[str, ...] = ()
-    requirement: dict[str, Any] | None = None
-    policy: PolicyKind | None = None  # the review policy for this item
-    policy_text: str | None = None
-    list_version: int | None = None
-    paths: tuple[str, ...] = ()
-    details: dict[str, Any] | None = None
-    covered_by: tuple[str, ...] = ()
-    if_match: Effect | None = None  # for a possible match: the effect if it is the party
-    rule: OwnershipRule | None = None  # for an ownership reason: the rule that found it
-
-    @property
-    def needs_licence(self) -> bool:
-        """A licence requirement, certain or on a possible match."""
-        return Effect.LICENSE_REQUIRED in (self.effect, self.if_match)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "kind": self.kind.value,
-            "effect": self.effect.value,
-            "message": self.message,
-        }
-        for key in (
-            "party",
-            "role",
-            "matched_entity",
-            "entity_id",
-            "score",
-            "list",
-            "list_name",
-            "requirement",
-            "policy",
-            "policy_text",
-            "list_version",
-            "details",
-        ):
-            value = getattr(self, key)
-            if value is not None:
-                if key == "score":
-                    value = round(value, 4)
-                elif key == "policy":
-                    value = value.value
-                out[key] = value
-        if self.citations:
-            out["citations"] = list(self.citations)
-        if self.paths:
-            out["ownership_paths"] = list(self.paths)
-        if self.covered_by:
-            out["covered_by"] = list(self.covered_by)
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    decision: Outcome
-    reasons: tuple[Reason, ...]
-    authorizations: tuple[dict[str, Any], ...]
-    list_versions: tuple[dict[str, Any], ...]
-    warnings: tuple[str, ...]
-    as_of: date
-    country_chart: ChartDetermination | None = None  # classified items only
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "decision": self.decision.value,
-            "reasons": [r.to_dict() for r in self.reasons],
-            "authorizations": list(self.authorizations),
-            "list_versions": list(self.list_versions),
-            "warnings": list(self.warnings),
-        }
-        if self.country_chart is not None:
-            out["country_chart"] = self.country_chart.to_dict()
-        return out
 
 
 class _Run:
@@ -225,6 +136,26 @@ class _Run:
                 out.append((hit.entity, listing, hit.score, vid))
         return out
 
+    def text_date(self, vid: int | None) -> date | None:
+        """The data date of the list version a listing was read from (its entry text)."""
+        raw = self.versions.get(vid, {}).get("data_date") if vid is not None else None
+        return date.fromisoformat(str(raw)[:10]) if raw else None
+
+    def older_text_note(self, ent: Entity, listing: Listing, vid: int | None) -> date | None:
+        """Warn once when only a newer text of the entry is at hand (issue 16 item 5)."""
+        text_date = self.text_date(vid)
+        if text_date is None or text_date <= self.as_of:
+            return text_date
+        if classify(listing) in (ListKind.ENTITY_LIST, ListKind.MEU):
+            self.warn(
+                f"{ent.name} ({listing.list_code}): the entry text read is from the list "
+                f"version of {text_date.isoformat()}; the text in force on "
+                f"{self.as_of.isoformat()} is not stored: carve-outs no rule dates are not "
+                "applied, footnotes of later rules are not shown, and the review policy shown "
+                "is that later text's"
+            )
+        return text_date
+
     def owner_status(self, name: str) -> OwnerStatus:
         certain = self.ctx.config.certain_score
         ofac = bis = restricted = possible = False
@@ -256,12 +187,14 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
             if key in seen:
                 continue
             seen.add(key)
+            text_date = run.older_text_note(ent, listing, vid)
             eff = interpret(
                 listing,
                 tx.item,
                 as_of=run.as_of,
                 destination=tx.destination,
                 category=tx.activity_category,
+                text_date=text_date,
             )
             effect, message, if_match = eff.effect, eff.message, None
             note = eff.requirement.later_footnotes(run.as_of) if eff.requirement else None
@@ -289,7 +222,12 @@ def _listing_reasons(run: _Run) -> list[tuple[Reason, Entity, Listing]]:
                         list_name=listing.list_name,
                         citations=tuple(str(c) for c in listing.citations),
                         requirement=(
-                            eff.requirement.to_dict(as_of=run.as_of) if eff.requirement else None
+                            {
+                                **eff.requirement.to_dict(as_of=run.as_of),
+                                "text_date": text_date.isoformat() if text_date else None,
+                            }
+                            if eff.requirement
+                            else None
                         ),
                         policy=eff.policy_for_item,
                         policy_text=eff.policy.text if eff.policy else None,
@@ -364,6 +302,36 @@ def _chart_reasons(run: _Run) -> tuple[ChartDetermination | None, list[Reason]]:
     return det, reasons
 
 
+def _end_use_reasons(run: _Run) -> tuple[EndUseResult, list[Reason]]:
+    """The Part 744 end-use and end-user questions (decide/end_use.py): an answer that
+    triggers a rule is a reason; an unanswered one is a condition of the decision."""
+    tx = run.tx
+    result = evaluate(
+        tx.item,
+        tx.destination,
+        run.as_of,
+        tx.end_use,
+        tables=run.ctx.ear,
+        contract_date=tx.contract_date,
+        data=run.ctx.end_use,
+    )
+    for w in result.warnings:
+        run.warn(w)
+    reasons = [
+        Reason(
+            kind=ReasonKind.END_USE,
+            effect=f.effect,
+            message=f.message,
+            citations=f.citations,
+            details=f.to_dict(),
+            if_match=Effect.LICENSE_REQUIRED if f.effect is Effect.NEEDS_REVIEW else None,
+        )
+        for f in result.findings
+        if f.effect is not Effect.NOT_APPLICABLE
+    ]
+    return result, reasons
+
+
 def _ownership_reasons(run: _Run) -> list[Reason]:
     ctx, tx = run.ctx, run.tx
     if not ctx.ownership:
@@ -414,7 +382,7 @@ def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, 
     """The most restrictive requirement among the listed owners, for this item."""
     best: tuple[int, Effect, str] = (0, Effect.NOT_APPLICABLE, "")
     for owner in owners:
-        for _ent, listing, score, _vid in run.listings(owner):
+        for ent, listing, score, vid in run.listings(owner):
             if score < run.ctx.config.certain_score:
                 continue
             kind = classify(listing)
@@ -427,6 +395,7 @@ def _inherit(run: _Run, owners: tuple[str, ...], message: str) -> tuple[Effect, 
                 as_of=run.as_of,
                 destination=run.tx.destination,
                 category=run.tx.activity_category,
+                text_date=run.older_text_note(ent, listing, vid),
             )
             effect = Effect.LICENSE_REQUIRED if eff.effect is Effect.PROHIBITED else eff.effect
             if SEVERITY[effect] > best[0]:
@@ -481,7 +450,8 @@ def _authorizations(
             # the licence may name the party as the user wrote it or as the list spells it
             cover = Coverage(NotCovered.PARTY_NOT_NAMED)
             candidates: list[str | None] = [reason.party, reason.matched_entity]
-            if reason.kind is ReasonKind.COUNTRY_CHART:  # names no party: the transaction's parties
+            if reason.kind in (ReasonKind.COUNTRY_CHART, ReasonKind.END_USE):
+                # names no party: the transaction's parties
                 candidates = [p.name for p in tx.parties]
                 candidates += [r.matched_entity for r in reasons]
             for name in dict.fromkeys(candidates):
@@ -593,6 +563,8 @@ def check(
             )
         )
     reasons += chart_reasons
+    end_use, end_use_reasons = _end_use_reasons(run)
+    reasons += end_use_reasons
     reasons += _embargo_reasons(run)
     reasons += _ownership_reasons(run)
     auths, covered = _authorizations(run, listing_reasons, reasons)
@@ -618,6 +590,7 @@ def check(
         warnings=tuple(run.warnings),
         as_of=day,
         country_chart=chart,
+        end_use=end_use,
     )
 
 

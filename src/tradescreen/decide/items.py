@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradescreen.decide.destinations import (
     AMBIGUOUS_NAMES,
@@ -20,6 +20,9 @@ from tradescreen.decide.destinations import (
     place_code,
 )
 from tradescreen.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from tradescreen.decide.end_use import EndUseAnswers
 
 # 5A002, 3A090.a, 9A610.y.1, 0A521 and the "0Y521" series name; product groups A-E.
 _ECCN = re.compile(r"^(?P<cat>\d)(?P<grp>[A-E]|Y(?=521))(?P<num>\d{3})(?P<sub>(\.[a-z0-9]+)*)$")
@@ -206,6 +209,7 @@ class Transaction:
     activity_category: ActivityCategory | None = None
     contract_date: _dt.date | None = None  # the contract or agreement the export performs
     handset_public_date: _dt.date | None = None  # when the handsets were available to the public
+    end_use: EndUseAnswers | None = None  # what the exporter knows (Part 744 questions)
 
     def __post_init__(self) -> None:
         if not self.parties:
@@ -235,6 +239,7 @@ def transaction_to_dict(tx: Transaction) -> dict[str, Any]:
         "handset_public_date": (
             tx.handset_public_date.isoformat() if tx.handset_public_date else None
         ),
+        "end_use": tx.end_use.to_dict() if tx.end_use else None,
     }
 
 

@@ -148,8 +148,10 @@ def interpret(
     as_of: date,
     destination: str,
     category: ActivityCategory | None = None,
+    text_date: date | None = None,
 ) -> ListingEffect:
-    """The effect of one listing (assumed to be the party's, in force on ``as_of``)."""
+    """The effect of one listing (assumed to be the party's, in force on ``as_of``);
+    ``text_date``: the date of the list text read (see ``requirement_applies``)."""
     kind = classify(listing)
     if kind is ListKind.DPL:
         return ListingEffect(
@@ -187,7 +189,12 @@ def interpret(
             req = replace(req, scope=Scope.SUPP2_744, sections=("744.21",))
         pol = parse_policy(listing.license_policy, meu=meu)
         app = requirement_applies(
-            req, item, as_of=as_of, destination=destination, category=category
+            req,
+            item,
+            as_of=as_of,
+            destination=destination,
+            category=category,
+            text_date=text_date,
         )
         clause = pol.for_item(item)
         label = "Entity List" if kind is ListKind.ENTITY_LIST else "Military End-User list"

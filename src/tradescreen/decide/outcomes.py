@@ -51,6 +51,7 @@ class ReasonKind(StrEnum):
     OWNERSHIP = "ownership"
     SCREENING = "screening"
     COUNTRY_CHART = "country_chart"
+    END_USE = "end_use"  # a Part 744 end-use or end-user rule the user's answers trigger
 
 
 class OwnershipRule(StrEnum):

@@ -310,8 +310,14 @@ def requirement_applies(
     as_of: date,
     destination: str,
     category: ActivityCategory | None = None,
+    text_date: date | None = None,
 ) -> Applicability:
-    """Does the requirement catch this item on this date? Pure; carve-outs apply in their window."""
+    """Does the requirement catch this item on this date? Pure; carve-outs apply in their window.
+
+    ``text_date``: the date of the list text read. When it is after ``as_of`` the text in force
+    on ``as_of`` is not at hand: a carve-out that no rule dates (``effective_from``) may have
+    come with a later text, so it is not applied (the answer is ``None``: review), never used
+    to clear an older transaction."""
     if req.scope is Scope.UNKNOWN:
         return Applicability(None, "licence requirement text not understood; review it")
     if req.scope is Scope.ECCNS:
@@ -328,12 +334,14 @@ def requirement_applies(
                     None, "MEU (Russia/Belarus): EAR99 food and medicine may be excluded"
                 )
             return Applicability(True, "MEU in Russia/Belarus: all items subject to the EAR")
-        if item.is_ear99:
-            return Applicability(False, "MEU: EAR99 items are not in Supplement No. 2 to Part 744")
-        return Applicability(
-            None,
-            "MEU: licence required if the ECCN is in Supplement No. 2 to Part 744 (not checked)",
-        )
+        from tradescreen.decide.end_use_data import Membership, supp2_status
+
+        status = supp2_status(item.classification, as_of)
+        if status.membership is Membership.LISTED:
+            return Applicability(True, f"MEU: {status.note}")
+        if status.membership is Membership.NOT_LISTED:
+            return Applicability(False, f"MEU: {status.note}")
+        return Applicability(None, f"MEU: licence required if the item is listed: {status.note}")
     if req.scope is Scope.PROJECTS:
         return Applicability(None, "licence required when used in the projects the text names")
     if req.scope is Scope.SUPP7_746:
@@ -341,9 +349,18 @@ def requirement_applies(
             return Applicability(False, "requirement covers CCL items of Supp. No. 7 to Part 746")
         return Applicability(None, "licence required if listed in Supp. No. 7 to Part 746")
     # all_items, minus carve-outs in force on the date
+    newer = text_date is not None and text_date > as_of
     for c in req.carveouts:
         if not c.in_force(as_of):
             continue
+        if newer and c.effective_from is None and _carveout_reaches(c, item, category):
+            assert text_date is not None
+            return Applicability(
+                None,
+                f"carve-out ({c.text}) read from the entry text of {text_date.isoformat()}; the "
+                f"text in force on {as_of.isoformat()} is not stored, so it is not applied: "
+                "review whether that text had it",
+            )
         if c.kind is CarveoutKind.EAR99_FOOD_MEDICINE and item.is_ear99 and item.food_or_medicine:
             return Applicability(False, "carve-out: EAR99 food or medicine")
         if c.kind is CarveoutKind.ECCNS and any(
@@ -356,6 +373,17 @@ def requirement_applies(
                 f"carve-out ({c.citation}): EAR99/AT-only technology released for standards work",
             )
     return Applicability(True, "requirement covers all items subject to the EAR")
+
+
+def _carveout_reaches(c: Carveout, item: Item, category: ActivityCategory | None) -> bool:
+    """Would the carve-out take this item out of the requirement (in whole or in part)?"""
+    if c.kind is CarveoutKind.EAR99_FOOD_MEDICINE:
+        return item.is_ear99 and item.food_or_medicine
+    if c.kind is CarveoutKind.ECCNS:
+        return any(eccn_matches(p, item.classification) for p in c.eccns)
+    if c.kind is CarveoutKind.STANDARDS_TECHNOLOGY:
+        return _standards_case(item, category)
+    return False
 
 
 def _standards_case(item: Item, category: ActivityCategory | None) -> bool:

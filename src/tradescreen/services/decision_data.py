@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from tradescreen.decide.end_use import EndUse, parse_end_use
 from tradescreen.decide.items import (
     ActivityCategory,
     Item,
@@ -47,6 +48,7 @@ def ownership_edges(engine: Engine) -> list[OwnershipEdge]:
 __all__ = [
     "ActivityCategory",
     "Effect",
+    "EndUse",
     "Item",
     "ItemType",
     "Outcome",
@@ -59,6 +61,7 @@ __all__ = [
     "load_ownership",
     "ownership_edges",
     "parse_activity_category",
+    "parse_end_use",
     "party_key",
     "store_licence",
 ]

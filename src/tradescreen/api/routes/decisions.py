@@ -14,7 +14,14 @@ from tradescreen.api.context import Ctx
 from tradescreen.api.render import json_response
 from tradescreen.api.routes import AUTHED, errors
 from tradescreen.api.schemas import _In, _Out
-from tradescreen.services.decision_data import ActivityCategory, Item, Party, Role, Transaction
+from tradescreen.services.decision_data import (
+    ActivityCategory,
+    Item,
+    Party,
+    Role,
+    Transaction,
+    parse_end_use,
+)
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
@@ -52,6 +59,16 @@ class CheckIn(_In):
     handset_public_date: dt.date | None = Field(
         default=None, description="When the handsets supported were available to the public."
     )
+    end_use: list[str] | None = Field(
+        default=None,
+        max_length=20,
+        description="What you know of the end use and end user (15 CFR Part 744): question "
+        "names (military_end_use, military_end_user, military_intelligence, supercomputer, "
+        "advanced_node_ic, ic_facility_node_unknown, semiconductor_equipment, d5_headquartered), "
+        "QUESTION=no for a no, or 'none' for no to all; unanswered questions are returned as "
+        "conditions",
+        examples=[["military_end_user"]],
+    )
     known_at: dt.datetime | None = Field(
         default=None, description="Screen against the list versions loaded at this time."
     )
@@ -66,6 +83,13 @@ class DecisionOut(_Out):
     authorizations: list[dict[str, object]]
     list_versions: list[dict[str, object]]
     warnings: list[str]
+    conditions: list[dict[str, object]] = Field(
+        default_factory=list,
+        description="Part 744 questions left unanswered: no licence required unless you know of…",
+    )
+    end_use: list[dict[str, object]] = Field(
+        default_factory=list, description="Each Part 744 end-use rule window, answered"
+    )
     record_id: int | None = None
 
 
@@ -88,6 +112,7 @@ def check_route(body: CheckIn, key: auth.ScreenerKey, ctx: Ctx) -> Response:
         activity_category=body.activity_category,
         contract_date=body.contract_date,
         handset_public_date=body.handset_public_date,
+        end_use=parse_end_use(body.end_use),
     )
     done = ctx.need_services().check_and_record(
         tx, actor=key.name, channel="api", known_at=body.known_at, record=body.record
