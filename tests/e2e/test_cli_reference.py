@@ -156,6 +156,7 @@ def test_json_of_state_changing_commands(tmp_path: Path, monkeypatch: pytest.Mon
             "--date",
         ),
         (["monitor", "run", "--as-of", "2024/01/01"], "--as-of"),
+        (["batch", "in.csv", "-o", "out.csv", "--as-of", "2024-02-30"], "--as-of"),
     ],
 )
 def test_every_date_option_says_the_same_thing(

@@ -5,13 +5,13 @@ Adapter only: parse options, call ``tradescreen.batch.local.screen_file``, print
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from tradescreen.cli import _dates as dates
 from tradescreen.cli._app import app, cli_actor, print_json, settings_for
 from tradescreen.errors import InvalidInput
 
@@ -80,10 +80,7 @@ def batch(
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise InvalidInput("--threshold: between 0 and 1")
     settings = settings_for(db)
-    try:
-        day = date.fromisoformat(as_of) if as_of else None  # None: the clock's today
-    except ValueError:
-        raise InvalidInput(f"--as-of: not a date (YYYY-MM-DD): {as_of!r}") from None
+    day = dates.day(as_of, "--as-of")  # None: the clock's today
     report = screen_file(
         input,
         output,
