@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         description="Seconds a load (or a schema upgrade) waits for another one holding the "
         "store's load lock before giving up with nothing changed.",
     )
+    store_busy_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a SQLite write waits for another writer's lock before giving up "
+        "(exit 11, HTTP 503 with Retry-After; nothing changed).",
+    )
     screen_without_lists: bool = Field(
         default=False,
         description="Answer a screening when no list is in force (or none was known at the "

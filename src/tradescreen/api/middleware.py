@@ -1,7 +1,13 @@
-"""Request-size limit and UTF-8 check, on the raw bytes before anything parses them."""
+"""Request-size limit, UTF-8 and NUL checks, on the raw bytes before anything parses them.
+
+A NUL character (U+0000) anywhere in the URL or in a JSON body's strings is refused with 400
+on every backend alike (PostgreSQL cannot store or search it: five routes answered 500;
+SQLite would have stored it). ``tradescreen.db`` refuses it again at the database.
+"""
 
 from __future__ import annotations
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tradescreen.api.render import error_body
@@ -17,6 +23,9 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"").lower():
+            await _reject(send, 400, "bad_request", "NUL character (U+0000) in the URL")
             return
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
@@ -46,6 +55,9 @@ class BodyLimitMiddleware:
         if body and _is_json(scope) and not _utf8(body):
             await _reject(send, 400, "malformed_body", "the JSON body is not valid UTF-8")
             return
+        if b"\\u0000" in body and _is_json(scope) and _json_has_nul(body):
+            await _reject(send, 400, "bad_request", "NUL character (U+0000) in the request body")
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -73,6 +85,26 @@ def _is_json(scope: Scope) -> bool:
             kind = bytes(value).split(b";", 1)[0].strip().lower()
             return bool(kind == b"application/json" or kind.endswith(b"+json"))
     return True
+
+
+def _json_has_nul(body: bytes) -> bool:
+    """A string (or key) of the JSON body holds U+0000 (not merely the text ``\\u0000``)."""
+    try:
+        doc = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False  # FastAPI answers malformed JSON itself
+    stack = [doc]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if "\x00" in v:
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
 
 
 def _utf8(body: bytes) -> bool:
