@@ -1,4 +1,5 @@
-"""Request-size limit, UTF-8 and NUL checks, on the raw bytes before anything parses them.
+"""Request-size limit, body read timeout, UTF-8 and NUL checks, on the raw bytes before
+anything parses them (and before authentication).
 
 A NUL character (U+0000) anywhere in the URL or in a JSON body's strings is refused with 400
 on every backend alike (PostgreSQL cannot store or search it: five routes answered 500;
@@ -6,6 +7,8 @@ SQLite would have stored it). ``tradescreen.db`` refuses it again at the databas
 """
 
 from __future__ import annotations
+
+import asyncio
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,9 +19,10 @@ from tradescreen.api.render import error_body
 class BodyLimitMiddleware:
     """Reads the request body up to ``max_bytes`` (413 beyond it), then replays it downstream."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, body_timeout: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.body_timeout = body_timeout  # the whole body, not per read: a drip cannot reset it
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,8 +44,19 @@ class BodyLimitMiddleware:
         chunks: list[bytes] = []
         total = 0
         more = True
+        deadline = asyncio.get_running_loop().time() + self.body_timeout
         while more:
-            message = await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                await _reject(
+                    send,
+                    408,
+                    "request_timeout",
+                    f"request body not received within {self.body_timeout:g} s",
+                )
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")

@@ -28,7 +28,12 @@ def serve(
     log_level: str = typer.Option("info", help="uvicorn log level."),
     db: DbOption = None,
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs).
+
+    Slow clients are dropped (408) after TRADESCREEN_SERVER_HEADER_TIMEOUT seconds for the
+    headers and TRADESCREEN_API_BODY_TIMEOUT for the body; beyond
+    TRADESCREEN_SERVER_MAX_CONNECTIONS open connections per worker a client gets 503 with
+    Retry-After."""
     import os
 
     import uvicorn
@@ -36,9 +41,12 @@ def serve(
     settings_for(db)  # fail early on bad TRADESCREEN_* values
     if db:  # uvicorn builds the app (in each worker) from the environment
         os.environ["TRADESCREEN_DB"] = db
+    # by name, as the app: header timeout and connection cap (TRADESCREEN_SERVER_*) in the
+    # protocol, the body timeout in the app
     uvicorn.run(
         "tradescreen.server:app_from_env",
         factory=True,
+        http="tradescreen.serving:GuardedH11Protocol",
         host=host,
         port=port,
         workers=workers,
