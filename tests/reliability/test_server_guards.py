@@ -20,6 +20,7 @@ from tests.data_paths import require_data
 
 from tradescreen.access.keys import Role, create_key
 from tradescreen.cli import main as cli_main
+from tradescreen.controlchars import terminal_safe
 from tradescreen.errors import InvalidInput, StoreBusy
 from tradescreen.loading import load_files
 from tradescreen.model import Query
@@ -231,3 +232,40 @@ def test_nul_is_refused_at_the_database_on_every_backend(any_db: str, tmp_path: 
         assert services.store.active_versions() == []
     finally:
         services.close()
+
+
+# -- item 10: control characters in key and list names are escaped on the terminal -----------
+
+EVIL = "ops\x1b[2J\x1b]0;owned\x07\u202e"  # clear screen, set the title, reverse the text
+
+
+def test_key_names_are_escaped_in_cli_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TRADESCREEN_DB", str(tmp_path / "ts.db"))
+    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(tmp_path / "k"))
+    shown = "ops\\x1b[2J\\x1b]0;owned\\x07\\u202e"
+    assert cli_main(["keys", "create", EVIL]) == 0
+    created = capsys.readouterr()
+    assert cli_main(["keys", "list"]) == 0
+    listed = capsys.readouterr()
+    assert cli_main(["keys", "revoke", EVIL]) == 0
+    revoked = capsys.readouterr()
+    assert cli_main(["keys", "revoke", EVIL]) == 6  # no active key by that name any more
+    missing = capsys.readouterr()
+    for out in (created, listed, revoked, missing):
+        text = out.out + out.err
+        assert not any(ch in text for ch in "\x1b\x07\u202e"), repr(text)
+    assert shown in created.err and shown in listed.out and shown in revoked.out
+    assert missing.err.startswith("error: ") and len(missing.err.strip().splitlines()) == 1
+    # --json keeps the name exactly (JSON escapes it itself)
+    assert cli_main(["keys", "list", "--all", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["name"] == EVIL
+
+
+def test_terminal_safe_escapes_every_control_character() -> None:
+    for code in [*range(0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, 0x202A, 0x202E, 0x2066]:
+        out = terminal_safe(f"a{chr(code)}b")
+        assert out in (f"a\\x{code:02x}b", f"a\\u{code:04x}b"), (hex(code), out)
+    assert terminal_safe("MÜLLER GmbH 北京") == "MÜLLER GmbH 北京"

@@ -15,6 +15,7 @@ from tradescreen.cli._app import (
     services_for,
     settings_for,
 )
+from tradescreen.controlchars import terminal_safe
 
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -69,7 +70,10 @@ def keys_create(
     if json_out:
         emit(True, {**_key_dict(record), "key": token}, "")
         return
-    typer.echo(f"created key {record.id} '{record.name}' role={record.role.value}", err=True)
+    typer.echo(
+        f"created key {record.id} '{terminal_safe(record.name)}' role={record.role.value}",
+        err=True,
+    )
     typer.echo("store it now; it cannot be shown again:", err=True)
     typer.echo(token)
 
@@ -92,7 +96,7 @@ def keys_revoke(
 ) -> None:
     """Revoke the active key with this id or name."""
     record = services_for(db).revoke_key(name_or_id, actor=cli_actor(), channel="cli")
-    emit(json_out, _key_dict(record), f"revoked key {record.id} '{record.name}'")
+    emit(json_out, _key_dict(record), f"revoked key {record.id} '{terminal_safe(record.name)}'")
 
 
 @keys_app.command("list")
@@ -113,4 +117,5 @@ def keys_list(
     for k in rows:
         status = "active" if k.active else "revoked"
         created = k.created_at.strftime("%Y-%m-%d %H:%M:%S")
-        typer.echo(f"{k.id:<12}  {k.role.value:<8}  {created:<19}  {status:<7}  {k.name}")
+        name = terminal_safe(k.name)  # a key name is any text an admin gave: no escapes run
+        typer.echo(f"{k.id:<12}  {k.role.value:<8}  {created:<19}  {status:<7}  {name}")
