@@ -273,3 +273,18 @@ def test_terminal_safe_escapes_every_control_character() -> None:
         out = terminal_safe(f"a{chr(code)}b")
         assert out in (f"a\\x{code:02x}b", f"a\\u{code:04x}b"), (hex(code), out)
     assert terminal_safe("MÜLLER GmbH 北京") == "MÜLLER GmbH 北京"
+
+
+def test_batch_on_an_empty_store_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TRADESCREEN_DB", str(tmp_path / "ts.db"))
+    monkeypatch.setenv("TRADESCREEN_AUDIT_KEY_FILE", str(tmp_path / "k"))
+    src = tmp_path / "in.csv"
+    src.write_text("name\nACME Corp\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code = cli_main(["batch", str(src), "-o", str(out), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 7, err
+    assert err.startswith("error: screening refused: no list loaded"), err
+    assert not out.exists()

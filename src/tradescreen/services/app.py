@@ -43,6 +43,21 @@ from tradescreen.store.base import Store, sql_engine
 from tradescreen.store.sql import open_store
 
 
+def refuse_without_lists(versions: Sequence[ListVersion], known_at: datetime | None) -> None:
+    """:class:`NoListsLoaded` when ``versions`` (those in force at ``known_at``) is empty."""
+    if versions:
+        return
+    if known_at is None:
+        raise NoListsLoaded(
+            "screening refused: no list loaded (run `tradescreen load FILE` or "
+            "`tradescreen update`)"
+        )
+    raise NoListsLoaded(
+        f"screening refused: no list version was known at {known_at.isoformat()} "
+        "(the replay time is before the first load)"
+    )
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -149,17 +164,7 @@ class Services:
         versions = in_force(known_at) if callable(in_force) else None
         if versions is None:
             versions = self.store.active_versions(known_at)
-        if versions:
-            return
-        if known_at is None:
-            raise NoListsLoaded(
-                "screening refused: no list loaded (run `tradescreen load FILE` or "
-                "`tradescreen update`)"
-            )
-        raise NoListsLoaded(
-            f"screening refused: no list version was known at {known_at.isoformat()} "
-            "(the replay time is before the first load)"
-        )
+        refuse_without_lists(versions, known_at)
 
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""

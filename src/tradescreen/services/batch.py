@@ -11,7 +11,9 @@ from typing import Any
 from tradescreen.batch.local import BatchReport
 from tradescreen.batch.local import screen_file as _screen_file
 from tradescreen.clock import SystemClock, zone
+from tradescreen.services.app import refuse_without_lists
 from tradescreen.settings import Settings
+from tradescreen.store.sql import open_store
 
 
 def screen_file(
@@ -26,6 +28,13 @@ def screen_file(
     """Screen every row of ``input`` (options: those of :func:`tradescreen.batch.local.
     screen_file`); ``as_of`` defaults to the clock's today in ``settings.timezone``."""
     day = as_of or SystemClock(zone(settings.timezone)).today()
+    if not settings.screen_without_lists:  # exit 7 before any row: "no hit" against nothing
+        store = open_store(settings)
+        try:
+            known_at = options.get("known_at")
+            refuse_without_lists(store.active_versions(known_at), known_at)
+        finally:
+            store.close()
     return _screen_file(input, output, settings=settings, as_of=day, audit_actor=actor, **options)
 
 
