@@ -28,7 +28,9 @@ def screen_file(
     """Screen every row of ``input`` (options: those of :func:`tradescreen.batch.local.
     screen_file`); ``as_of`` defaults to the clock's today in ``settings.timezone``."""
     day = as_of or SystemClock(zone(settings.timezone)).today()
-    if not settings.screen_without_lists:  # exit 7 before any row: "no hit" against nothing
+    # exit 7 before any row ("no hit" against nothing); a missing input is reported first
+    # (exit 2, by the engine)
+    if Path(input).exists() and not settings.screen_without_lists:
         store = open_store(settings)
         try:
             known_at = options.get("known_at")
