@@ -118,6 +118,17 @@ class StoreError(TradescreenError):
     exit_code = 9
 
 
+class StoreBusy(StoreError):
+    """Another writer holds the store's lock longer than the busy timeout
+    (``settings.store_busy_timeout``): nothing was changed; the same request may succeed later
+    (HTTP 503 with ``Retry-After``)."""
+
+    code = "store_busy"
+    http_status = 503
+    exit_code = 11
+    retry_after = 5
+
+
 class Unavailable(TradescreenError):
     """A part of the engine a request needs is not installed or not ready."""
 

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import orjson
 
+from tradescreen.controlchars import without_controls
 from tradescreen.digest import sha256_files
 from tradescreen.errors import IncompleteSource, QuarantinedError, SourceError, TradescreenError
 from tradescreen.list_alerts import alert_refused, audit_override
@@ -100,6 +101,7 @@ def read_all(paths: Sequence[Path], format: str | None) -> tuple[ParsedSource, l
     try:
         parsed: ParsedSource = read_source(list(paths), format=format)
         ents = [with_rule_dates(e) for e in parsed.entities]
+        _remove_controls(parsed, ents)
     except TradescreenError:
         raise
     except (OSError, ValueError, UnicodeError) as exc:
@@ -107,6 +109,22 @@ def read_all(paths: Sequence[Path], format: str | None) -> tuple[ParsedSource, l
     if not ents:
         raise SourceError("no list entries found", path=where)
     return parsed, ents
+
+
+def _remove_controls(parsed: ParsedSource, ents: list[Entity]) -> None:
+    """NUL and the other control characters removed from the entries' text (in place), the
+    same on every backend (PostgreSQL cannot store NUL: one such byte failed the whole load);
+    the entries changed are counted in a warning."""
+    changed = 0
+    for i, e in enumerate(ents):
+        clean = without_controls(e)
+        if clean is not e:
+            ents[i] = clean
+            changed += 1
+    if changed:
+        parsed.warnings.append(
+            f"{changed} entries had control characters (NUL, ...) in their text: removed"
+        )
 
 
 def group_by_list(ents: Sequence[Entity]) -> dict[str, tuple[str, list[Entity]]]:

@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         description="Seconds a load (or a schema upgrade) waits for another one holding the "
         "store's load lock before giving up with nothing changed.",
     )
+    store_busy_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a SQLite write waits for another writer's lock before giving up "
+        "(exit 11, HTTP 503 with Retry-After; nothing changed).",
+    )
     screen_without_lists: bool = Field(
         default=False,
         description="Answer a screening when no list is in force (or none was known at the "
@@ -107,6 +113,24 @@ class Settings(BaseSettings):
     download_retries: int = Field(default=3, ge=0)
     webhook_secret: str | None = None
     api_max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    api_body_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a client has to send a whole request body (408 after it; read "
+        "before authentication, so a slow body cannot hold a connection for ever).",
+    )
+    server_header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="`tradescreen serve`: seconds a client has to send its request line and "
+        "headers (408 and the connection closed after it).",
+    )
+    server_max_connections: int = Field(
+        default=200,
+        ge=1,
+        description="`tradescreen serve`: open connections per worker process; one more is "
+        "answered 503 with Retry-After and closed (keep it below the process's file limit).",
+    )
     api_batch_max: int = Field(default=1000, ge=1)
     api_rate_limit_per_minute: int = Field(default=600, ge=1)
     yente_anonymous: bool = Field(

@@ -14,8 +14,10 @@ import tradescreen
 
 ROOT = Path(tradescreen.__file__).resolve().parent
 ADAPTERS = ("cli", "api", "web")
-# countries: the one parser of a user's country ("China" -> CN), a model-level value type.
+# countries: the one parser of a user's country ("China" -> CN), a model-level value type;
+# controlchars: stored text made safe to print on a terminal (a leaf, no engine behind it).
 ALLOWED = {
+    "controlchars",
     "services",
     "access",
     "results",

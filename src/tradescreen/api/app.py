@@ -108,7 +108,11 @@ def create_api(
     app.state.engine = engine
     app.state.services = services
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.api_max_body_bytes,
+        body_timeout=settings.api_body_timeout,
+    )
     for module in (health, screening, lists, keys, yente, decisions, review, audit):
         app.include_router(module.router)
     for router in routers:  # the web UI, mounted by tradescreen.server

@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tradescreen.api.errors import RateLimited
 from tradescreen.errors import AuthError, TradescreenError
 
 log = logging.getLogger("tradescreen.api")
@@ -54,8 +53,9 @@ async def _tradescreen_error(request: Request, exc: Exception) -> Response:
     if exc.http_status >= 500:
         log.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc)
     response = error_response(exc.http_status, exc.code, exc.message)
-    if isinstance(exc, RateLimited):
-        response.headers["Retry-After"] = str(exc.retry_after)
+    retry_after = getattr(exc, "retry_after", None)  # RateLimited, StoreBusy
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
     if isinstance(exc, AuthError):
         response.headers["WWW-Authenticate"] = "Bearer"
     return response

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, func, literal, select
+from sqlalchemy import Connection, Engine, func, literal, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tradescreen.audit.tables import audit_log
@@ -41,6 +41,9 @@ PRUNED = "audit.pruned"
 GENESIS = ""  # prev_mac of the very first record
 KEY_BYTES = 32
 _MAX_RETRIES = 20
+# The first key of the two-int PostgreSQL advisory lock serialising appends (the second is the
+# schema's hash, as for the load lock of ``store/lock.py``, whose class is "tSLD").
+PG_AUDIT_LOCK_CLASS = 0x74534155  # "tSAU"
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +209,12 @@ def record(
     database's write lock before the head is read (SQLite then never reads a stale head); its
     MACs are filled in right after, still inside the transaction. Two writers racing for the
     same ``seq`` cannot both succeed (primary key): the loser retries inside a savepoint.
+
+    On PostgreSQL (READ COMMITTED) the insert takes no table lock, so concurrent writers all
+    read the same head and all but one lose the key race: under 1,000 concurrent screenings
+    some ran out of retries (HTTP 500). There a transaction-scoped advisory lock is taken first;
+    it is held until the caller's transaction ends, so the next writer reads the committed head.
+    Callers append their record last, just before committing, to keep that window short.
     """
     if not actor:
         raise InvalidInput("audit record needs an actor")
@@ -231,6 +240,11 @@ def record(
         )
         .returning(audit_log.c.seq)
     )
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, hashtext(coalesce(current_schema(), '')))"),
+            {"cls": PG_AUDIT_LOCK_CLASS},
+        )
     for _attempt in range(_MAX_RETRIES):
         try:
             with conn.begin_nested():

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from tradescreen.cli._app import app, cli_command
+from tradescreen.controlchars import terminal_safe
 from tradescreen.errors import TradescreenError
 
 # Command modules; each registers its commands on ``app`` when imported.
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli_command().main(args=argv, prog_name="tradescreen", standalone_mode=True)
     except TradescreenError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(err))}", file=sys.stderr)
         return err.exit_code
     except OSError as exc:  # a path the user gave that the library did not check first
         where = f"{exc.filename}: " if exc.filename else ""

@@ -26,6 +26,7 @@ from tradescreen.cli._app import (
     services_for,
     settings_for,
 )
+from tradescreen.controlchars import terminal_safe
 from tradescreen.errors import InvalidInput
 from tradescreen.model import ListVersion
 
@@ -69,14 +70,15 @@ def _report_tables(report: LoadReport, console: Console) -> None:
         table.add_column(col, justify="right" if col in ("version", "records") else "left")
     created = {v.list_code: v for v in report.created}
     for code, count in sorted(report.counts.items()):
+        shown_code = terminal_safe(code)
         if code in created:
-            table.add_row(code, str(created[code].id), str(count), "new version, active")
+            table.add_row(shown_code, str(created[code].id), str(count), "new version, active")
         elif code in report.unchanged:
-            table.add_row(code, "-", str(count), "unchanged (same SHA-256)")
+            table.add_row(shown_code, "-", str(count), "unchanged (same SHA-256)")
     console.print(table)
     shown = report.warnings[:MAX_WARNINGS_SHOWN]
     for w in shown:
-        console.print(f"warning: {w}", markup=False)
+        console.print(f"warning: {terminal_safe(w)}", markup=False)
     if len(report.warnings) > len(shown):
         console.print(f"... and {len(report.warnings) - len(shown)} more warnings")
     if report.rejected:
@@ -259,7 +261,7 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
         table.add_column(col, no_wrap=True, justify="right" if col == "records" else "left")
     for r in rows:
         table.add_row(
-            r["list"],
+            terminal_safe(r["list"]),
             str(r["id"]),
             str(r["records"]),
             _when(r["retrieved_at"]),
@@ -270,7 +272,7 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     console.print(table)
     for q in quarantined:
         console.print(
-            f"quarantined: {q['list']} version {q['id']} ({q['records']} records, "
+            f"quarantined: {terminal_safe(q['list'])} version {q['id']} ({q['records']} records, "
             f"retrieved {_when(q['retrieved_at'])}) was refused",
             markup=False,
         )
@@ -298,7 +300,7 @@ def versions_cmd(
     if json_out:
         print_json(rows)
         return
-    table = Table(title=f"Versions of {list_code}")
+    table = Table(title=f"Versions of {terminal_safe(list_code)}")
     for col in ("version", "status", "records", "retrieved (UTC)", "data date", "sha256"):
         table.add_column(col, no_wrap=True, justify="right" if col == "records" else "left")
     table.add_column("note", overflow="fold")
@@ -310,6 +312,6 @@ def versions_cmd(
             _when(r["retrieved_at"]),
             r["data_date"] or "-",
             r["sha256"][:12],
-            r["quarantine_reason"] or "",
+            terminal_safe(r["quarantine_reason"] or ""),
         )
     _console().print(table)

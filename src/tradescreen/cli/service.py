@@ -15,6 +15,7 @@ from tradescreen.cli._app import (
     services_for,
     settings_for,
 )
+from tradescreen.controlchars import terminal_safe
 
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -28,7 +29,12 @@ def serve(
     log_level: str = typer.Option("info", help="uvicorn log level."),
     db: DbOption = None,
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs).
+
+    Slow clients are dropped (408) after TRADESCREEN_SERVER_HEADER_TIMEOUT seconds for the
+    headers and TRADESCREEN_API_BODY_TIMEOUT for the body; beyond
+    TRADESCREEN_SERVER_MAX_CONNECTIONS open connections per worker a client gets 503 with
+    Retry-After."""
     import os
 
     import uvicorn
@@ -36,9 +42,12 @@ def serve(
     settings_for(db)  # fail early on bad TRADESCREEN_* values
     if db:  # uvicorn builds the app (in each worker) from the environment
         os.environ["TRADESCREEN_DB"] = db
+    # by name, as the app: header timeout and connection cap (TRADESCREEN_SERVER_*) in the
+    # protocol, the body timeout in the app
     uvicorn.run(
         "tradescreen.server:app_from_env",
         factory=True,
+        http="tradescreen.serving:GuardedH11Protocol",
         host=host,
         port=port,
         workers=workers,
@@ -61,7 +70,10 @@ def keys_create(
     if json_out:
         emit(True, {**_key_dict(record), "key": token}, "")
         return
-    typer.echo(f"created key {record.id} '{record.name}' role={record.role.value}", err=True)
+    typer.echo(
+        f"created key {record.id} '{terminal_safe(record.name)}' role={record.role.value}",
+        err=True,
+    )
     typer.echo("store it now; it cannot be shown again:", err=True)
     typer.echo(token)
 
@@ -84,7 +96,7 @@ def keys_revoke(
 ) -> None:
     """Revoke the active key with this id or name."""
     record = services_for(db).revoke_key(name_or_id, actor=cli_actor(), channel="cli")
-    emit(json_out, _key_dict(record), f"revoked key {record.id} '{record.name}'")
+    emit(json_out, _key_dict(record), f"revoked key {record.id} '{terminal_safe(record.name)}'")
 
 
 @keys_app.command("list")
@@ -105,4 +117,5 @@ def keys_list(
     for k in rows:
         status = "active" if k.active else "revoked"
         created = k.created_at.strftime("%Y-%m-%d %H:%M:%S")
-        typer.echo(f"{k.id:<12}  {k.role.value:<8}  {created:<19}  {status:<7}  {k.name}")
+        name = terminal_safe(k.name)  # a key name is any text an admin gave: no escapes run
+        typer.echo(f"{k.id:<12}  {k.role.value:<8}  {created:<19}  {status:<7}  {name}")

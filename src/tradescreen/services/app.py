@@ -528,12 +528,18 @@ class Services:
         screener = self._need_screener()
         self.require_lists(known_at)
         options = self._options(known_at, threshold, limit)
+        day = as_of or self.today()
+        # screened before the transaction opens: a request holds one pooled connection at a
+        # time (the screener reads versions on its own), so concurrent requests cannot starve
+        # the pool waiting for a second one, and the audit append's lock is held only briefly
+        result = screener.screen(query, as_of=day, **options)
         with self.engine.begin() as conn:
             return screen_and_review(
                 conn,
                 screener,
                 query,
-                as_of=as_of or self.today(),
+                result=result,
+                as_of=day,
                 actor=actor,
                 key=self.audit_key,
                 counterparty_key=counterparty_key,

@@ -68,6 +68,7 @@ def screen_and_review(
     channel: str,
     now: datetime | None = None,
     context: Mapping[str, Any] | None = None,
+    result: ScreenResult | None = None,
     **screen_options: Any,
 ) -> ReviewedScreening:
     """Screen ``query``, review its hits for ``counterparty_key`` and record the screening.
@@ -75,9 +76,12 @@ def screen_and_review(
     With a counterparty, suppressed hits stay in ``result`` (so the audit record shows the full
     answer) and are listed in ``suppressed``; alerts are raised for the others only. Without
     one, no alert is raised. ``context`` adds channel-specific details (a route name) to the
-    record; the rest of the payload does not depend on the channel.
+    record; the rest of the payload does not depend on the channel. ``result``: the screening
+    already made (outside the transaction, so a request holds one database connection at a
+    time and the audit lock only for its writes); screened here when not given.
     """
-    result = screener.screen(query, as_of=as_of, **screen_options)
+    if result is None:
+        result = screener.screen(query, as_of=as_of, **screen_options)
     cp = counterparty_key.strip() if counterparty_key and counterparty_key.strip() else None
     quiet: tuple[Hit, ...] = ()
     alerts: list[Alert] = []

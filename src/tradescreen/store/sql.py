@@ -147,8 +147,8 @@ class SqlStore:
         return _generations.get(self.engine, 0)
 
     @classmethod
-    def from_url(cls, url: str) -> SqlStore:
-        return cls(make_engine(url))
+    def from_url(cls, url: str, *, busy_timeout: float = 30.0) -> SqlStore:
+        return cls(make_engine(url, busy_timeout=busy_timeout))
 
     # -- schema ---------------------------------------------------------------------------
 
@@ -433,7 +433,7 @@ def _one_line(exc: BaseException) -> str:
 
 def open_store(settings: Settings, *, create: bool = True) -> SqlStore:
     """The store of ``settings.db`` with its schema created or migrated."""
-    store = SqlStore.from_url(settings.db_url())
+    store = SqlStore.from_url(settings.db_url(), busy_timeout=settings.store_busy_timeout)
     if create:
         store.create_schema()
     return store

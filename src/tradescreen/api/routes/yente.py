@@ -258,6 +258,7 @@ def match(
         raise PayloadTooLarge(
             f"{len(body.queries)} queries in one batch; the limit is {ctx.settings.api_batch_max}"
         )
+    ctx.need_services().require_lists()  # 503, as /v1/screen: no "no match" against nothing
     versions, codes = _lists(ctx, dataset)
     lists = _scope(codes, include_dataset, exclude_dataset, (v.list_code for v in versions))
     filters = Filters(
@@ -338,6 +339,8 @@ def search(
             raise Refused(f"{name} is not supported by tradescreen's /search")
     if fuzzy:
         raise Refused("fuzzy=true (query syntax) is not supported: the name score is fuzzy")
+    if q.strip():  # a name search is a screening: refused with no list in force (503)
+        ctx.need_services().require_lists()
     versions, codes = _lists(ctx, dataset)
     known = [v.list_code for v in versions]
     in_force = {v.list_code: v for v in versions}
