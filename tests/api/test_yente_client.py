@@ -10,15 +10,13 @@ Address entities, all with FtM-valid ids and references.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from tests.data_paths import LISTS, require_data
+from tests.served import cli, serving
 
 from tradescreen.db import all_tables, make_engine
 from tradescreen.model import Entity, EntityKind
@@ -27,7 +25,6 @@ from tradescreen.store.base import NewVersion
 from tradescreen.store.sql import SqlStore
 
 from .support import EL_FILE, _entities
-from .test_serve import _cli, _free_port
 
 nk_yente = pytest.importorskip("nomenklatura.enrich.yente")
 ftm = pytest.importorskip("followthemoney")
@@ -78,36 +75,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         "TRADESCREEN_DB": str(db),
         "TRADESCREEN_AUDIT_KEY_FILE": str(tmp / "audit.key"),
     }
-    created = _cli(env, "keys", "create", "nomenklatura", "--role", "screener")
+    created = cli(env, "keys", "create", "nomenklatura", "--role", "screener")
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip().splitlines()[-1]
-    port = _free_port()
-    log = tmp / "server.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tradescreen", "serve", "--port", str(port),
-         "--log-level", "warning"],
-        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.2)
+    with serving(env, tmp / "server.log") as (base, _proc):
         yield f"{base}/", key
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")

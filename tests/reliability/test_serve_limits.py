@@ -11,25 +11,19 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from tests.served import serving
 
 pytestmark = pytest.mark.slow
 
 HEADER_TIMEOUT = 1.0
 BODY_TIMEOUT = 1.5
 MAX_CONNECTIONS = 40
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -42,31 +36,8 @@ def served(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
         "TRADESCREEN_API_BODY_TIMEOUT": str(BODY_TIMEOUT),
         "TRADESCREEN_SERVER_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
     }
-    port = _free_port()
-    log = tmp_path / "server.log"
-    cmd = [sys.executable, "-m", "tradescreen", "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*cmd, "--log-level", "warning"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.2)
-        yield port, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with serving(env, tmp_path / "server.log") as (base, proc):
+        yield int(base.rsplit(":", 1)[1]), proc
 
 
 def _connect(port: int) -> socket.socket:
