@@ -178,6 +178,7 @@ class RowGuard:
     def __init__(self, parsed: ParsedSource) -> None:
         self.parsed = parsed
         self.rows = 0
+        self.failed = 0  # rows whose builder raised
 
     def reject(self, path: str, line: int | None, why: str) -> None:
         where = f"{path}:{line}" if line is not None else path
@@ -188,15 +189,18 @@ class RowGuard:
         try:
             return fn()
         except ROW_ERRORS as exc:
+            self.failed += 1
             self.reject(path, line, f"{type(exc).__name__}: {exc}")
             return None
 
     def finish(self, path: str) -> None:
-        budget = max(MIN_REJECTS, int(self.rows * REJECT_SHARE))
+        # Rows a reader rejected before building (wrong field count, bytes not UTF-8) count too.
+        rows = self.rows + max(0, len(self.parsed.rejected) - self.failed)
+        budget = max(MIN_REJECTS, int(rows * REJECT_SHARE))
         if len(self.parsed.rejected) > budget:
             first = self.parsed.rejected[0]
             raise SourceError(
-                f"{len(self.parsed.rejected)} of {self.rows} rows rejected (budget {budget});"
+                f"{len(self.parsed.rejected)} of {rows} rows rejected (budget {budget});"
                 f" first: {first}",
                 path=path,
             )
