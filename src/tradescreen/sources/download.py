@@ -305,7 +305,7 @@ class Downloader:
         tmp = Path(name)
         try:
             with os.fdopen(fd, "wb") as out:
-                for chunk in resp.iter_bytes(1 << 16):
+                for chunk in resp.iter_bytes():
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise DownloadLimitExceeded(
@@ -315,7 +315,7 @@ class Downloader:
                         )
                     if encoded:
                         try:
-                            ratio.check_output(size, resp.num_bytes_downloaded, url)
+                            ratio.check_output(size, resp.num_bytes_downloaded, None)
                         except LimitExceeded as exc:
                             raise DownloadLimitExceeded(
                                 f"{url}: Content-Encoding {exc.message}"

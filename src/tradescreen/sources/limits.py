@@ -45,7 +45,7 @@ class Limits:
             max_xml_elements=settings.max_xml_elements,
         )
 
-    def check_output(self, produced: int, consumed: int, path: str) -> None:
+    def check_output(self, produced: int, consumed: int, path: str | None) -> None:
         """Refuse when ``produced`` decompressed bytes (from ``consumed`` compressed ones) pass
         the size limit, or the ratio limit once past ``RATIO_FLOOR_BYTES``."""
         if produced > self.max_decompressed_bytes:
