@@ -317,3 +317,19 @@ def test_cli_refusal_is_one_line_exit_3_and_an_alert(
     assert alert["source"] == [str(bad)] and str(bad) in alert["reason"]
     assert alert["code"] == ("limit_exceeded" if kind == "gzip_bomb" else "source_error")
     assert _in_force(db) == before
+
+
+def test_documented_defaults() -> None:
+    """The defaults README.md and docs/store.md state."""
+    s = Settings()
+    assert (s.max_decompressed_bytes, s.max_compression_ratio, s.max_xml_elements) == (
+        512 << 20,
+        100.0,
+        20_000_000,
+    )
+    assert (s.download_total_timeout, s.download_max_bytes, s.download_min_free_bytes) == (
+        1800.0,
+        512 << 20,
+        64 << 20,
+    )
+    assert Limits.from_settings(s) == Limits()
