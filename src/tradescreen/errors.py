@@ -51,6 +51,24 @@ class DownloadError(SourceError):
     exit_code = 4
 
 
+class LimitExceeded(SourceError):
+    """A list file, archive or download passes a configured limit (decompressed size or ratio,
+    XML element count, download size or time, free disk space): refused before it can exhaust
+    memory, disk or time; nothing is stored and the version in force stays."""
+
+    code = "limit_exceeded"
+    http_status = 422
+    exit_code = 3
+
+
+class DownloadLimitExceeded(DownloadError):
+    """A download passes a limit: total time, size after content decoding, free disk space."""
+
+    code = "download_limit_exceeded"
+    http_status = 502
+    exit_code = 4
+
+
 class IncompleteSource(SourceError):
     """A multi-file list set lacks a part (an OFAC ``sdn.csv`` without ``alt.csv`` or
     ``add.csv``): loading it would silently drop every alias or address it holds. Refused

@@ -41,11 +41,18 @@ import orjson
 
 from tradescreen.controlchars import without_controls
 from tradescreen.digest import sha256_files
-from tradescreen.errors import IncompleteSource, QuarantinedError, SourceError, TradescreenError
+from tradescreen.errors import (
+    IncompleteSource,
+    LimitExceeded,
+    QuarantinedError,
+    SourceError,
+    TradescreenError,
+)
 from tradescreen.list_alerts import alert_refused, audit_override
 from tradescreen.model import Entity, ListVersion, NameKind
 from tradescreen.settings import Settings
 from tradescreen.sources.base import ParsedSource
+from tradescreen.sources.limits import Limits, using
 from tradescreen.store.base import NewVersion, Store, sql_engine
 from tradescreen.store.lock import load_lock
 
@@ -87,10 +94,13 @@ class LoadReport:
         }
 
 
-def read_all(paths: Sequence[Path], format: str | None) -> tuple[ParsedSource, list[Entity]]:
+def read_all(
+    paths: Sequence[Path], format: str | None, limits: Limits | None = None
+) -> tuple[ParsedSource, list[Entity]]:
     """Read the files completely (the reader's lazy iterator is drained here, so a broken row
     anywhere fails before anything is stored), with effective and publication dates of the
-    Federal Register rules that differ (``sources/notices.py``)."""
+    Federal Register rules that differ (``sources/notices.py``), within ``limits``
+    (``sources/limits.py``; default: the defaults of ``Settings``)."""
     from tradescreen.sources import read_source  # type: ignore[attr-defined,unused-ignore]
     from tradescreen.sources.notices import with_rule_dates
 
@@ -99,11 +109,14 @@ def read_all(paths: Sequence[Path], format: str | None) -> tuple[ParsedSource, l
             raise SourceError("file not found", path=str(p))
     where = str(paths[0]) if len(paths) == 1 else ", ".join(str(p) for p in paths)
     try:
-        parsed: ParsedSource = read_source(list(paths), format=format)
-        ents = [with_rule_dates(e) for e in parsed.entities]
+        with using(limits):
+            parsed: ParsedSource = read_source(list(paths), format=format)
+            ents = [with_rule_dates(e) for e in parsed.entities]
         _remove_controls(parsed, ents)
     except TradescreenError:
         raise
+    except MemoryError as exc:  # the limits should prevent it; refuse rather than crash
+        raise LimitExceeded("ran out of memory reading the file", path=where) from exc
     except (OSError, ValueError, UnicodeError) as exc:
         raise SourceError(f"cannot read: {exc}", path=where) from exc
     if not ents:
@@ -514,7 +527,7 @@ def load_files(
     if quick is not None:
         return quick
     try:
-        parsed, ents = read_all(files, format)
+        parsed, ents = read_all(files, format, Limits.from_settings(settings))
         if not parsed.sha256:
             parsed.sha256 = sha256_files(files)
         return load_parsed(

@@ -109,8 +109,44 @@ class Settings(BaseSettings):
         le=1.0,
         description="Clearing a hit scored at or above this needs a second reviewer's approval.",
     )
-    download_timeout: float = Field(default=60.0, gt=0)
+    download_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds one network read of a download may wait."
+    )
     download_retries: int = Field(default=3, ge=0)
+    download_total_timeout: float = Field(
+        default=1800.0,
+        gt=0,
+        description="Seconds one file's download may take in all, however the bytes trickle in "
+        "(the per-read download_timeout alone lets a server dripping a byte a second run forever).",
+    )
+    download_max_bytes: int = Field(
+        default=512 << 20,
+        ge=1024,
+        description="Largest file a download may write, counted after content decoding "
+        "(Content-Encoding: gzip), so a compressed body cannot expand past it.",
+    )
+    download_min_free_bytes: int = Field(
+        default=64 << 20,
+        ge=0,
+        description="Free disk space a download must leave in the download directory: checked "
+        "before it starts (with Content-Length when given) and while it is written.",
+    )
+    max_decompressed_bytes: int = Field(
+        default=512 << 20,
+        ge=1 << 20,
+        description="Largest size a list file may have on disk or after gzip/zip decompression.",
+    )
+    max_compression_ratio: float = Field(
+        default=100.0,
+        ge=2.0,
+        description="Largest decompressed/compressed size ratio of a gzip or zip list file "
+        "(applied past the first 8 MiB; real lists compress 5-20:1, bombs 1000:1).",
+    )
+    max_xml_elements: int = Field(
+        default=20_000_000,
+        ge=1000,
+        description="Most XML elements one list file may hold.",
+    )
     webhook_secret: str | None = None
     api_max_body_bytes: int = Field(default=1_000_000, ge=1024)
     api_body_timeout: float = Field(

@@ -29,6 +29,7 @@ from tradescreen.sources import (
     un,
 )
 from tradescreen.sources.base import ParsedSource
+from tradescreen.sources.limits import Limits, using
 
 # Order matters only when two sniffers could both say yes: most specific first.
 FORMATS: dict[str, ModuleType] = {
@@ -85,8 +86,19 @@ def detect(path: Path | str) -> str:
     raise SourceError("unknown list format (no reader recognises the first bytes)", path=str(p))
 
 
-def read_source(paths: Sequence[Path] | Path | str, format: str | None = None) -> ParsedSource:
-    """Read one list file (or an OFAC file set / directory) into a lazy ``ParsedSource``."""
+def read_source(
+    paths: Sequence[Path] | Path | str,
+    format: str | None = None,
+    limits: Limits | None = None,
+) -> ParsedSource:
+    """Read one list file (or an OFAC file set / directory) into a lazy ``ParsedSource``, within
+    ``limits`` (default: those in effect, see ``sources/limits.py``; an XML reader keeps the
+    element limit it started with while its entities are iterated)."""
+    with using(limits):
+        return _read_source(paths, format)
+
+
+def _read_source(paths: Sequence[Path] | Path | str, format: str | None) -> ParsedSource:
     if isinstance(paths, str | Path):
         paths = [Path(paths)]
     plist = [Path(p) for p in paths]

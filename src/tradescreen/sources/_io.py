@@ -2,24 +2,26 @@
 
 Every reader goes through :func:`load` so ``.gz`` and ``.zip`` are handled in one place. A list
 file is at most tens of megabytes, so the decompressed bytes are held in memory (this is what lets
-a truncated archive fail *before* any entity is yielded); entities themselves are built lazily.
+a truncated archive fail *before* any entity is yielded), within the limits of ``limits.py``;
+entities themselves are built lazily. Text is UTF-8, strictly (:func:`decode`,
+:func:`decode_rows`).
 """
 
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol, TypeVar
 
-from tradescreen.errors import SourceError
-from tradescreen.model import Entity
+from tradescreen.errors import LimitExceeded, SourceError
+from tradescreen.model import Entity, has_surrogates
+from tradescreen.sources import limits
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.embedded import with_embedded_names
 
@@ -44,29 +46,67 @@ class Blob:
 
 
 def _gunzip(raw: bytes, path: str) -> bytes:
-    try:
-        return gzip.decompress(raw)
-    except (EOFError, OSError, zlib.error) as exc:
-        raise SourceError(f"truncated or corrupt gzip ({exc})", path=path) from exc
+    return limits.gunzip(raw, path, limits.current())
+
+
+def _members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The archive's files, without directories and the resource forks macOS adds."""
+    return [
+        i
+        for i in zf.infolist()
+        if not i.is_dir()
+        and not i.filename.startswith("__MACOSX/")
+        and not PurePosixPath(i.filename).name.startswith(".")
+    ]
+
+
+def choose_member(members: Sequence[zipfile.ZipInfo], archive: str, path: str) -> zipfile.ZipInfo:
+    """The one member that is the list: the only file, else the only one named like the archive
+    (``CONS_ENHANCED.ZIP`` -> ``CONS_ENHANCED.XML``). Anything else is ambiguous and refused:
+    taking the largest would load whatever decoy was added beside the list."""
+    if not members:
+        raise SourceError("zip archive is empty", path=path)
+    if len(members) == 1:
+        return members[0]
+    stem = PurePosixPath(archive).stem.lower()
+    named = [i for i in members if PurePosixPath(i.filename).stem.lower() == stem]
+    if len(named) == 1:
+        return named[0]
+    listed = ", ".join(i.filename for i in members[:5]) + (", ..." if len(members) > 5 else "")
+    raise SourceError(
+        f"zip archive holds {len(members)} files ({listed}) and "
+        + ("several are" if named else "none is")
+        + f" named like the archive ({PurePosixPath(archive).stem}.*): which one is the list"
+        " is ambiguous",
+        path=path,
+    )
 
 
 def _unzip(raw: bytes, path: str) -> tuple[str, bytes]:
+    lim = limits.current()
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            members = [i for i in zf.infolist() if not i.is_dir()]
-            if not members:
-                raise SourceError("zip archive is empty", path=path)
-            # One list per archive: take the largest member (OFAC ships exactly one).
-            info = max(members, key=lambda i: i.file_size)
-            return info.filename, zf.read(info)
+            info = choose_member(_members(zf), Path(path).name, path)
+            with zf.open(info) as member:
+                data = limits.read_member(member, info.file_size, info.compress_size, path, lim)
+            return info.filename, data
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError) as exc:
         raise SourceError(f"truncated or corrupt zip ({exc})", path=path) from exc
 
 
 def load(path: Path) -> Blob:
-    """Read ``path``, transparently decompressing gzip and zip (by content, not by name)."""
+    """Read ``path``, transparently decompressing gzip and zip (by content, not by name), within
+    the read limits (``sources/limits.py``)."""
     p = str(path)
+    lim = limits.current()
     try:
+        size = Path(path).stat().st_size
+        if size > lim.max_decompressed_bytes:
+            raise LimitExceeded(
+                f"file of {size:,} bytes is larger than {lim.max_decompressed_bytes:,}"
+                " (limit: max_decompressed_bytes)",
+                path=p,
+            )
         raw = Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise SourceError("file not found", path=p) from exc
@@ -94,15 +134,36 @@ def combined_sha256(blobs: Sequence[Blob]) -> str:
     return h.hexdigest()
 
 
-def decode(blob: Blob, encodings: Sequence[str] = ("utf-8-sig",)) -> str:
-    """Decode with the first encoding that works; the last one is applied strictly."""
-    for enc in encodings:
-        try:
-            return blob.data.decode(enc)
-        except UnicodeDecodeError as exc:
-            last = exc
-    line = blob.data[: last.start].count(b"\n") + 1
-    raise SourceError(f"not valid {encodings[-1]} text ({last.reason})", path=blob.path, line=line)
+def decode(blob: Blob) -> str:
+    """The file as UTF-8 text (a BOM dropped), strictly: a file that is not valid UTF-8 is
+    refused with the line of the first bad byte. Never decoded by fallback."""
+    try:
+        return blob.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = blob.data[: exc.start].count(b"\n") + 1
+        bad = blob.data[exc.start]
+        raise SourceError(
+            f"not valid UTF-8 text (byte 0x{bad:02X}: {exc.reason})", path=blob.path, line=line
+        ) from exc
+
+
+def decode_rows(blob: Blob) -> str:
+    """The file as UTF-8 text for a row-by-row reader: bytes that are not valid UTF-8 are kept
+    as lone surrogates (``surrogateescape``), so the rows holding them are rejected with their
+    line (:func:`bad_bytes`, ``csv_records``) while every other row, accented names included,
+    reads as written. A file is never decoded file-wide in another encoding by fallback (one
+    stray Latin-1 byte would turn every UTF-8 name into mojibake); a file mostly in another
+    encoding fails the row budget and is refused."""
+    return blob.data.decode("utf-8-sig", errors="surrogateescape")
+
+
+def bad_bytes(row: Sequence[str]) -> str | None:
+    """Why a decoded row cannot be used (undecodable bytes), or None."""
+    for cell in row:
+        if has_surrogates(cell):
+            ch = next(c for c in cell if "\udc80" <= c <= "\udcff")
+            return f"not valid UTF-8 text (byte 0x{ord(ch) - 0xDC00:02X}); row rejected"
+    return None
 
 
 def single(paths: Sequence[Path], fmt: str) -> Path:
@@ -117,6 +178,7 @@ class RowGuard:
     def __init__(self, parsed: ParsedSource) -> None:
         self.parsed = parsed
         self.rows = 0
+        self.failed = 0  # rows whose builder raised
 
     def reject(self, path: str, line: int | None, why: str) -> None:
         where = f"{path}:{line}" if line is not None else path
@@ -127,15 +189,18 @@ class RowGuard:
         try:
             return fn()
         except ROW_ERRORS as exc:
+            self.failed += 1
             self.reject(path, line, f"{type(exc).__name__}: {exc}")
             return None
 
     def finish(self, path: str) -> None:
-        budget = max(MIN_REJECTS, int(self.rows * REJECT_SHARE))
+        # Rows a reader rejected before building (wrong field count, bytes not UTF-8) count too.
+        rows = self.rows + max(0, len(self.parsed.rejected) - self.failed)
+        budget = max(MIN_REJECTS, int(rows * REJECT_SHARE))
         if len(self.parsed.rejected) > budget:
             first = self.parsed.rejected[0]
             raise SourceError(
-                f"{len(self.parsed.rejected)} of {self.rows} rows rejected (budget {budget});"
+                f"{len(self.parsed.rejected)} of {rows} rows rejected (budget {budget});"
                 f" first: {first}",
                 path=path,
             )
@@ -235,5 +300,9 @@ def csv_records(
             continue
         if len(row) != len(header):
             parsed.rejected.append(f"{path}:{line}: {len(row)} fields, header has {len(header)}")
+            continue
+        why = bad_bytes(row)
+        if why is not None:
+            parsed.rejected.append(f"{path}:{line}: {why}")
             continue
         yield line, dict(zip(header, row, strict=True))

@@ -201,7 +201,7 @@ def row_to_entity(row: Mapping[str, Any], ids: IdAllocator) -> Entity:
 def _rows(
     parsed: ParsedSource, blob: _io.Blob
 ) -> Iterator[tuple[int | None, Callable[[], Entity | None]]]:
-    content = _io.decode(blob, ("utf-8-sig", "cp1252"))
+    content = _io.decode_rows(blob)
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
         header = next(reader)

@@ -7,7 +7,14 @@ Each feed is a set of files fetched from one base URL. For every file:
 - a timeout (``settings.download_timeout``) and retries with exponential backoff
   (``settings.download_retries``) on network errors and 5xx answers; 4xx fails at once;
 - the body is streamed to a temporary file and checked against ``Content-Length`` (a truncated
-  body is refused) and, when given, an expected SHA-256.
+  body is refused) and, when given, an expected SHA-256;
+- limits (``DownloadLimitExceeded``, exit 4, not retried): a total time per file
+  (``settings.download_total_timeout``: the per-read timeout alone lets a server dripping a byte
+  every few seconds run forever), a total size counted *after* content decoding
+  (``settings.download_max_bytes``, so a ``Content-Encoding: gzip`` bomb stops there) and the
+  decompression ratio limit of ``sources/limits.py`` on an encoded body, and free disk space
+  (``settings.download_min_free_bytes``) checked before the request, against ``Content-Length``
+  before the body, and while writing.
 
 A feed's files replace the previous ones (atomic ``rename``) only when ALL of them downloaded
 intact, so a failed download never mixes old and new files and loads nothing.
@@ -18,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -29,8 +37,9 @@ from typing import Any
 import httpx
 import orjson
 
-from tradescreen.errors import DownloadError
+from tradescreen.errors import DownloadError, DownloadLimitExceeded, LimitExceeded
 from tradescreen.settings import Settings
+from tradescreen.sources.limits import Limits
 
 OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 STATE_FILE = "state.json"
@@ -147,6 +156,11 @@ class Downloader:
         backoff: float = 1.0,
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        total_timeout: float = 1800.0,
+        max_bytes: int = 512 << 20,
+        min_free_bytes: int = 64 << 20,
+        max_ratio: float = 100.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.directory = directory
         self.timeout = timeout
@@ -154,6 +168,11 @@ class Downloader:
         self.backoff = backoff
         self.sleep = sleep
         self._client = client
+        self.total_timeout = total_timeout
+        self.max_bytes = max_bytes
+        self.min_free_bytes = min_free_bytes
+        self.max_ratio = max_ratio
+        self.clock = clock
 
     @classmethod
     def from_settings(cls, settings: Settings, directory: Path | None = None) -> Downloader:
@@ -161,7 +180,20 @@ class Downloader:
             directory or default_download_dir(settings),
             timeout=settings.download_timeout,
             retries=settings.download_retries,
+            total_timeout=settings.download_total_timeout,
+            max_bytes=settings.download_max_bytes,
+            min_free_bytes=settings.download_min_free_bytes,
+            max_ratio=settings.max_compression_ratio,
         )
+
+    def _check_disk(self, where: Path, url: str, need: int = 0) -> None:
+        free = shutil.disk_usage(where).free
+        if free - need < self.min_free_bytes:
+            what = f"{need:,} bytes announced, " if need else ""
+            raise DownloadLimitExceeded(
+                f"{url}: not enough disk space in {where} ({what}{free:,} free; at least"
+                f" {self.min_free_bytes:,} must stay free: download_min_free_bytes)"
+            )
 
     def fetch_feed(
         self,
@@ -219,6 +251,7 @@ class Downloader:
         for attempt in range(1, self.retries + 2):
             if attempt > 1:
                 self.sleep(self.backoff * 2 ** (attempt - 2))
+            self._check_disk(dest.parent, url)
             try:
                 with client.stream("GET", url, headers=headers, timeout=self.timeout) as resp:
                     if resp.status_code == 304:
@@ -252,19 +285,56 @@ class Downloader:
         raise DownloadError(f"{url}: {last_error} (after {self.retries + 1} attempts)")
 
     def _receive(self, resp: httpx.Response, dest: Path) -> tuple[Path, str, int]:
+        url = str(resp.request.url)
+        deadline = self.clock() + self.total_timeout
         declared = resp.headers.get("content-length")
         encoded = resp.headers.get("content-encoding", "identity") not in ("", "identity")
+        if declared is not None and declared.isdigit():
+            if not encoded and int(declared) > self.max_bytes:
+                raise DownloadLimitExceeded(
+                    f"{url}: {int(declared):,} bytes announced, more than {self.max_bytes:,}"
+                    " (limit: download_max_bytes)"
+                )
+            self._check_disk(dest.parent, url, int(declared))
+        ratio = Limits(max_decompressed_bytes=self.max_bytes, max_compression_ratio=self.max_ratio)
         h = hashlib.sha256()
         size = 0
         raw = 0
+        checked_disk_at = 0
         fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
         tmp = Path(name)
         try:
             with os.fdopen(fd, "wb") as out:
-                for chunk in resp.iter_bytes(1 << 16):
-                    out.write(chunk)
-                    h.update(chunk)
+                for chunk in resp.iter_bytes():
                     size += len(chunk)
+                    if size > self.max_bytes:
+                        raise DownloadLimitExceeded(
+                            f"{url}: more than {self.max_bytes:,} bytes"
+                            + (" after content decoding" if encoded else "")
+                            + " (limit: download_max_bytes)"
+                        )
+                    if encoded:
+                        try:
+                            ratio.check_output(size, resp.num_bytes_downloaded, None)
+                        except LimitExceeded as exc:
+                            raise DownloadLimitExceeded(
+                                f"{url}: Content-Encoding {exc.message}"
+                            ) from exc
+                    if self.clock() > deadline:
+                        raise DownloadLimitExceeded(
+                            f"{url}: not finished after {self.total_timeout:g} s ({size:,}"
+                            " bytes received; limit: download_total_timeout)"
+                        )
+                    if size - checked_disk_at >= 16 << 20:
+                        self._check_disk(dest.parent, url)
+                        checked_disk_at = size
+                    try:
+                        out.write(chunk)
+                    except OSError as exc:
+                        raise DownloadLimitExceeded(
+                            f"{url}: cannot write {tmp} ({exc.strerror})"
+                        ) from exc
+                    h.update(chunk)
                 raw = resp.num_bytes_downloaded
                 out.flush()
                 os.fsync(out.fileno())

@@ -1,4 +1,5 @@
-"""BIS Denied Persons List, raw file (tab-delimited, quoted, 12 columns, latin-1).
+"""BIS Denied Persons List, raw file (tab-delimited, quoted, 12 columns; UTF-8, which covers
+the ASCII files BIS publishes: a row with bytes that are not UTF-8 is rejected with its line).
 
 Columns: Name, Street_Address, City, State, Country, Postal_Code, Effective_Date,
 Expiration_Date, Standard_Order, Last_Update, Action, FR_Citation. ``Effective_Date`` →
@@ -85,7 +86,7 @@ def _entity(r: dict[str, str], ids: IdAllocator) -> Entity:
 
 def read(paths: Sequence[Path]) -> ParsedSource:
     blob = _io.load(_io.single(paths, FORMAT))
-    content = _io.decode(blob, ("utf-8", "latin-1"))
+    content = _io.decode_rows(blob)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter="\t", strict=True)
     try:
         header = [h.strip() for h in next(reader)]

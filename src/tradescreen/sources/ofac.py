@@ -1,10 +1,12 @@
 """OFAC legacy CSV sets: ``sdn.csv`` + ``add.csv`` + ``alt.csv`` + ``sdn_comments.csv`` (SDN), and
 ``cons_prim.csv`` + ``cons_add.csv`` + ``cons_alt.csv`` + ``cons_comments.csv`` (non-SDN).
 
-No header row; ``-0-`` means empty; files end with a ``\\x1a`` byte; text is cp1252 (latin-1 as
-the fallback). Pass the directory, the primary file, or the files themselves; siblings are found
-by name next to the primary. A set without its primary file (``add``/``alt`` only, as in the
-2025-12 SDN snapshot) is refused: the primary holds every entry's name, type and programs.
+No header row; ``-0-`` means empty; files end with a ``\\x1a`` byte; text is UTF-8 (OFAC's files
+are ASCII): a row holding bytes that are not UTF-8 is rejected with its line, never decoded
+file-wide in cp1252 by fallback. Pass the directory, the primary file, or the files themselves;
+siblings are found by name next to the primary. A set without its primary file (``add``/``alt``
+only, as in the 2025-12 SDN snapshot) is refused: the primary holds every entry's name, type and
+programs.
 
 Join: aliases (``aka``/``fka``/``nka`` → AKA/FKA; ``a.k.a. 'X'`` in remarks → WEAK_AKA), addresses,
 and remarks continued in the comments file. ``ofac_remarks.parse_remarks`` extracts DOB, POB,
@@ -95,7 +97,7 @@ def _resolve(paths: Sequence[Path]) -> tuple[str, Path, dict[str, Path | None]]:
 
 
 def _rows(blob: _io.Blob, width: int, parsed: ParsedSource) -> Iterator[tuple[int, list[str]]]:
-    text = _io.decode(blob, ("utf-8", "cp1252", "latin-1")).replace("\x1a", "")
+    text = _io.decode_rows(blob).replace("\x1a", "")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     while True:
         line = reader.line_num + 1
@@ -109,6 +111,10 @@ def _rows(blob: _io.Blob, width: int, parsed: ParsedSource) -> Iterator[tuple[in
             continue
         if len(row) < width or not row[0].strip().isdigit():
             parsed.rejected.append(f"{blob.path}:{line}: expected {width} fields, got {len(row)}")
+            continue
+        why = _io.bad_bytes(row)
+        if why is not None:
+            parsed.rejected.append(f"{blob.path}:{line}: {why}")
             continue
         yield line, [c if _io.clean(c) else "" for c in row]
 

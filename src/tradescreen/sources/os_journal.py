@@ -166,7 +166,7 @@ def read(paths: Sequence[Path]) -> ParsedSource:
         raise SourceError(
             "not an OpenSanctions journal or 1260H CSV header", path=blob.path, line=1
         )
-    reader = csv.reader(io.StringIO(_io.decode(blob, ("utf-8-sig",)), newline=""), strict=True)
+    reader = csv.reader(io.StringIO(_io.decode(blob), newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:  # found by fuzz/fuzz_reader.py: a broken quote in the header row
