@@ -7,7 +7,7 @@ broadcast bundle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -18,6 +18,7 @@ from tradescreen.match.compare import MatchResult, compare
 from tradescreen.match.config import MatchConfig
 from tradescreen.match.prepared import prepare_query
 from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Query
+from tradescreen.origins import merge_copies, rank
 from tradescreen.results import Hit
 from tradescreen.screening.entities import concat_entities
 
@@ -75,6 +76,15 @@ class VersionSet:
     def key(self) -> tuple[int, ...]:
         return version_key(self.versions)
 
+    @property
+    def origins(self) -> dict[int, str]:
+        return version_origins(self.versions)
+
+
+def version_origins(versions: Sequence[ListVersion]) -> dict[int, str]:
+    """version id -> the source it came from (what :func:`match_query` merges copies by)."""
+    return {v.id: v.origin for v in versions if v.origin}
+
 
 def version_key(versions: Sequence[ListVersion]) -> tuple[int, ...]:
     """The identity of a set of versions: their ids, in order."""
@@ -110,8 +120,14 @@ def match_query(
     threshold: float | None = None,
     limit: int | None = None,
     lists: Sequence[str] | None = None,
+    origins: Mapping[int, str] | None = None,
 ) -> list[Hit]:
-    """Pure: the hits of one query in one bundle, best first (no I/O, nothing mutated)."""
+    """Pure: the hits of one query in one bundle, best first (no I/O, nothing mutated).
+
+    ``origins`` (version id -> source, :func:`version_origins`) labels each listing with its
+    source and makes the copies of one entry of one list from several sources one hit
+    (:mod:`tradescreen.origins`): the best score of the copies, their merged entity, one
+    listing per source in precedence order."""
     if not query.name or not query.name.strip():
         raise InvalidInput("the name to screen is empty")
     cut = config.threshold if threshold is None else threshold
@@ -137,16 +153,47 @@ def match_query(
         if pos not in best or res.score > best[pos].score:
             best[pos] = res
             best_name[pos] = nid
-    hits: list[Hit] = []
-    for pos, res in best.items():
+    versions = bundle.entity_version
+
+    def origin(pos: int) -> str:
+        vid = versions[pos] if versions else None
+        return (origins or {}).get(vid, "") if vid is not None else ""
+
+    groups: dict[tuple[str, str], list[int]] = {}  # (entity id, list) -> its copies
+    for pos in best:
         entity = bundle.entities[pos]
-        listings, warnings = listings_in_force(entity, as_of, lists)
+        code = entity.listings[0].list_code if entity.listings else ""
+        key = (entity.id, code) if origins else (str(pos), "")
+        groups.setdefault(key, []).append(pos)
+    hits: list[Hit] = []
+    for group in groups.values():
+        group.sort(key=lambda p: (rank(origin(p)), -(versions[p] or 0) if versions else 0))
+        listings: list[Listing] = []
+        listing_origins: list[str] = []
+        warnings: list[str] = []
+        for p in group:
+            own, own_warnings = listings_in_force(bundle.entities[p], as_of, lists)
+            listings += own
+            listing_origins += [origin(p)] * len(own)
+            warnings += [w for w in own_warnings if w not in warnings]
         if not listings:
             continue
-        res = compare(pq, index.names[best_name[pos]], config)
-        version = bundle.entity_version[pos] if bundle.entity_version else None
+        top = max(group, key=lambda p: best[p].score)  # the first (preferred) copy on a tie
+        res = compare(pq, index.names[best_name[top]], config)
+        copies = [bundle.entities[p] for p in group]
+        entity = merge_copies(copies) if len(copies) > 1 else copies[0]
+        version = versions[group[0]] if versions else None
         hits.append(
-            Hit(entity, res.matched_name, res.score, res.explanation, listings, version, warnings)
+            Hit(
+                entity,
+                res.matched_name,
+                res.score,
+                res.explanation,
+                tuple(listings),
+                version,
+                tuple(warnings),
+                tuple(listing_origins) if origins else (),
+            )
         )
     hits.sort(key=lambda h: (-h.score, h.entity.name, h.entity.id))
     return hits[:limit] if limit else hits
@@ -159,4 +206,5 @@ __all__ = [
     "listings_in_force",
     "match_query",
     "version_key",
+    "version_origins",
 ]
