@@ -284,7 +284,8 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     console.print(table)
     for q in quarantined:
         console.print(
-            f"quarantined: {q['list']} ({q['origin']}) version {q['id']} ({q['records']} records, "
+            f"quarantined: {q['list']} version {q['id']} (source {q['origin']}, "
+            f"{q['records']} records, "
             f"retrieved {_when(q['retrieved_at'])}) was refused",
             markup=False,
         )

@@ -64,6 +64,25 @@ class IndexBundle:
         """The name ids of the entity at ``pos``."""
         return self._entity_names.get(pos, [])
 
+    @cached_property
+    def _copies(self) -> dict[str, list[int]]:
+        m: dict[str, list[int]] = {}
+        for pos, e in enumerate(self.entities):
+            m.setdefault(e.id, []).append(pos)
+        return m
+
+    def copies_of(self, pos: int) -> list[int]:
+        """Every position holding the entry at ``pos`` (same id) in the same list: its copies
+        from other sources (one per list version)."""
+        e = self.entities[pos]
+        code = e.listings[0].list_code if e.listings else ""
+        return [
+            p
+            for p in self._copies.get(e.id, [pos])
+            if (self.entities[p].listings[0].list_code if self.entities[p].listings else "")
+            == code
+        ]
+
 
 @dataclass(frozen=True, eq=False)
 class VersionSet:
@@ -159,14 +178,16 @@ def match_query(
         vid = versions[pos] if versions else None
         return (origins or {}).get(vid, "") if vid is not None else ""
 
-    groups: dict[tuple[str, str], list[int]] = {}  # (entity id, list) -> its copies
+    groups: list[list[int]] = []  # the copies of one entry of one list, from every source
+    grouped: set[int] = set()
     for pos in best:
-        entity = bundle.entities[pos]
-        code = entity.listings[0].list_code if entity.listings else ""
-        key = (entity.id, code) if origins else (str(pos), "")
-        groups.setdefault(key, []).append(pos)
+        if pos in grouped:
+            continue
+        group = bundle.copies_of(pos) if origins else [pos]
+        grouped.update(group)
+        groups.append(group)
     hits: list[Hit] = []
-    for group in groups.values():
+    for group in groups:
         group.sort(key=lambda p: (rank(origin(p)), -(versions[p] or 0) if versions else 0))
         listings: list[Listing] = []
         listing_origins: list[str] = []
@@ -178,7 +199,8 @@ def match_query(
             warnings += [w for w in own_warnings if w not in warnings]
         if not listings:
             continue
-        top = max(group, key=lambda p: best[p].score)  # the first (preferred) copy on a tie
+        scored = [p for p in group if p in best]  # a copy whose names all missed: listing only
+        top = max(scored, key=lambda p: best[p].score)  # the first (preferred) copy on a tie
         res = compare(pq, index.names[best_name[top]], config)
         copies = [bundle.entities[p] for p in group]
         entity = merge_copies(copies) if len(copies) > 1 else copies[0]
