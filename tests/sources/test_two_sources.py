@@ -194,3 +194,28 @@ def test_precedence_names_every_source_a_reader_produces() -> None:
 
     assert set(FORMATS) == set(FORMAT_ORIGIN)
     assert set(FORMAT_ORIGIN.values()) == set(PRECEDENCE) == set(ORIGIN_NAMES)
+
+
+def test_docs_and_readme_state_the_rule() -> None:
+    """docs/sources.md's table is origins.py's precedence and format map, row for row; the
+    README's load recipe and its Lists section say the rule and link to it."""
+    import re
+
+    from tradescreen.origins import FORMAT_ORIGIN, ORIGIN_NAMES
+
+    repo = Path(__file__).resolve().parents[2]
+    doc = (repo / "docs" / "sources.md").read_text(encoding="utf-8")
+    section = doc.split("## Two sources, one list", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\d+) \| `(\w+)` \| ([^|]+) \| ([^|]+) \|$", section, re.M)
+    assert [(int(n), o) for n, o, _, _ in rows] == list(enumerate(PRECEDENCE, 1))
+    for _, origin, name, formats in rows:
+        assert name.strip() == ORIGIN_NAMES[origin]
+        assert sorted(re.findall(r"`(\w+)`", formats)) == sorted(
+            f for f, o in FORMAT_ORIGIN.items() if o == origin
+        )
+    for claim in ("kept separately", "judged against its own source only", "one party"):
+        assert claim in section, claim
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert "kept apart: CSL, eCFR, OFAC" in readme
+    assert "docs/sources.md#two-sources-one-list" in readme
+    assert "judged only against its own source's previous versions" in readme
