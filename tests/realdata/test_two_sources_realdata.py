@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     csl = require_data("lists", "us_csl", "consolidated_2022-04.csv.gz")
     ecfr = require_data("lists", "us_bis_entity_list", "bis_entity_list_ecfr_2026-07.json")
     sdn = require_data("lists", "us_ofac_sdn", "2021-07")

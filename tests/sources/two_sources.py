@@ -119,7 +119,9 @@ def write_ofac_sdn(folder: Path) -> Path:
         "-0- ,-0- ,-0- ,-0- ,-0- ,-0- "
         for n in range(8)
     ]
-    add = [f'{101 + n},{200 + n},"Port Rashid","Dubai","United Arab Emirates",-0- ' for n in range(8)]
+    add = [
+        f'{101 + n},{200 + n},"Port Rashid","Dubai","United Arab Emirates",-0- ' for n in range(8)
+    ]
     alt = ['101,300,"aka","BLUE SEA LINES",-0- ']
     for name, lines in (("sdn.csv", sdn), ("add.csv", add), ("alt.csv", alt)):
         (folder / name).write_text("\r\n".join(lines) + "\r\n", encoding="latin-1")

@@ -267,7 +267,16 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
         console.print("no lists loaded: run `tradescreen load FILE` or `tradescreen update`")
         return
     table = Table(title="Lists in force")
-    cols = ("list", "source", "version", "records", "retrieved (UTC)", "data date", "age (d)", "flag")
+    cols = (
+        "list",
+        "source",
+        "version",
+        "records",
+        "retrieved (UTC)",
+        "data date",
+        "age (d)",
+        "flag",
+    )
     for col in cols:
         table.add_column(col, no_wrap=True, justify="right" if col == "records" else "left")
     for r in rows:

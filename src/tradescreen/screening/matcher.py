@@ -79,8 +79,7 @@ class IndexBundle:
         return [
             p
             for p in self._copies.get(e.id, [pos])
-            if (self.entities[p].listings[0].list_code if self.entities[p].listings else "")
-            == code
+            if (self.entities[p].listings[0].list_code if self.entities[p].listings else "") == code
         ]
 
 

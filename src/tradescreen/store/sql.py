@@ -370,7 +370,10 @@ class SqlStore:
             .order_by(entities.c.version_id.desc())
         )
         with self.engine.connect() as conn:
-            found = [(rank(origin_of(f)), entity_from_dict(orjson.loads(d))) for d, f in conn.execute(stmt)]
+            found = [
+                (rank(origin_of(f)), entity_from_dict(orjson.loads(d)))
+                for d, f in conn.execute(stmt)
+            ]
         if not found:
             return None
         found.sort(key=lambda c: c[0])  # stable: newest version first within a source
