@@ -7,6 +7,7 @@ the later CSL was quarantined as a shrink of the eCFR's Entity List."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,16 @@ def test_api_lists_route_shows_the_source_of_each_version(
         assert r.status_code == 200, r.text
         got = {(x["list"], x["origin"]) for x in r.json()["lists"]}
         assert {("us_bis_el", "csl"), ("us_bis_el", "ecfr"), ("us_ofac_sdn", "ofac")} <= got
+        # the web UI's lists page: one row per list and source, the source named
+        page = client.get("/ui/login")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
+        assert csrf, page.text[:500]
+        r = client.post("/ui/login", data={"csrf": csrf.group(1), "api_key": token})
+        assert r.status_code == 303, r.text[:500]
+        page = client.get("/ui/lists")
+        assert page.status_code == 200
+        assert page.text.count("<code>us_bis_el</code>") == 2
+        assert "<code>ecfr</code>" in page.text and "eCFR and agency lists" in page.text
     finally:
         client.close()
         store.close()
@@ -199,7 +210,6 @@ def test_precedence_names_every_source_a_reader_produces() -> None:
 def test_docs_and_readme_state_the_rule() -> None:
     """docs/sources.md's table is origins.py's precedence and format map, row for row; the
     README's load recipe and its Lists section say the rule and link to it."""
-    import re
 
     from tradescreen.origins import FORMAT_ORIGIN, ORIGIN_NAMES
 

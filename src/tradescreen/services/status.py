@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tradescreen.model import ListVersion
+from tradescreen.origins import origin_name
 from tradescreen.settings import Settings
 from tradescreen.store.base import Store
 
@@ -23,6 +24,11 @@ class ListState:
     @property
     def whole_days(self) -> int:
         return max(0, int(self.age_days))
+
+    @property
+    def origin_name(self) -> str:
+        """The publication the version came from, as a person reads it."""
+        return origin_name(self.version.origin)
 
 
 @dataclass(frozen=True, slots=True)
