@@ -229,3 +229,30 @@ def test_docs_and_readme_state_the_rule() -> None:
     assert "kept apart: CSL, eCFR, OFAC" in readme
     assert "docs/sources.md#two-sources-one-list" in readme
     assert "judged only against its own source's previous versions" in readme
+
+
+def test_the_decision_keeps_the_csl_review_policy_beside_the_ecfr_listing(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tradescreen check`: the Entity List reason cites the CSL's copy (its review policy, its
+    version), not the eCFR's that has no policy."""
+    _recipe(tmp_path, capsys)
+    code, out = _run(
+        capsys,
+        "check",
+        "--party",
+        f"end_user={ACME}",
+        "--item",
+        "EAR99",
+        "--destination",
+        "CN",
+        "--date",
+        AS_OF.isoformat(),
+        "--json",
+    )
+    assert code in (0, 1), out
+    data = json.loads(out)
+    [reason] = [r for r in data["reasons"] if r.get("list") == "us_bis_el"]
+    assert reason["policy"] == "presumption_of_denial", reason
+    cited = {v["id"]: v for v in data["list_versions"]}[reason["list_version"]]
+    assert cited["origin"] == "csl", cited
