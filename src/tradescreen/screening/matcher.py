@@ -67,20 +67,25 @@ class IndexBundle:
     @cached_property
     def _copies(self) -> dict[str, list[int]]:
         m: dict[str, list[int]] = {}
-        for pos, e in enumerate(self.entities):
-            m.setdefault(e.id, []).append(pos)
+        for pos, f in enumerate(self.index.facts):  # ids without decoding an entity
+            m.setdefault(f.entity_id, []).append(pos)
         return m
 
-    def copies_of(self, pos: int) -> list[int]:
-        """Every position holding the entry at ``pos`` (same id) in the same list: its copies
-        from other sources (one per list version)."""
-        e = self.entities[pos]
-        code = e.listings[0].list_code if e.listings else ""
-        return [
-            p
-            for p in self._copies.get(e.id, [pos])
-            if (self.entities[p].listings[0].list_code if self.entities[p].listings else "") == code
-        ]
+    def copies_of(self, pos: int, version_lists: Mapping[int, str]) -> list[int]:
+        """Every position holding the entry at ``pos`` (same id) in a version of the same list
+        (``version_lists``: version id -> list code): its copies from other sources. A stored
+        copy carries only its own version's list, so the same id on another list (an OFAC
+        entry on SDN and SSI) is not a copy."""
+        ids = self._copies.get(self.index.facts[pos].entity_id, [pos])
+        if len(ids) == 1 or not self.entity_version:
+            return [pos]
+
+        def code(p: int) -> str | None:
+            vid = self.entity_version[p]
+            return version_lists.get(vid) if vid is not None else None
+
+        mine = code(pos)
+        return [p for p in ids if p == pos or (mine is not None and code(p) == mine)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,13 +100,14 @@ class VersionSet:
         return version_key(self.versions)
 
     @property
-    def origins(self) -> dict[int, str]:
+    def origins(self) -> dict[int, tuple[str, str]]:
         return version_origins(self.versions)
 
 
-def version_origins(versions: Sequence[ListVersion]) -> dict[int, str]:
-    """version id -> the source it came from (what :func:`match_query` merges copies by)."""
-    return {v.id: v.origin for v in versions if v.origin}
+def version_origins(versions: Sequence[ListVersion]) -> dict[int, tuple[str, str]]:
+    """version id -> (its list code, the source it came from): what :func:`match_query`
+    labels listings and merges copies by."""
+    return {v.id: (v.list_code, v.origin) for v in versions if v.origin}
 
 
 def version_key(versions: Sequence[ListVersion]) -> tuple[int, ...]:
@@ -138,14 +144,14 @@ def match_query(
     threshold: float | None = None,
     limit: int | None = None,
     lists: Sequence[str] | None = None,
-    origins: Mapping[int, str] | None = None,
+    origins: Mapping[int, tuple[str, str]] | None = None,
 ) -> list[Hit]:
     """Pure: the hits of one query in one bundle, best first (no I/O, nothing mutated).
 
-    ``origins`` (version id -> source, :func:`version_origins`) labels each listing with its
-    source and makes the copies of one entry of one list from several sources one hit
-    (:mod:`tradescreen.origins`): the best score of the copies, their merged entity, one
-    listing per source in precedence order."""
+    ``origins`` (version id -> (list code, source), :func:`version_origins`) labels each
+    listing with its source and makes the copies of one entry of one list from several
+    sources one hit (:mod:`tradescreen.origins`): the best score of the copies, their merged
+    entity, one listing per source in precedence order."""
     if not query.name or not query.name.strip():
         raise InvalidInput("the name to screen is empty")
     cut = config.threshold if threshold is None else threshold
@@ -173,16 +179,18 @@ def match_query(
             best_name[pos] = nid
     versions = bundle.entity_version
 
+    version_lists = {vid: code for vid, (code, _) in (origins or {}).items()}
+
     def origin(pos: int) -> str:
         vid = versions[pos] if versions else None
-        return (origins or {}).get(vid, "") if vid is not None else ""
+        return (origins or {}).get(vid, ("", ""))[1] if vid is not None else ""
 
     groups: list[list[int]] = []  # the copies of one entry of one list, from every source
     grouped: set[int] = set()
     for pos in best:
         if pos in grouped:
             continue
-        group = bundle.copies_of(pos) if origins else [pos]
+        group = bundle.copies_of(pos, version_lists) if origins else [pos]
         grouped.update(group)
         groups.append(group)
     hits: list[Hit] = []
