@@ -9,7 +9,9 @@ the listings of its own list.
   :class:`IncompleteSource` before anything is stored, unless ``Allow(partial=True)``.
 - The checks against what is in force, and the activation, run under the store's load lock
   (:mod:`tradescreen.store.lock`), so two loads at once are serialised: the second is checked
-  against what the first put in force. Per list code:
+  against what the first put in force. Per list code *of this load's source*
+  (:mod:`tradescreen.origins`: the CSL's Entity List and the eCFR's are two lists in force,
+  each checked against its own previous versions only):
 
   - same SHA-256 as the version in force → ``unchanged``, no new version;
   - data whose own date (``data_date``: UN ``dateGenerated``, OFAC XML ``dataAsOf`` …) is older
@@ -50,6 +52,7 @@ from tradescreen.errors import (
 )
 from tradescreen.list_alerts import alert_refused, audit_override
 from tradescreen.model import Entity, ListVersion, NameKind
+from tradescreen.origins import origin_of
 from tradescreen.settings import Settings
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.limits import Limits, using
@@ -66,6 +69,7 @@ class LoadReport:
     format: str
     sha256: str
     paths: tuple[str, ...]
+    origin: str = ""  # the source (origins.py) whose versions this load replaces
     data_date: date | None = None
     created: list[ListVersion] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # list codes
@@ -77,6 +81,7 @@ class LoadReport:
     def to_dict(self) -> dict[str, object]:
         return {
             "format": self.format,
+            "origin": self.origin,
             "sha256": self.sha256,
             "paths": list(self.paths),
             "data_date": self.data_date.isoformat() if self.data_date else None,
@@ -222,12 +227,14 @@ def shrink_reference(
     store: Store, current: ListVersion, when: datetime, settings: Settings
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Per measure, the largest value over the version in force and every version in force
-    loaded within ``settings.shrink_window_days`` before ``when``; and which version it is."""
+    loaded within ``settings.shrink_window_days`` before ``when``, of the same source only;
+    and which version it is."""
     since = when - timedelta(days=settings.shrink_window_days)
     window = [current] + [
         v
         for v in store.versions(current.list_code)
         if v.id != current.id
+        and v.origin == current.origin
         and v.status in ("active", "superseded")
         and since <= v.retrieved_at <= when
     ]
@@ -273,8 +280,8 @@ def _shrink_words(
         short += f" ({lost})"
     refs = sorted({which[m] for m, _, _ in shrunk})
     reason += (
-        f", against the largest version in force over {settings.shrink_window_days} days "
-        f"(version {', '.join(map(str, refs))})"
+        f", against the largest version in force from the same source over "
+        f"{settings.shrink_window_days} days (version {', '.join(map(str, refs))})"
     )
     return reason, short
 
@@ -422,11 +429,15 @@ def load_parsed(
         groups.append((code, name, group, own_warnings))
     counts = {code: list_counts(group) for code, _, group, _ in groups}
     engine = sql_engine(store)
+    origin = origin_of(parsed.format)
+    report.origin = origin
     with load_lock(engine, owner=store, timeout=settings.load_lock_timeout):
         # Inside the lock: what is in force now is what the checks compare with and what the
-        # new versions replace; no other load can commit in between.
-        active = {v.list_code: v for v in store.active_versions()}
-        when = retrieved_at or _after(datetime.now(UTC), active.values())
+        # new versions replace; no other load can commit in between. Only this source's
+        # versions: another source's copy of a list is neither replaced nor compared with.
+        in_force = store.active_versions()
+        active = {v.list_code: v for v in in_force if v.origin == origin}
+        when = retrieved_at or _after(datetime.now(UTC), in_force)
         new: list[NewVersion] = []
         refused: list[_Refusal] = []
         for code, name, group, own_warnings in groups:
@@ -493,6 +504,7 @@ def _unchanged_without_parsing(
         return None
     return LoadReport(
         format=same[0].format,
+        origin=same[0].origin,
         sha256=sha,
         paths=tuple(str(f) for f in files),
         data_date=same[0].data_date,

@@ -157,6 +157,15 @@ class ListVersion:
     status: str = "active"  # active | superseded | quarantined
     data_date: date | None = None  # the date the source says its data is as of
     warnings: tuple[str, ...] = ()
+    # The publication it came from (``csl``, ``ecfr``, ``ofac`` ...: ``origins.FORMAT_ORIGIN``,
+    # filled by the store from ``format``). Each (list code, origin) has its own version in force.
+    origin: str = ""
+
+    @property
+    def stream(self) -> str:
+        """``list_code/origin`` (``us_bis_el/csl``): the key of the versions one load replaces
+        and is checked against."""
+        return f"{self.list_code}/{self.origin}" if self.origin else self.list_code
 
     @property
     def current_since(self) -> datetime:

@@ -5,12 +5,14 @@ JSON (documented in docs/json.md)::
     {"query": ..., "as_of": "YYYY-MM-DD", "known_at": ..., "list_versions": [...],
      "warnings": [...],
      "hits": [{"entity_id", "name", "matched_name", "score", "kind", "countries",
-               "listings": [{"list", "list_name", "programs", "federal_register", "start_date",
-                             "end_date", "license_requirement", "license_policy", "source_url",
-                             "in_force"}],
+               "listings": [{"list", "source", "list_name", "programs", "federal_register",
+                             "start_date", "end_date", "license_requirement", "license_policy",
+                             "source_url"}],
                "explanation": {...}}]}   # match.render.to_json, docs/api.md
 
-Hits are best first.
+Hits are best first. ``source`` is the publication a listing came from (``csl``, ``ecfr``,
+``ofac`` ...; :mod:`tradescreen.origins`): an entry of one list in force from two sources is one
+hit with one listing per source, the preferred source's first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from tradescreen.match.explanation import Explanation
 from tradescreen.match.render import to_json
 from tradescreen.model import Entity, Listing, ListVersion, Query
+from tradescreen.origins import origin_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ class Hit:
     listings: tuple[Listing, ...]  # the entity's listings in force on the as-of date
     version_id: int | None = None
     warnings: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()  # the source of each of ``listings`` (same order), if known
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,15 +46,19 @@ class Hit:
             "score": round(self.score, 4),
             "kind": self.entity.kind.value,
             "countries": list(self.entity.countries),
-            "listings": [listing_to_json(x) for x in self.listings],
+            "listings": [
+                listing_to_json(x, self.origins[i] if i < len(self.origins) else None)
+                for i, x in enumerate(self.listings)
+            ],
             "explanation": to_json(self.explanation),
             "warnings": list(self.warnings),
         }
 
 
-def listing_to_json(x: Listing) -> dict[str, Any]:
+def listing_to_json(x: Listing, origin: str | None = None) -> dict[str, Any]:
     return {
         "list": x.list_code,
+        "source": origin,
         "list_name": x.list_name,
         "programs": list(x.programs),
         "federal_register": [str(c) for c in x.citations],
@@ -72,6 +80,8 @@ def version_to_json(v: ListVersion) -> dict[str, Any]:
         "data_date": v.data_date.isoformat() if v.data_date else None,
         "sha256": v.sha256,
         "records": v.record_count,
+        "origin": v.origin,
+        "origin_name": origin_name(v.origin),
     }
 
 

@@ -48,7 +48,9 @@ if LONG:
     CODE = "us_ofac_sdn"
 else:
     OLD = [LISTS / "us_bis_dpl" / "dpl_2023-11.txt"]
-    NEW = [LISTS / "us_bis_dpl" / "bis_dpl_2026-04-14.json"]
+    # a later file of the same source (the BIS DPL file with another SHA-256, see _new): lists
+    # are kept per source (docs/sources.md), so the eCFR/NSF DPL JSON would sit beside it
+    NEW = [LISTS / "us_bis_dpl" / "dpl_2023-11.txt"]
     CODE = "us_bis_dpl"
 
 pytestmark = pytest.mark.realdata
@@ -115,8 +117,19 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _new(work: Path) -> list[str]:
+    """The update's arguments: NEW, or (not LONG) a copy of OLD's file with a line end added,
+    a new version of the same source."""
+    if LONG:
+        return [str(a) for a in NEW]
+    later = work / "dpl_later.txt"
+    later.write_bytes(Path(str(NEW[0])).read_bytes() + b"\r\n")
+    return [str(later)]
+
+
 def test_sigkill_during_list_load(work: Path) -> None:
     env = _env(work)
+    new_args = _new(work)
     template = work / "template.db"
     res = _run(["load", *map(str, OLD), "--db", str(template)], env)
     assert res.returncode == 0, res.stderr
@@ -126,7 +139,7 @@ def test_sigkill_during_list_load(work: Path) -> None:
     # An uninterrupted update, for its duration and its record count.
     ref = work / "ref.db"
     shutil.copy(template, ref)
-    full = _timed(["load", *map(str, NEW), "--db", str(ref)], env)
+    full = _timed(["load", *new_args, "--db", str(ref)], env)
     store = SqlStore.from_url(f"sqlite:///{ref}")
     (new_ref,) = [v for v in store.active_versions() if v.list_code == CODE]
     store.close()
@@ -144,7 +157,7 @@ def test_sigkill_during_list_load(work: Path) -> None:
         # twice as long as the next, and a range drawn from a slow reference run would let most
         # runs finish before their kill (CI once saw 3 of 8 killed).
         delay = rng.uniform(0.2, full * 0.95)
-        took = _kill_after(["load", *map(str, NEW), "--db", str(db)], env, delay)
+        took = _kill_after(["load", *new_args, "--db", str(db)], env, delay)
         if took is None:
             killed += 1
         else:
@@ -167,7 +180,7 @@ def test_sigkill_during_list_load(work: Path) -> None:
             store.close()
         # The interrupted update can be run again and ends with the new version in force.
         if i < 2:
-            res = _run(["load", *map(str, NEW), "--db", str(db)], env)
+            res = _run(["load", *new_args, "--db", str(db)], env)
             assert res.returncode == 0, res.stderr
     print(f"list load: {KILLS} runs, {killed} killed, in force after: {outcomes}")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} runs were killed before finishing"

@@ -6,10 +6,13 @@ behind a gate."""
 
 from __future__ import annotations
 
+import functools
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from tests.data_paths import LISTS, require_data
 
@@ -21,10 +24,18 @@ from tradescreen.settings import Settings
 from tradescreen.store.sql import SqlStore
 
 OLD = LISTS / "us_bis_dpl" / "dpl_2023-11.txt"
-NEW = LISTS / "us_bis_dpl" / "bis_dpl_2026-04-14.json"
 OTHER = LISTS / "us_fcc_covered" / "fcc_covered_2026-07.json"  # another list: a third set
 AS_OF = date(2026, 6, 1)
 SETTINGS = Settings(max_shrink=0.9, version_refresh_seconds=0)
+
+
+@functools.cache
+def _new() -> Path:
+    """A later file of OLD's own source (the same BIS DPL file with another SHA-256): lists are
+    kept per source (docs/sources.md), so only a version of the same source replaces OLD."""
+    path = Path(tempfile.mkdtemp(prefix="swap-new-")) / "dpl_later.txt"
+    path.write_bytes(require_data(OLD).read_bytes() + b"\r\n")
+    return path
 
 
 def _ids(result: object) -> list[int]:
@@ -53,7 +64,7 @@ def test_background_swap_keeps_answering_on_the_old_set_then_switches(store: Sql
     screener = Screener(store, SETTINGS, background_swap=True, cache=cache)
     assert _ids(screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)) == [old.id]
     assert held.tasks == []  # the first set is built in the foreground: nothing to answer with
-    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
+    [new] = load_files(store, [_new()], settings=SETTINGS).created
     during = screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)
     assert _ids(during) == [old.id]  # the whole old set, cited as such, while the new one waits
     assert cache.building == (new.id,)
@@ -71,7 +82,7 @@ def test_a_swap_overtaken_by_a_newer_set_is_not_switched_in(store: SqlStore) -> 
     [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     screener = Screener(store, SETTINGS, background_swap=True, cache=cache)
     screener.warm()
-    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
+    [new] = load_files(store, [_new()], settings=SETTINGS).created
     screener.screen(Query("x"), as_of=AS_OF)  # asks for {new}
     first = held.tasks.pop()
     [other] = load_files(store, [OTHER], settings=SETTINGS).created
@@ -90,7 +101,7 @@ def test_a_failed_background_build_keeps_the_old_set_and_is_retried(store: SqlSt
     [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     screener = Screener(store, SETTINGS, background_swap=True, cache=cache)
     screener.warm()
-    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
+    [new] = load_files(store, [_new()], settings=SETTINGS).created
     screener.screen(Query("x"), as_of=AS_OF)
     real_iter = store.iter_entity_records
 
@@ -119,7 +130,7 @@ def test_background_swap_on_a_real_thread(store: SqlStore) -> None:
     cache = IndexCache(store, spawn=gated)
     screener = Screener(store, SETTINGS, background_swap=True, cache=cache)
     assert _ids(screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)) == [old.id]
-    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
+    [new] = load_files(store, [_new()], settings=SETTINGS).created
     started = time.monotonic()
     during = screener.screen(Query("ASHRAF GUIRGUIS"), as_of=AS_OF)
     assert time.monotonic() - started < 5  # answered without waiting for the build
@@ -136,7 +147,7 @@ def test_without_background_swap_the_next_query_uses_the_new_set(store: SqlStore
     [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     screener = Screener(store, SETTINGS)
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [old.id]
-    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
+    [new] = load_files(store, [_new()], settings=SETTINGS).created
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]
     assert screener.cache.part_ids() == {new.id}
 
@@ -146,7 +157,7 @@ def test_warm_waits_for_the_new_set_even_with_background_swap(store: SqlStore) -
     load_files(store, [require_data(OLD)], settings=SETTINGS)
     screener = Screener(store, SETTINGS, background_swap=True, cache=IndexCache(store, spawn=held))
     screener.warm()
-    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
+    [new] = load_files(store, [_new()], settings=SETTINGS).created
     screener.warm()
     assert held.tasks == []  # warm built it itself
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]
@@ -155,7 +166,7 @@ def test_warm_waits_for_the_new_set_even_with_background_swap(store: SqlStore) -
 def test_replays_are_kept_beside_the_current_set_and_bounded(store: SqlStore) -> None:
     [old] = load_files(store, [require_data(OLD)], settings=SETTINGS).created
     loaded_old = old.retrieved_at
-    [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
+    [new] = load_files(store, [_new()], settings=SETTINGS).created
     cache = IndexCache(store, replays_kept=1)
     screener = Screener(store, SETTINGS, cache=cache)
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]

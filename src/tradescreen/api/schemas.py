@@ -104,6 +104,11 @@ class BatchIn(_ScreenOptions):
 
 class ListingOut(_Out):
     list_code: str = Field(alias="list", examples=["us_bis_el"])
+    source: str | None = Field(
+        default=None,
+        examples=["csl"],
+        description="The publication this listing came from (docs/sources.md, two sources).",
+    )
     list_name: str = Field(examples=["Entity List"])
     programs: list[str] = []
     federal_register: list[str] = Field(default=[], examples=[["84 FR 54002 (2019-10-09)"]])
@@ -135,6 +140,12 @@ class VersionOut(_Out):
     data_date: date | None = None
     sha256: str
     records: int
+    origin: str = Field(
+        default="",
+        examples=["csl"],
+        description="The source of the version: each list is kept per source (docs/sources.md).",
+    )
+    origin_name: str = Field(default="", examples=["trade.gov Consolidated Screening List"])
 
 
 class ScreenOut(_Out):

@@ -29,6 +29,7 @@ from tradescreen.cli._app import (
 from tradescreen.controlchars import terminal_safe
 from tradescreen.errors import InvalidInput
 from tradescreen.model import ListVersion
+from tradescreen.results import version_to_json
 
 if TYPE_CHECKING:
     from tradescreen.services import LoadReport
@@ -47,10 +48,13 @@ def _when(iso: str) -> str:
 
 def version_json(v: ListVersion, now: datetime, stale_after_days: int) -> dict[str, Any]:
     age = v.age(now).total_seconds() / 86400
+    base = version_to_json(v)
     return {
         "id": v.id,
         "list": v.list_code,
         "list_name": v.list_name,
+        "origin": v.origin,  # the publication it came from (csl, ecfr, ofac ...)
+        "origin_name": base["origin_name"],
         "status": v.status,
         "records": v.record_count,
         "retrieved_at": v.retrieved_at.isoformat(),
@@ -65,7 +69,9 @@ def version_json(v: ListVersion, now: datetime, stale_after_days: int) -> dict[s
 
 
 def _report_tables(report: LoadReport, console: Console) -> None:
-    table = Table(title=f"Loaded {', '.join(report.paths)} ({report.format})")
+    table = Table(
+        title=f"Loaded {', '.join(report.paths)} ({report.format}, source {report.origin})"
+    )
     for col in ("list", "version", "records", "result"):
         table.add_column(col, justify="right" if col in ("version", "records") else "left")
     created = {v.list_code: v for v in report.created}
@@ -244,7 +250,10 @@ def _update_regulations(settings: Any, on: str | None, base_url: str | None, as_
 
 @app.command("lists")
 def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
-    """The list versions in force, their age, and refused (quarantined) updates."""
+    """The list versions in force, their source, their age, and refused (quarantined) updates.
+
+    A list in force from two sources (the CSL's Entity List and the eCFR's) has a row for
+    each: every source is loaded and checked on its own, and a screening reports both."""
     status = services_for(db).list_status(with_quarantined=True)
     now, limit = status.at, status.stale_after_days
     rows = [version_json(s.version, now, limit) for s in status.lists]
@@ -257,11 +266,22 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
         console.print("no lists loaded: run `tradescreen load FILE` or `tradescreen update`")
         return
     table = Table(title="Lists in force")
-    for col in ("list", "version", "records", "retrieved (UTC)", "data date", "age (d)", "flag"):
+    cols = (
+        "list",
+        "source",
+        "version",
+        "records",
+        "retrieved (UTC)",
+        "data date",
+        "age (d)",
+        "flag",
+    )
+    for col in cols:
         table.add_column(col, no_wrap=True, justify="right" if col == "records" else "left")
     for r in rows:
         table.add_row(
             terminal_safe(r["list"]),
+            r["origin"],
             str(r["id"]),
             str(r["records"]),
             _when(r["retrieved_at"]),
@@ -272,7 +292,8 @@ def lists_cmd(db: DbOption = None, json_out: JsonOption = False) -> None:
     console.print(table)
     for q in quarantined:
         console.print(
-            f"quarantined: {terminal_safe(q['list'])} version {q['id']} ({q['records']} records, "
+            f"quarantined: {terminal_safe(q['list'])} version {q['id']} (source {q['origin']}, "
+            f"{q['records']} records, "
             f"retrieved {_when(q['retrieved_at'])}) was refused",
             markup=False,
         )
@@ -301,12 +322,13 @@ def versions_cmd(
         print_json(rows)
         return
     table = Table(title=f"Versions of {terminal_safe(list_code)}")
-    for col in ("version", "status", "records", "retrieved (UTC)", "data date", "sha256"):
+    for col in ("version", "source", "status", "records", "retrieved (UTC)", "data date", "sha256"):
         table.add_column(col, no_wrap=True, justify="right" if col == "records" else "left")
     table.add_column("note", overflow="fold")
     for r in rows:
         table.add_row(
             str(r["id"]),
+            r["origin"],
             r["status"],
             str(r["records"]),
             _when(r["retrieved_at"]),

@@ -113,7 +113,7 @@ class _Run:
         res = self.screen(name)
         out = []
         for hit in res.hits:
-            for listing in hit.listings:
+            for i, listing in enumerate(hit.listings):
                 state = listing.in_force(self.as_of)
                 if state is False:
                     continue
@@ -129,6 +129,16 @@ class _Run:
                     )
                     self.warn(f"{hit.entity.name} ({listing.list_code}): start unknown; {since}")
                 vid = hit.version_id
+                origin = hit.origins[i] if i < len(hit.origins) else ""
+                if origin:  # a listing of another source than the hit's first: its own version
+                    vid = next(
+                        (
+                            v.id
+                            for v in res.list_versions
+                            if v.list_code == listing.list_code and v.origin == origin
+                        ),
+                        vid,
+                    )
                 if vid is None:
                     vid = next(
                         (v.id for v in res.list_versions if v.list_code == listing.list_code), None

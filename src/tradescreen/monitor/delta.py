@@ -365,7 +365,7 @@ def screen_entries(
 
 
 def _versions_now(snap: SnapshotScreener) -> dict[str, int]:
-    return {v.list_code: v.id for v in snap.versions}
+    return {v.stream: v.id for v in snap.versions}
 
 
 def rescreen_delta(

@@ -45,9 +45,11 @@ def monitor_run(
     as_of = as_of or date.today()
     screener = Screener(store, settings)
     snap = SnapshotScreener.from_screener(screener)
-    current = {v.list_code: v.id for v in snap.versions}
+    current = {v.stream: v.id for v in snap.versions}  # "us_bis_el/csl": one list, one source
     with store.engine.connect() as c:
         last = last_run_versions(c)
+    if last is not None:  # a run recorded before lists were kept per source: {code: id}
+        last = {k if "/" in k else store.get_version(v).stream: v for k, v in last.items()}
     if last is None or full:
         report = rescreen_full(
             store, settings, screener=screener, as_of=as_of, now=started, workers=workers

@@ -7,7 +7,7 @@ broadcast bundle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -18,6 +18,7 @@ from tradescreen.match.compare import MatchResult, compare
 from tradescreen.match.config import MatchConfig
 from tradescreen.match.prepared import prepare_query
 from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Query
+from tradescreen.origins import merge_copies, rank
 from tradescreen.results import Hit
 from tradescreen.screening.entities import concat_entities
 
@@ -63,6 +64,29 @@ class IndexBundle:
         """The name ids of the entity at ``pos``."""
         return self._entity_names.get(pos, [])
 
+    @cached_property
+    def _copies(self) -> dict[str, list[int]]:
+        m: dict[str, list[int]] = {}
+        for pos, f in enumerate(self.index.facts):  # ids without decoding an entity
+            m.setdefault(f.entity_id, []).append(pos)
+        return m
+
+    def copies_of(self, pos: int, version_lists: Mapping[int, str]) -> list[int]:
+        """Every position holding the entry at ``pos`` (same id) in a version of the same list
+        (``version_lists``: version id -> list code): its copies from other sources. A stored
+        copy carries only its own version's list, so the same id on another list (an OFAC
+        entry on SDN and SSI) is not a copy."""
+        ids = self._copies.get(self.index.facts[pos].entity_id, [pos])
+        if len(ids) == 1 or not self.entity_version:
+            return [pos]
+
+        def code(p: int) -> str | None:
+            vid = self.entity_version[p]
+            return version_lists.get(vid) if vid is not None else None
+
+        mine = code(pos)
+        return [p for p in ids if p == pos or (mine is not None and code(p) == mine)]
+
 
 @dataclass(frozen=True, eq=False)
 class VersionSet:
@@ -74,6 +98,16 @@ class VersionSet:
     @property
     def key(self) -> tuple[int, ...]:
         return version_key(self.versions)
+
+    @property
+    def origins(self) -> dict[int, tuple[str, str]]:
+        return version_origins(self.versions)
+
+
+def version_origins(versions: Sequence[ListVersion]) -> dict[int, tuple[str, str]]:
+    """version id -> (its list code, the source it came from): what :func:`match_query`
+    labels listings and merges copies by."""
+    return {v.id: (v.list_code, v.origin) for v in versions if v.origin}
 
 
 def version_key(versions: Sequence[ListVersion]) -> tuple[int, ...]:
@@ -110,8 +144,14 @@ def match_query(
     threshold: float | None = None,
     limit: int | None = None,
     lists: Sequence[str] | None = None,
+    origins: Mapping[int, tuple[str, str]] | None = None,
 ) -> list[Hit]:
-    """Pure: the hits of one query in one bundle, best first (no I/O, nothing mutated)."""
+    """Pure: the hits of one query in one bundle, best first (no I/O, nothing mutated).
+
+    ``origins`` (version id -> (list code, source), :func:`version_origins`) labels each
+    listing with its source and makes the copies of one entry of one list from several
+    sources one hit (:mod:`tradescreen.origins`): the best score of the copies, their merged
+    entity, one listing per source in precedence order."""
     if not query.name or not query.name.strip():
         raise InvalidInput("the name to screen is empty")
     cut = config.threshold if threshold is None else threshold
@@ -137,16 +177,52 @@ def match_query(
         if pos not in best or res.score > best[pos].score:
             best[pos] = res
             best_name[pos] = nid
+    versions = bundle.entity_version
+
+    version_lists = {vid: code for vid, (code, _) in (origins or {}).items()}
+
+    def origin(pos: int) -> str:
+        vid = versions[pos] if versions else None
+        return (origins or {}).get(vid, ("", ""))[1] if vid is not None else ""
+
+    groups: list[list[int]] = []  # the copies of one entry of one list, from every source
+    grouped: set[int] = set()
+    for pos in best:
+        if pos in grouped:
+            continue
+        group = bundle.copies_of(pos, version_lists) if origins else [pos]
+        grouped.update(group)
+        groups.append(group)
     hits: list[Hit] = []
-    for pos, res in best.items():
-        entity = bundle.entities[pos]
-        listings, warnings = listings_in_force(entity, as_of, lists)
+    for group in groups:
+        group.sort(key=lambda p: (rank(origin(p)), -(versions[p] or 0) if versions else 0))
+        listings: list[Listing] = []
+        listing_origins: list[str] = []
+        warnings: list[str] = []
+        for p in group:
+            own, own_warnings = listings_in_force(bundle.entities[p], as_of, lists)
+            listings += own
+            listing_origins += [origin(p)] * len(own)
+            warnings += [w for w in own_warnings if w not in warnings]
         if not listings:
             continue
-        res = compare(pq, index.names[best_name[pos]], config)
-        version = bundle.entity_version[pos] if bundle.entity_version else None
+        scored = [p for p in group if p in best]  # a copy whose names all missed: listing only
+        top = max(scored, key=lambda p: best[p].score)  # the first (preferred) copy on a tie
+        res = compare(pq, index.names[best_name[top]], config)
+        copies = [bundle.entities[p] for p in group]
+        entity = merge_copies(copies) if len(copies) > 1 else copies[0]
+        version = versions[group[0]] if versions else None
         hits.append(
-            Hit(entity, res.matched_name, res.score, res.explanation, listings, version, warnings)
+            Hit(
+                entity,
+                res.matched_name,
+                res.score,
+                res.explanation,
+                tuple(listings),
+                version,
+                tuple(warnings),
+                tuple(listing_origins) if origins else (),
+            )
         )
     hits.sort(key=lambda h: (-h.score, h.entity.name, h.entity.id))
     return hits[:limit] if limit else hits
@@ -159,4 +235,5 @@ __all__ = [
     "listings_in_force",
     "match_query",
     "version_key",
+    "version_origins",
 ]

@@ -138,6 +138,7 @@ class Screener:
             threshold=threshold,
             limit=limit or self.settings.max_hits,
             lists=lists,
+            origins=vs.origins,
         )
         return ScreenResult(query, as_of, vs.versions, tuple(hits), known_at, warnings)
 

@@ -18,7 +18,7 @@ from tradescreen.match.config import MatchConfig
 from tradescreen.model import ListVersion, Query
 from tradescreen.results import ScreenResult
 from tradescreen.screening.freshness import checked_freshness
-from tradescreen.screening.matcher import IndexBundle, match_query
+from tradescreen.screening.matcher import IndexBundle, match_query, version_origins
 from tradescreen.screening.screener import Screener
 from tradescreen.settings import Settings
 
@@ -72,7 +72,13 @@ class SnapshotScreener:
             raise InvalidInput("the name to screen is empty")
         warnings = self.warnings or (() if self.versions else ("no list loaded",))
         hits = match_query(
-            self.bundle, query, self.config, as_of, threshold=threshold, limit=self.max_hits
+            self.bundle,
+            query,
+            self.config,
+            as_of,
+            threshold=threshold,
+            limit=self.max_hits,
+            origins=version_origins(self.versions),
         )
         return ScreenResult(query, as_of, self.versions, tuple(hits), self.known_at, warnings)
 

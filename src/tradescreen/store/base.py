@@ -2,8 +2,9 @@
 
 Two times are kept apart:
 - *known at*: when a list version was loaded (``ListVersion.retrieved_at``). ``active_versions(
-  known_at=t)`` gives, per list code, the newest non-quarantined version loaded at or before ``t``,
-  so a past screening replays exactly;
+  known_at=t)`` gives, per list code and source (``ListVersion.origin``: the CSL's Entity List
+  and the eCFR's are two), the newest non-quarantined version loaded at or before ``t``, so a
+  past screening replays exactly;
 - *as of*: when a listing was in force (its own start and end dates), applied by screening over
   the versions chosen above.
 """
@@ -72,7 +73,8 @@ class Store(Protocol):
         """Why a quarantined version was refused (None for any other)."""
 
     def active_versions(self, known_at: datetime | None = None) -> list[ListVersion]:
-        """Per list code, the version in force at ``known_at`` (default: now)."""
+        """Per list code and source, the version in force at ``known_at`` (default: now),
+        by list code, then source precedence (``origins.PRECEDENCE``)."""
 
     def get_version(self, version_id: int) -> ListVersion: ...
 

@@ -3,14 +3,16 @@
 Consistency model:
 - ``add_versions`` writes every version row, its entities and the status changes in ONE
   transaction; a reader sees all of it or none of it (the rows become visible on commit).
-- Which version is in force is decided by ``status`` and ``retrieved_at`` alone: per list code the
-  newest (``retrieved_at``, then ``id``) version whose status is active or superseded, loaded at
-  or before ``known_at``. Older versions are never deleted, so a past answer replays exactly.
+- Which version is in force is decided by ``status`` and ``retrieved_at`` alone: per list code
+  and source (``ListVersion.origin``, from the format: ``origins.py``) the newest
+  (``retrieved_at``, then ``id``) version whose status is active or superseded, loaded at or
+  before ``known_at``. Older versions are never deleted, so a past answer replays exactly.
 - Versions are immutable once committed (only ``status`` changes), so entity pages read with
   keyset pagination need no long-lived transaction.
 
 Each stored entity carries only the listings of its version's list code: an entity that several
-lists name is stored once per list version. :meth:`SqlStore.get_entity` merges the copies.
+lists (or several sources of one list) name is stored once per list version.
+:meth:`SqlStore.get_entity` merges the copies (``origins.merge_copies``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tradescreen.db import make_engine
 from tradescreen.errors import NotFound, StoreError
 from tradescreen.model import Entity, ListVersion, entity_from_dict, hash_entity_dict
+from tradescreen.origins import merge_copies, origin_of, rank
 from tradescreen.settings import Settings
 from tradescreen.store.base import NewVersion, Store, VersionDiff
 from tradescreen.store.lock import load_lock
@@ -120,6 +123,7 @@ def _version(row: RowMapping) -> ListVersion:
         status=row["status"],
         data_date=row["data_date"],
         warnings=tuple(orjson.loads(row["warnings"] or "[]")),
+        origin=origin_of(row["format"]),
     )
 
 
@@ -172,8 +176,8 @@ class SqlStore:
             with self.engine.begin() as conn:
                 ids = [self._insert(conn, v, status, None) for v in versions]
                 if activate:
-                    for code in {self._code(conn, i) for i in ids}:
-                        self._reconcile(conn, code)
+                    for code, origin in {self._stream(conn, i) for i in ids}:
+                        self._reconcile(conn, code, origin)
         except SQLAlchemyError as exc:
             raise StoreError(f"list versions not stored: {_one_line(exc)}") from exc
         _bump(self.engine)
@@ -199,7 +203,7 @@ class SqlStore:
                 .where(list_versions.c.id == version_id)
                 .values(status=STATUS_SUPERSEDED)
             )
-            self._reconcile(conn, row["list_code"])
+            self._reconcile(conn, row["list_code"], origin_of(row["format"]))
         _bump(self.engine)
         return self.get_version(version_id)
 
@@ -255,30 +259,30 @@ class SqlStore:
             return
         conn.execute(insert(entities), rows)
 
-    def _code(self, conn: Connection, version_id: int) -> str:
-        return str(self._row(conn, version_id)["list_code"])
+    def _stream(self, conn: Connection, version_id: int) -> tuple[str, str]:
+        row = self._row(conn, version_id)
+        return str(row["list_code"]), origin_of(row["format"])
 
-    def _reconcile(self, conn: Connection, list_code: str) -> None:
-        """Mark the newest in-force version of ``list_code`` active and the others superseded."""
+    def _reconcile(self, conn: Connection, list_code: str, origin: str) -> None:
+        """Mark the newest in-force version of ``list_code`` from ``origin`` active and that
+        source's others superseded (another source's versions of the list are left alone)."""
         rows = conn.execute(
-            select(list_versions.c.id, list_versions.c.retrieved_at).where(
+            select(list_versions.c.id, list_versions.c.retrieved_at, list_versions.c.format).where(
                 list_versions.c.list_code == list_code,
                 list_versions.c.status.in_(_IN_FORCE),
             )
         ).mappings()
-        ordered = _newest_first(rows)
+        ordered = _newest_first(r for r in rows if origin_of(r["format"]) == origin)
         if not ordered:
             return
         newest = ordered[0]["id"]
-        conn.execute(
-            update(list_versions)
-            .where(
-                list_versions.c.list_code == list_code,
-                list_versions.c.status.in_(_IN_FORCE),
-                list_versions.c.id != newest,
+        older = [r["id"] for r in ordered[1:]]
+        if older:
+            conn.execute(
+                update(list_versions)
+                .where(list_versions.c.id.in_(older))
+                .values(status=STATUS_SUPERSEDED)
             )
-            .values(status=STATUS_SUPERSEDED)
-        )
         conn.execute(
             update(list_versions).where(list_versions.c.id == newest).values(status=STATUS_ACTIVE)
         )
@@ -318,10 +322,11 @@ class SqlStore:
             stmt = stmt.where(list_versions.c.retrieved_at <= _aware(known_at))
         with self.engine.connect() as conn:
             rows = list(conn.execute(stmt).mappings())
-        chosen: dict[str, RowMapping] = {}
+        chosen: dict[tuple[str, str], RowMapping] = {}
         for row in _newest_first(rows):
-            chosen.setdefault(row["list_code"], row)
-        return [_version(chosen[code]) for code in sorted(chosen)]
+            chosen.setdefault((row["list_code"], origin_of(row["format"])), row)
+        order = sorted(chosen, key=lambda k: (k[0], rank(k[1]), k[1]))
+        return [_version(chosen[k]) for k in order]
 
     # -- reading entities -----------------------------------------------------------------
 
@@ -352,25 +357,34 @@ class SqlStore:
 
     def get_entity(self, entity_id: str, version_ids: Sequence[int] | None = None) -> Entity | None:
         """The entity in the given versions (default: the active ones). When several versions
-        hold it (one per list naming it), their listings are merged, newest version first."""
+        hold it (one per list naming it, or per source of one list), the copies are merged
+        (``origins.merge_copies``): by source precedence, then newest version first."""
         if version_ids is None:
             version_ids = [v.id for v in self.active_versions()]
         if not version_ids:
             return None
         stmt = (
-            select(entities.c.data)
+            select(entities.c.data, list_versions.c.format)
+            .join(list_versions, list_versions.c.id == entities.c.version_id)
             .where(entities.c.entity_id == entity_id, entities.c.version_id.in_(version_ids))
             .order_by(entities.c.version_id.desc())
         )
         with self.engine.connect() as conn:
-            copies = [entity_from_dict(orjson.loads(d)) for (d,) in conn.execute(stmt)]
-        if not copies:
+            found = [
+                (rank(origin_of(f)), entity_from_dict(orjson.loads(d)))
+                for d, f in conn.execute(stmt)
+            ]
+        if not found:
             return None
-        first = copies[0]
-        listings = list(first.listings)
-        for other in copies[1:]:
-            listings.extend(x for x in other.listings if x not in listings)
-        return replace(first, listings=tuple(listings))
+        found.sort(key=lambda c: c[0])  # stable: newest version first within a source
+        copies = [e for _, e in found]
+        if len({r for r, _ in found}) == 1:  # one source: the first copy, every listing
+            first = copies[0]
+            listings = list(first.listings)
+            for other in copies[1:]:
+                listings.extend(x for x in other.listings if x not in listings)
+            return replace(first, listings=tuple(listings))
+        return merge_copies(copies)
 
     def entity_hashes(self, version_id: int) -> dict[str, str]:
         stmt = select(entities.c.entity_id, entities.c.content_hash).where(
