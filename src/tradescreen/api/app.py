@@ -25,6 +25,7 @@ from tradescreen.api.ratelimit import TokenBucketLimiter
 from tradescreen.api.render import install_error_handlers
 from tradescreen.api.routes import (
     audit,
+    csl,
     decisions,
     health,
     keys,
@@ -59,6 +60,10 @@ TAGS = [
     {
         "name": "yente compatibility",
         "description": "yente's `/match`, `/search`, `/entities`, `/catalog`, `/algorithms`.",
+    },
+    {
+        "name": "trade.gov CSL compatibility",
+        "description": "The Consolidated Screening List API's `/search` and `/sources`.",
     },
     {"name": "health", "description": "Probes."},
 ]
@@ -109,7 +114,7 @@ def create_api(
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
-    for module in (health, screening, lists, keys, yente, decisions, review, audit):
+    for module in (health, screening, lists, keys, yente, csl, decisions, review, audit):
         app.include_router(module.router)
     for router in routers:  # the web UI, mounted by tradescreen.server
         app.include_router(router)
