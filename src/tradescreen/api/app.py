@@ -27,6 +27,7 @@ from tradescreen.api.routes import (
     audit,
     csl,
     decisions,
+    export,
     health,
     keys,
     lists,
@@ -114,7 +115,7 @@ def create_api(
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
-    for module in (health, screening, lists, keys, yente, csl, decisions, review, audit):
+    for module in (health, screening, lists, export, keys, yente, csl, decisions, review, audit):
         app.include_router(module.router)
     for router in routers:  # the web UI, mounted by tradescreen.server
         app.include_router(router)
