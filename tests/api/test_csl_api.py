@@ -9,6 +9,7 @@ points at tradescreen. A tiny in-memory store for the unit tests; the real CSL f
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -130,6 +131,7 @@ SHIP = Entity(
     names=(Name("SEA STAR"),),
     listings=(Listing("us_ofac_sdn", "SDN List", programs=("IRAN",)),),
     identifiers=(Identifier("Call Sign", "9BQX"), Identifier("IMO", "9187629")),
+    addresses=(Address(full="Port of Bandar Abbas, Hormozgan, Iran", country="IR"),),
     countries=("IR",),
 )
 UN_ONLY = Entity(
@@ -236,6 +238,10 @@ def test_treasury_fields(csl: CslClient) -> None:
     (ship,) = csl.search(name="sea star")["results"]
     assert ship["type"] == "Vessel" and ship["call_sign"] == "9BQX"
     assert [i["type"] for i in ship["ids"]] == ["IMO"]
+    for field in ("standard_order", "vessel_type", "gross_tonnage", "gross_registered_tonnage",
+                  "vessel_flag", "vessel_owner"):  # fmt: skip
+        assert ship[field] is None and person[field] is None
+    assert person["citizenships"] == [] and person["source_information_url"] is None
 
 
 def test_filters(csl: CslClient) -> None:
@@ -250,6 +256,10 @@ def test_filters(csl: CslClient) -> None:
     assert csl.search(postal_code="310052", address="Qianmo")["total"] == 1
     assert csl.search(city="Urumqi")["total"] == 0
     assert csl.search(full_address="Qianmo Road, Hangzhou")["total"] == 1
+    assert csl.search(countries="Syria")["total"] == 1  # a country name tradescreen reads
+    # an address the list gives as one line is matched whole, by any field
+    assert csl.search(city="bandar abbas")["results"][0]["name"] == "SEA STAR"
+    assert csl.search(state="Hormozgan", postal_code="Iran")["total"] == 1
 
 
 def test_size_and_offset_page_through_the_results(csl: CslClient) -> None:
@@ -292,6 +302,35 @@ def test_bad_parameters_are_400_with_one_line(
     assert r.status_code == 400, r.text
     detail = r.json()["detail"]
     assert message in detail and "\n" not in detail
+
+
+def test_fuzzy_searches_are_audited_word_searches_are_not(
+    tiny: tuple[FastAPI, Engine], csl: CslClient
+) -> None:
+    from tradescreen.audit.chain import iter_records
+
+    def screened() -> list[str]:
+        with tiny[1].connect() as conn:
+            return [
+                r.payload.get("query", {}).get("name", "")
+                for r in iter_records(conn)
+                if r.payload.get("context", {}).get("route") == "csl_search"
+            ]
+
+    before = screened()
+    csl.search(name="Sea Star Shipping", fuzzy_name="true")
+    csl.search(name="Rim Abbas")
+    assert screened() == [*before, "Sea Star Shipping"]
+
+
+def test_docs_source_table_is_the_code() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    section = doc.split("### trade.gov CSL API", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| ([A-Z-]+) \| ([^|]+) \| ([^|]+) \|$", section, re.M)
+    table = {
+        a: (src.strip(), tuple(re.findall(r"`([a-z0-9_]+)`", codes))) for a, src, codes in rows
+    }
+    assert table == {s.abbreviation: (s.source, s.list_codes) for s in SOURCES}
 
 
 def test_authorisation(tiny: tuple[FastAPI, Engine], key: str) -> None:
