@@ -34,6 +34,7 @@ from tradescreen.model import (
     ListVersion,
     NameKind,
     Query,
+    VesselInfo,
     name_problem,
 )
 from tradescreen.names.normalize import tokenize
@@ -283,6 +284,7 @@ def record(entry: Entry) -> dict[str, Any]:
     """The CSL API's result object for one entry (fields the project does not hold are null)."""
     e, lst = entry.entity, entry.listing
     call_signs = [i.value for i in e.identifiers if i.kind.lower() == "call sign"]
+    vessel = e.vessel or VesselInfo()
     return {
         "id": lst.source_id or e.id,
         "source": entry.source.source,
@@ -296,15 +298,15 @@ def record(entry: Entry) -> dict[str, Any]:
         or None,
         "start_date": lst.start_date.isoformat() if lst.start_date else None,
         "end_date": lst.end_date.isoformat() if lst.end_date else None,
-        "standard_order": None,
+        "standard_order": lst.standard_order,
         "license_requirement": lst.license_requirement,
         "license_policy": lst.license_policy,
         "call_sign": call_signs[0] if call_signs else None,
-        "vessel_type": None,
-        "gross_tonnage": None,
-        "gross_registered_tonnage": None,
-        "vessel_flag": None,
-        "vessel_owner": None,
+        "vessel_type": vessel.type,
+        "gross_tonnage": vessel.tonnage,
+        "gross_registered_tonnage": vessel.gross_registered_tonnage,
+        "vessel_flag": vessel.flag,
+        "vessel_owner": vessel.owner,
         "remarks": lst.remarks or e.remarks,
         "source_list_url": lst.source_url,
         "alt_names": [n.value for n in e.names if n.kind is not NameKind.PRIMARY],
@@ -312,7 +314,7 @@ def record(entry: Entry) -> dict[str, Any]:
         "dates_of_birth": list(e.birth_dates),
         "nationalities": list(e.nationalities),
         "places_of_birth": list(e.birth_places),
-        "source_information_url": lst.source_url,
+        "source_information_url": lst.information_url or lst.source_url,
         "ids": [
             {
                 "type": i.kind,

@@ -47,6 +47,8 @@ from tradescreen.model import (
     Listing,
     Name,
     NameKind,
+    VesselInfo,
+    to_dict,
 )
 from tradescreen.model import ftm_id as ftm_id_of
 from tradescreen.sources import _io
@@ -143,7 +145,32 @@ def _listing(s: dict[str, Any], fallback_code: str) -> Listing:
         remarks=_one(s, "summary"),
         source_url=_one(s, "sourceUrl"),
         source_id=_one(s, "authorityId"),
+        standard_order=_ext_text(s, "standard_order"),
+        information_url=_ext_text(s, "information_url"),
     )
+
+
+def _ext_text(obj: dict[str, Any], key: str) -> str | None:
+    ext = obj.get(_EXT)
+    value = ext.get(key) if isinstance(ext, dict) else None
+    return str(value) if value else None
+
+
+def _vessel(obj: dict[str, Any], ext: dict[str, Any]) -> VesselInfo | None:
+    """A vessel's type, tonnages, flag and owner: as a tradescreen export recorded them, else
+    from FtM's Vessel properties."""
+    rec = ext.get("vessel")
+    if isinstance(rec, dict):
+        fields = ("type", "tonnage", "gross_registered_tonnage", "flag", "owner")
+        return VesselInfo(**{k: str(rec[k]) for k in fields if rec.get(k)}) or None
+    if obj.get("schema") != "Vessel":
+        return None
+    found = VesselInfo(
+        type=_one(obj, "type"),
+        tonnage=_one(obj, "tonnage"),
+        gross_registered_tonnage=_one(obj, "grossRegisteredTonnage"),
+    )
+    return found or None
 
 
 def _address(a: dict[str, Any]) -> Address:
@@ -216,6 +243,7 @@ def _entity(line: int, obj: dict[str, Any], idx: _Index) -> Entity:
         countries=_io.dedupe(c for c in map(to_iso2, _p(obj, "country")) if c),
         title=title,
         remarks=_one(obj, "notes"),
+        vessel=_vessel(obj, ext),
     )
 
 
@@ -483,6 +511,17 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
             main[prop] = nats
         elif nats:
             ext["nationalities"] = nats  # aircraft, addresses: no FtM property
+    if entity.vessel:
+        v = entity.vessel
+        if schema == "Vessel":  # FtM's own properties, for FtM tools; the record restores all
+            main.update(
+                _props(
+                    type=v.type,
+                    tonnage=v.tonnage,
+                    grossRegisteredTonnage=v.gross_registered_tonnage,
+                )
+            )
+        ext["vessel"] = {k: val for k, val in to_dict(v).items() if val}
     datasets = list(dict.fromkeys(lst.list_code for lst in entity.listings))
     head: dict[str, Any] = {"id": eid, "schema": schema, "properties": main, "datasets": datasets}
     if ext:
@@ -523,9 +562,17 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
                     sourceUrl=lst.source_url,
                 ),
                 "datasets": [lst.list_code],
+                **_listing_ext(lst),
             }
         )
     return out
+
+
+def _listing_ext(lst: Listing) -> dict[str, Any]:
+    """What a Sanction cannot hold: the CSL's standard order and information URL."""
+    extra = {"standard_order": lst.standard_order, "information_url": lst.information_url}
+    kept = {k: v for k, v in extra.items() if v}
+    return {_EXT: kept} if kept else {}
 
 
 def write_ftm(entities: Iterable[Entity], fp: IO[bytes]) -> int:
