@@ -34,6 +34,7 @@ from tradescreen.model import (
     Listing,
     Name,
     NameKind,
+    VesselInfo,
 )
 from tradescreen.screening.screener import Screener
 from tradescreen.server import create_app
@@ -133,6 +134,7 @@ SHIP = Entity(
     identifiers=(Identifier("Call Sign", "9BQX"), Identifier("IMO", "9187629")),
     addresses=(Address(full="Port of Bandar Abbas, Hormozgan, Iran", country="IR"),),
     countries=("IR",),
+    vessel=VesselInfo("Crude Oil Tanker", "150,000", "80,000", "Iran", "NITC"),
 )
 UN_ONLY = Entity(
     id="un_sc:QDe.999",
@@ -238,9 +240,11 @@ def test_treasury_fields(csl: CslClient) -> None:
     (ship,) = csl.search(name="sea star")["results"]
     assert ship["type"] == "Vessel" and ship["call_sign"] == "9BQX"
     assert [i["type"] for i in ship["ids"]] == ["IMO"]
-    for field in ("standard_order", "vessel_type", "gross_tonnage", "gross_registered_tonnage",
-                  "vessel_flag", "vessel_owner"):  # fmt: skip
-        assert ship[field] is None and person[field] is None
+    assert (ship["vessel_type"], ship["gross_tonnage"], ship["gross_registered_tonnage"],
+            ship["vessel_flag"], ship["vessel_owner"]) == (
+        "Crude Oil Tanker", "150,000", "80,000", "Iran", "NITC")  # fmt: skip
+    for field in ("standard_order", "vessel_type", "gross_tonnage", "vessel_flag"):
+        assert person[field] is None
     assert person["citizenships"] == [] and person["source_information_url"] is None
 
 
@@ -410,5 +414,13 @@ def test_real_csl_hikvision_on_the_entity_list(real: FastAPI) -> None:
             "Department",
         }
         assert len(client.search(sources="SDN", size=1)["sources_used"]) == 13
+        # what the file says beyond names: DPL standard orders, vessel fields, both URLs
+        dpl = client.search(sources="DPL", size=50)["results"]
+        assert {r["standard_order"] for r in dpl} >= {"Y"}
+        ships = client.search(sources="SDN", types="Vessel", size=50)
+        assert ships["total"] > 100
+        assert any(r["vessel_type"] and r["vessel_flag"] for r in ships["results"])
+        sdn = ships["results"][0]
+        assert sdn["source_list_url"] != sdn["source_information_url"]
     finally:
         client.close()
