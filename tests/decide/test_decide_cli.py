@@ -120,7 +120,7 @@ def test_check_text_output(db: str, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("args", "field"),
     [
-        (["--date", "2019-13-01", "--item", "EAR99"], "date:"),
+        (["--date", "2019-13-01", "--item", "EAR99"], "--date:"),
         (["--date", "2019-06-01", "--item", "5Q002"], "item:"),
         (["--date", "2019-06-01", "--item", "5A999"], "item: 5A999 is not an ECCN"),
         (["--date", "2019-06-01", "--item", "EAR99", "--item-type", "services"], "item_type:"),

@@ -134,3 +134,40 @@ def test_json_of_state_changing_commands(tmp_path: Path, monkeypatch: pytest.Mon
     hook = json.loads(out)
     code, out, _ = run(["webhooks", "remove", str(hook["id"]), "--json", *db], monkeypatch)
     assert json.loads(out) == {"removed": hook["id"]}
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["screen", "Huawei", "--as-of", "2024-13-01"], "--as-of"),
+        (["screen", "Huawei", "--known-at", "yesterday"], "--known-at"),
+        (
+            [
+                "check",
+                "--party",
+                "Huawei",
+                "--item",
+                "EAR99",
+                "--destination",
+                "CN",
+                "--date",
+                "1 May 2019",
+            ],
+            "--date",
+        ),
+        (["monitor", "run", "--as-of", "2024/01/01"], "--as-of"),
+    ],
+)
+def test_every_date_option_says_the_same_thing(
+    args: list[str], option: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One parser for every date and instant option (cli/_dates.py): the same one-line message,
+    naming the option and the value, and exit 2."""
+    monkeypatch.setenv("TRADESCREEN_DB", f"sqlite:///{tmp_path / 'empty.db'}")
+    code, _out, err = run(args, monkeypatch)
+    value = args[args.index(option) + 1]
+    kind = "ISO date-time" if option == "--known-at" else "YYYY-MM-DD date"
+    assert (code, err.strip()) == (
+        2,
+        f"error: {option}: {value!r} is not an {kind}".replace("an YYYY", "a YYYY"),
+    )

@@ -66,3 +66,24 @@ def test_schema_after_migration_then_create_all(engine: Engine) -> None:
     SqlStore(engine).create_schema()
     all_tables().create_all(engine)  # the other areas' tables beside the migrated ones
     assert _diffs(engine) == []
+
+
+def test_head_read_from_the_files_is_alembics_head() -> None:
+    """``migrate.head`` reads the revision files without importing Alembic (a CLI start pays
+    for no Alembic import when the database is current); it must name Alembic's own head."""
+    from alembic.script import ScriptDirectory
+
+    assert (
+        migrate.head() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    )
+
+
+def test_current_revision_without_alembic_matches_alembics(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert migrate.current_revision(conn) is None
+    SqlStore(engine).create_schema()
+    with engine.connect() as conn:
+        assert (
+            migrate.current_revision(conn)
+            == MigrationContext.configure(conn).get_current_revision()
+        )

@@ -16,11 +16,12 @@ from tradescreen.clock import FixedClock, SystemClock
 from tradescreen.errors import InvalidInput, StaleLists
 from tradescreen.match.config import MatchConfig
 from tradescreen.model import Citation, Entity, EntityKind, Listing, ListVersion, Name, Query
-from tradescreen.screening.index_cache import blob_key
+from tradescreen.screening.index_cache import blob_key, set_key
 from tradescreen.screening.matcher import START_UNKNOWN, IndexBundle, match_query
 from tradescreen.screening.screener import Screener
 from tradescreen.screening.snapshot import SnapshotScreener
 from tradescreen.settings import Settings
+from tradescreen.store.sql import entity_row
 
 
 def listing(start: date | None, end: date | None = None, code: str = "us_bis_el") -> Listing:
@@ -83,7 +84,15 @@ class MemoryStore:
         for v in version_ids:
             yield from ENTITIES[v]
 
-    def put_blob(self, version_id: int, key: str, data: bytes) -> None:
+    def iter_entity_records(self, version_ids: Sequence[int]) -> Iterator[tuple[str, str]]:
+        for e in self.iter_entities(version_ids):
+            yield e.id, entity_row(0, e)["data"]
+
+    def put_blob(
+        self, version_id: int, key: str, data: bytes, *, replaces: str | None = None
+    ) -> None:
+        if replaces:
+            self.blobs = {k: v for k, v in self.blobs.items() if not k[1].startswith(replaces)}
         self.blobs[(version_id, key)] = data
 
     def get_blob(self, version_id: int, key: str) -> bytes | None:
@@ -131,7 +140,8 @@ def test_empty_name_is_invalid(store: MemoryStore, name: str) -> None:
 def test_index_persisted_per_version_and_reused(store: MemoryStore) -> None:
     s = Screener(store)
     s.warm()
-    assert set(store.blobs) == {(1, blob_key()), (2, blob_key())}
+    versions = store.active_versions()
+    assert set(store.blobs) == {(1, blob_key()), (2, blob_key()), (2, set_key(versions))}
     before = dict(store.blobs)
     s.screen(Query("Dahua Technology"), as_of=date(2026, 1, 1))
     s.screen(Query("Hikvision"), as_of=date(2026, 1, 1))
@@ -139,6 +149,33 @@ def test_index_persisted_per_version_and_reused(store: MemoryStore) -> None:
     other = Screener(store)
     other.warm()
     assert store.blobs == before  # loaded from the blobs, not rebuilt
+
+
+def test_a_later_process_loads_the_merged_set_without_merging(
+    store: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = Screener(store).screen(Query("Dahua Technology"), as_of=date(2026, 1, 1))
+
+    def no_merge(*args: object) -> None:
+        raise AssertionError("merged again")
+
+    monkeypatch.setattr(IndexBundle, "merge", no_merge)
+    again = Screener(store).screen(Query("Dahua Technology"), as_of=date(2026, 1, 1))
+    assert [(h.entity.id, h.score) for h in again.hits] == [
+        (h.entity.id, h.score) for h in first.hits
+    ]
+    assert again.hits and again.hits[0].entity == first.hits[0].entity  # decoded from the store
+
+
+def test_an_unreadable_merged_set_is_rebuilt(store: MemoryStore) -> None:
+    first = Screener(store).screen(Query("Hikvision"), as_of=date(2026, 1, 1))
+    key = (2, set_key(store.active_versions()))
+    store.blobs[key] = b"not an index"
+    again = Screener(store).screen(Query("Hikvision"), as_of=date(2026, 1, 1))
+    assert [(h.entity.id, h.score) for h in again.hits] == [
+        (h.entity.id, h.score) for h in first.hits
+    ]
+    assert store.blobs[key] != b"not an index"  # persisted anew
 
 
 def test_screen_many_and_pure_match_query(store: MemoryStore) -> None:

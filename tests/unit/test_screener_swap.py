@@ -92,15 +92,15 @@ def test_a_failed_background_build_keeps_the_old_set_and_is_retried(store: SqlSt
     screener.warm()
     [new] = load_files(store, [require_data(NEW)], settings=SETTINGS).created
     screener.screen(Query("x"), as_of=AS_OF)
-    real_iter = store.iter_entities
+    real_iter = store.iter_entity_records
 
     def broken(version_ids: object) -> object:
         raise OSError("disk gone")
 
-    store.iter_entities = broken  # type: ignore[method-assign,assignment]
+    store.iter_entity_records = broken  # type: ignore[method-assign,assignment]
     held.run_all()  # logged, not raised: the old set keeps answering
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [old.id]
-    store.iter_entities = real_iter  # type: ignore[method-assign]
+    store.iter_entity_records = real_iter  # type: ignore[method-assign]
     held.run_all()  # the query above asked again
     assert _ids(screener.screen(Query("x"), as_of=AS_OF)) == [new.id]
 

@@ -7,7 +7,6 @@ written.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tradescreen.cli import _dates as dates
 from tradescreen.cli._app import (
     DbOption,
     JsonOption,
@@ -24,7 +24,6 @@ from tradescreen.cli._app import (
     print_json,
     services_for,
 )
-from tradescreen.errors import InvalidInput
 
 licences_app = typer.Typer(help="Specific licences you hold.", no_args_is_help=True)
 ownership_app = typer.Typer(help="Ownership edges for the 50% rules.", no_args_is_help=True)
@@ -32,23 +31,8 @@ app.add_typer(licences_app, name="licences")
 app.add_typer(ownership_app, name="ownership")
 
 
-def _date(value: str | None, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"{field}: {value!r} is not a YYYY-MM-DD date") from None
-
-
-def _datetime(value: str | None, field: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"{field}: {value!r} is not an ISO date-time") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+_date = dates.day
+_datetime = dates.instant
 
 
 @app.command("check")
@@ -113,8 +97,8 @@ def check_cmd(
     )
 
     services = services_for(db)
-    day = _date(on, "date") or services.today()
-    replay = _datetime(known_at, "known_at")
+    day = _date(on, "--date") or services.today()
+    replay = _datetime(known_at, "--known-at")
     tx = Transaction(
         parties=tuple(Party.parse(p) for p in party),
         item=Item.parse(item, item_type, food_or_medicine=food_or_medicine, value=value),
@@ -122,8 +106,8 @@ def check_cmd(
         date=day,
         activity=activity,
         activity_category=parse_activity_category(activity_category),
-        contract_date=_date(contract_date, "contract_date"),
-        handset_public_date=_date(handset_public_date, "handset_public_date"),
+        contract_date=_date(contract_date, "--contract-date"),
+        handset_public_date=_date(handset_public_date, "--handset-public-date"),
     )
     done = services.check_and_record(
         tx, actor=cli_actor(), channel="cli", known_at=replay, record=record
@@ -175,7 +159,7 @@ def licences_add(
     """Record a specific licence you hold."""
     from tradescreen.services.decision_data import SpecificLicence
 
-    end = _date(expiry, "expiry")
+    end = _date(expiry, "--expiry")
     assert end is not None
     lic = SpecificLicence.create(
         number,
@@ -184,7 +168,7 @@ def licences_add(
         end,
         destinations=destination or (),
         value_limit=value,
-        valid_from=_date(valid_from, "valid_from"),
+        valid_from=_date(valid_from, "--valid-from"),
         note=note,
     )
     services_for(db).add_licence(lic, actor=cli_actor(), channel="cli")

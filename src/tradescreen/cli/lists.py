@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tradescreen.cli import _dates as dates
 from tradescreen.cli._app import (
     DbOption,
     JsonOption,
@@ -216,14 +217,10 @@ def update_cmd(
 
 
 def _update_regulations(settings: Any, on: str | None, base_url: str | None, as_json: bool) -> None:
-    from datetime import date
 
     from tradescreen.services.regulations import update_regulations
 
-    try:
-        day = date.fromisoformat(on) if on else None
-    except ValueError:
-        raise InvalidInput(f"date: {on!r} is not a YYYY-MM-DD date") from None
+    day = dates.day(on, "--date")
     done = update_regulations(settings, on=day, base_url=base_url)
     if as_json:
         print_json(

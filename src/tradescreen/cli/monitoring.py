@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tradescreen.cli import _dates as dates
 from tradescreen.cli._app import (
     DbOption,
     JsonOption,
@@ -23,7 +24,6 @@ from tradescreen.cli._app import (
     print_json,
     services_for,
 )
-from tradescreen.errors import InvalidInput
 from tradescreen.settings import Settings
 
 counterparties_app = typer.Typer(
@@ -37,12 +37,7 @@ app.add_typer(webhooks_app, name="webhooks")
 
 
 def _date(value: str | None, settings: Settings) -> date:
-    if not value:
-        return clock_for(settings).today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"--as-of: not a date (YYYY-MM-DD): {value!r}") from None
+    return dates.day(value, "--as-of") or clock_for(settings).today()
 
 
 @counterparties_app.command("import")

@@ -6,7 +6,7 @@ through the typed errors (cli/__init__.py maps them).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tradescreen.cli import _dates as dates
 from tradescreen.cli._app import DbOption, app, cli_actor, print_json, services_for
 from tradescreen.errors import InvalidInput
 from tradescreen.model import parse_query
@@ -25,22 +26,11 @@ KINDS = ("organization", "person", "vessel", "aircraft")
 
 def _date(value: str | None) -> date | None:
     """``--as-of``; None: the application clock's today (``Services.today``)."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput(f"--as-of must be YYYY-MM-DD, got {value!r}") from exc
+    return dates.day(value, "--as-of")
 
 
 def _datetime(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput(f"--known-at must be an ISO date-time, got {value!r}") from exc
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    return dates.instant(value, "--known-at")
 
 
 def render(result: ScreenResult, console: Console) -> None:

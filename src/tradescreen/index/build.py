@@ -29,6 +29,7 @@ from tradescreen.names.normalize import Tag, tokenize
 from tradescreen.names.tokens import TokenWeights
 
 FORMAT = "tradescreen-index/1"
+FORMAT_KEYED = "tradescreen-index-keyed/1"
 
 
 def deletion_keys(token: str) -> set[str]:
@@ -203,6 +204,68 @@ class NameIndex:
             idx._reweight()
             idx._index_keys()
         return idx
+
+    def to_keyed_bytes(self) -> bytes:
+        """Everything, weights and candidate keys included, as plain containers: what a merged
+        index of several versions is persisted as, so a process that screens against the same
+        set loads it without re-weighting or re-keying (``from_keyed_bytes``)."""
+        facts = [
+            (
+                f.entity_id,
+                f.kind.value,
+                tuple(f.countries),
+                tuple(f.birth_years),
+                tuple(f.identifiers),
+            )
+            for f in self.facts
+        ]
+        names = [
+            (p.text, p.kind.value, p.tokens, bytes(p.tags), p.weights, p.skeletons, p.non_latin)
+            for p in self.names
+        ]
+        state = (
+            self.version_ids,
+            facts,
+            names,
+            self.name_entity,
+            self.weights.n_docs,
+            dict(self.weights.df),
+            (self.postings, self.joined, self.whole, self.deletes, self.skeletons),
+            self.identifiers,
+        )
+        return pickle.dumps((FORMAT_KEYED, state), protocol=5)
+
+    @classmethod
+    def from_keyed_bytes(cls, data: bytes) -> NameIndex:
+        fmt, state = pickle.loads(data)
+        if fmt != FORMAT_KEYED:
+            raise ValueError(f"unknown index format {fmt!r}")
+        version_ids, raw_facts, raw_names, name_entity, n_docs, df, keys, identifiers = state
+        kinds = {k.value: k for k in EntityKind}
+        facts = [
+            EntityFacts(i, eid, kinds[k], frozenset(c), frozenset(y), frozenset(ids))
+            for i, (eid, k, c, y, ids) in enumerate(raw_facts)
+        ]
+        name_kinds = {k.value: k for k in NameKind}
+        names = [
+            PreparedName(text, name_kinds[k], toks, tuple(tags), ws, sk, nl, facts[pos])
+            for (text, k, toks, tags, ws, sk, nl), pos in zip(raw_names, name_entity, strict=True)
+        ]
+        postings, joined, whole, deletes, skeletons = keys
+        return cls(
+            version_ids=tuple(version_ids),
+            names=names,
+            facts=facts,
+            name_entity=list(name_entity),
+            weights=TokenWeights(n_docs, df),
+            postings=postings,
+            joined=joined,
+            n_tokens=[len(p.tokens) for p in names],
+            deletes=deletes,
+            skeletons=skeletons,
+            identifiers=identifiers,
+            whole=whole,
+        )
 
     # -- candidates -----------------------------------------------------------------------
     def similar_tokens(self, token: str, config: MatchConfig) -> list[tuple[str, float]]:

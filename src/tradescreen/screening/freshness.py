@@ -26,7 +26,12 @@ def freshness_warnings(
     for v in versions:
         if v.is_stale(now, settings.stale_after_days):
             days = v.age(now).days
-            out.append(f"list {v.list_code} is stale: loaded {days} days ago (version {v.id})")
+            since = (
+                f"its data is dated {v.data_date.isoformat()}, {days} days ago"
+                if v.data_date is not None and v.current_since < v.retrieved_at
+                else f"loaded {days} days ago"
+            )
+            out.append(f"list {v.list_code} is stale: {since} (version {v.id})")
     loaded = {v.list_code for v in versions}
     for code in settings.required_lists:
         if code not in loaded:

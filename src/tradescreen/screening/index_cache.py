@@ -22,8 +22,11 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from tradescreen import heap
+from tradescreen.errors import StoreError
 from tradescreen.index.build import NameIndex
 from tradescreen.model import ListVersion
+from tradescreen.screening.entities import EntityRows
 from tradescreen.screening.matcher import IndexBundle, VersionSet, version_key
 from tradescreen.store.base import Store
 
@@ -61,6 +64,15 @@ def code_fingerprint() -> str:
 def blob_key() -> str:
     """The store key of a version's index blob built by this code."""
     return f"index/v1/{code_fingerprint()}"
+
+
+SET_PREFIX = "index-set/"
+
+
+def set_key(versions: Sequence[ListVersion]) -> str:
+    """The store key of the merged index of a set of versions built by this code (kept beside
+    the set's newest version; one such blob in a store, the last set persisted)."""
+    return f"{SET_PREFIX}v1/{code_fingerprint()}/{'-'.join(map(str, version_key(versions)))}"
 
 
 def start_thread(task: Callable[[], None]) -> None:
@@ -108,7 +120,7 @@ class IndexCache:
         part = self._parts.get(version.id)
         if part is not None:
             return part
-        entities = list(self.store.iter_entities([version.id]))
+        entities = EntityRows.of(self.store.iter_entity_records([version.id]))
         key = blob_key()
         blob = self.store.get_blob(version.id, key)
         index: NameIndex | None = None
@@ -117,7 +129,7 @@ class IndexCache:
                 index = NameIndex.from_bytes(blob, with_keys=False)
             except Exception:  # an unreadable or old blob is rebuilt, never trusted
                 index = None
-            if index is not None and [f.entity_id for f in index.facts] != [e.id for e in entities]:
+            if index is not None and [f.entity_id for f in index.facts] != entities.ids:
                 index = None
         if index is None:
             index = NameIndex.build(entities, version.id)
@@ -127,8 +139,11 @@ class IndexCache:
         self._parts[version.id] = part
         return part
 
-    def build(self, versions: Sequence[ListVersion]) -> VersionSet:
-        """The merged bundle of ``versions`` (built under the lock, once per set)."""
+    def build(self, versions: Sequence[ListVersion], *, persist: bool = False) -> VersionSet:
+        """The merged bundle of ``versions`` (built under the lock, once per set). A merged set
+        of several versions is loaded from the store when a process built and ``persist``-ed
+        it before (the set in force: ``use`` and ``swap``; never a replay), else merged from
+        the versions' parts."""
         key = version_key(versions)
         with self._lock:
             cur = self._current
@@ -137,7 +152,49 @@ class IndexCache:
             kept = self._replays.get(key)
             if kept is not None:
                 return kept
-            return VersionSet(tuple(versions), IndexBundle.merge([self.part(v) for v in versions]))
+            with heap.paused():  # hundreds of thousands of long-lived containers (see heap)
+                vs = self._load_set(versions) if persist and len(versions) > 1 else None
+                if vs is None:
+                    vs = VersionSet(
+                        tuple(versions), IndexBundle.merge([self.part(v) for v in versions])
+                    )
+                    if persist and len(versions) > 1:
+                        self._save_set(vs)
+                return vs
+
+    def _load_set(self, versions: Sequence[ListVersion]) -> VersionSet | None:
+        """The persisted merged set of ``versions``, or None (absent, unreadable, or not over
+        the entities the store holds now)."""
+        blob = self.store.get_blob(versions[-1].id, set_key(versions))
+        if blob is None:
+            return None
+        try:
+            index = NameIndex.from_keyed_bytes(blob)
+        except Exception:  # an unreadable or old blob is rebuilt, never trusted
+            log.warning("persisted index of versions %s unreadable: rebuilt", version_key(versions))
+            return None
+        parts = [EntityRows.of(self.store.iter_entity_records([v.id])) for v in versions]
+        entities = EntityRows.concat(parts)
+        if (
+            index.version_ids != version_key(versions)
+            or [f.entity_id for f in index.facts] != entities.ids
+        ):
+            return None
+        owner = [v.id for v, p in zip(versions, parts, strict=True) for _ in range(len(p))]
+        return VersionSet(tuple(versions), IndexBundle(index, entities, list(owner)))
+
+    def _save_set(self, vs: VersionSet) -> None:
+        """Persist a merged set for the next process; a store that cannot take it (busy,
+        read-only) costs that process the merge, nothing else."""
+        try:
+            self.store.put_blob(
+                vs.versions[-1].id,
+                set_key(vs.versions),
+                vs.bundle.index.to_keyed_bytes(),
+                replaces=SET_PREFIX,
+            )
+        except StoreError as exc:
+            log.info("merged index of versions %s not persisted: %s", vs.key, exc)
 
     def make_current(self, vs: VersionSet) -> None:
         """Switch ``vs`` in whole; drop the parts no held set uses any more."""
@@ -146,13 +203,14 @@ class IndexCache:
             used = {i for k in self._replays for i in k} | set(vs.key)
             for vid in [v for v in self._parts if v not in used]:
                 del self._parts[vid]
+        heap.freeze()
 
     def use(self, versions: Sequence[ListVersion]) -> VersionSet:
         """The set of ``versions`` as the current one, built now if need be (waits)."""
         cur = self._current
         if cur is not None and cur.key == version_key(versions):
             return cur
-        vs = self.build(versions)
+        vs = self.build(versions, persist=True)
         self.make_current(vs)
         return vs
 
@@ -168,7 +226,7 @@ class IndexCache:
 
         def run() -> None:
             try:
-                vs = self.build(versions)
+                vs = self.build(versions, persist=True)
                 if self._building == key:  # not overtaken by a newer set meanwhile
                     self.make_current(vs)
             except Exception:
@@ -190,4 +248,4 @@ class IndexCache:
         return vs
 
 
-__all__ = ["IndexCache", "Spawn", "blob_key", "code_fingerprint", "start_thread"]
+__all__ = ["IndexCache", "Spawn", "blob_key", "code_fingerprint", "set_key", "start_thread"]

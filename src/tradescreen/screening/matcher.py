@@ -19,6 +19,7 @@ from tradescreen.match.config import MatchConfig
 from tradescreen.match.prepared import prepare_query
 from tradescreen.model import Entity, EntityKind, Listing, ListVersion, Query
 from tradescreen.results import Hit
+from tradescreen.screening.entities import concat_entities
 
 START_UNKNOWN = "start date unknown"
 
@@ -28,7 +29,7 @@ class IndexBundle:
     """A merged index plus the entities it points at (picklable: broadcast it to workers)."""
 
     index: NameIndex
-    entities: list[Entity]  # aligned with index.facts
+    entities: Sequence[Entity]  # aligned with index.facts (an EntityRows from the store)
     entity_version: list[int | None] = field(default_factory=list)
 
     @classmethod
@@ -47,7 +48,7 @@ class IndexBundle:
         if len(parts) == 1 and parts[0].index.postings:
             return parts[0]
         index = NameIndex.merge([p.index for p in parts])
-        ents = [e for p in parts for e in p.entities]
+        ents = concat_entities([p.entities for p in parts])
         vers = [v for p in parts for v in p.entity_version]
         return cls(index, ents, vers)
 

@@ -78,6 +78,10 @@ class Store(Protocol):
 
     def iter_entities(self, version_ids: Sequence[int]) -> Iterator[Entity]: ...
 
+    def iter_entity_records(self, version_ids: Sequence[int]) -> Iterator[tuple[str, str]]:
+        """``(entity id, stored JSON)`` of every entity of the versions, in the order of
+        :meth:`iter_entities` (a screener decodes only the entities its hits need)."""
+
     def get_entity(self, entity_id: str, version_ids: Sequence[int] | None = None) -> Entity | None:
         """The entity in the given versions (default: the active ones)."""
 
@@ -86,8 +90,11 @@ class Store(Protocol):
 
     def diff(self, old_version: int | None, new_version: int) -> VersionDiff: ...
 
-    def put_blob(self, version_id: int, key: str, data: bytes) -> None:
-        """Persist derived data (the candidate index) beside a version."""
+    def put_blob(
+        self, version_id: int, key: str, data: bytes, *, replaces: str | None = None
+    ) -> None:
+        """Persist derived data (the candidate index) beside a version; ``replaces``: first
+        delete every blob, of any version, whose key starts with it (one kept per kind)."""
 
     def get_blob(self, version_id: int, key: str) -> bytes | None: ...
 

@@ -326,7 +326,12 @@ class SqlStore:
     # -- reading entities -----------------------------------------------------------------
 
     def iter_entities(self, version_ids: Sequence[int]) -> Iterator[Entity]:
-        """Every entity of the versions, version by version, in entity id order. Pages of
+        """Every entity of the versions, version by version, in entity id order."""
+        for _, data in self.iter_entity_records(version_ids):
+            yield entity_from_dict(orjson.loads(data))
+
+    def iter_entity_records(self, version_ids: Sequence[int]) -> Iterator[tuple[str, str]]:
+        """``(entity id, stored JSON)``, version by version, in entity id order. Pages of
         ``CHUNK`` rows are read by keyset, so no connection is held between pages."""
         for vid in version_ids:
             after: str | None = None
@@ -340,7 +345,7 @@ class SqlStore:
                 with self.engine.connect() as conn:
                     page = conn.execute(stmt).all()
                 for entity_id, data in page:
-                    yield entity_from_dict(orjson.loads(data))
+                    yield entity_id, data
                     after = entity_id
                 if len(page) < CHUNK:
                     break
@@ -396,13 +401,17 @@ class SqlStore:
 
     # -- blobs ----------------------------------------------------------------------------
 
-    def put_blob(self, version_id: int, key: str, data: bytes) -> None:
+    def put_blob(
+        self, version_id: int, key: str, data: bytes, *, replaces: str | None = None
+    ) -> None:
         try:
             with self.engine.begin() as conn:
                 self._row(conn, version_id)
                 conn.execute(
                     delete(blobs).where(and_(blobs.c.version_id == version_id, blobs.c.key == key))
                 )
+                if replaces:
+                    conn.execute(delete(blobs).where(blobs.c.key.startswith(replaces)))
                 conn.execute(insert(blobs).values(version_id=version_id, key=key, data=data))
         except SQLAlchemyError as exc:
             raise StoreError(f"blob {key!r} not stored: {_one_line(exc)}") from exc
