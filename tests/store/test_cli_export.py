@@ -98,7 +98,7 @@ def test_export_options(loaded: str, tmp_path: Path, capsys: pytest.CaptureFixtu
         (["--format", "xml"], 2, "format: 'xml' is not one of ftm, json"),
         (["--version", "999"], 6, "list version 999 not found"),
         (["--list", "nope"], 2, "list: no version of nope to export"),
-        (["--as-of", "yesterday"], 2, "--as-of must be YYYY-MM-DD"),
+        (["--as-of", "yesterday"], 2, "--as-of: 'yesterday' is not a YYYY-MM-DD date"),
         (["--version", "1", "--known-at", "2026-01-01"], 2, "not both"),
     ],
 )

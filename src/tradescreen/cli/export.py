@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
+from tradescreen.cli import _dates as dates
 from tradescreen.cli._app import DbOption, JsonOption, app, print_json, services_for
-from tradescreen.cli.screening import _date, _datetime
 
 
 @app.command("export")
@@ -46,7 +46,7 @@ def export_cmd(
     as_json: JsonOption = False,
 ) -> int:
     """Export the versions in force (or stored versions) as FollowTheMoney JSON lines."""
-    day, replay = _date(as_of), _datetime(known_at)
+    day, replay = dates.day(as_of, "--as-of"), dates.instant(known_at, "--known-at")
     services = services_for(db)
     target = output.expanduser()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
