@@ -27,6 +27,15 @@ class InvalidInput(TradescreenError):
     exit_code = 2
 
 
+class BadParameter(InvalidInput):
+    """A request parameter that is unknown or has a value that cannot be applied (the
+    trade.gov CSL API answers these 400): refused, never ignored."""
+
+    code = "bad_request"
+    http_status = 400
+    exit_code = 2
+
+
 class SourceError(TradescreenError):
     """A list file cannot be read: missing, unknown format, truncated, broken rows."""
 

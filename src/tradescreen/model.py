@@ -102,6 +102,8 @@ class Listing:
     remarks: str | None = None
     source_url: str | None = None
     source_id: str | None = None  # the source's own id for the entry (OFAC ent_num, CSL _id)
+    standard_order: str | None = None  # the DPL's "standard order" flag, as the CSL gives it
+    information_url: str | None = None  # the CSL's source_information_url where it differs
 
     def in_force(self, as_of: date) -> bool | None:
         """True/False when the dates say; None when the start date is unknown."""
@@ -110,6 +112,21 @@ class Listing:
         if self.start_date is None:
             return None
         return self.start_date <= as_of
+
+
+@dataclass(frozen=True, slots=True)
+class VesselInfo:
+    """What OFAC and the CSL say about a listed vessel beyond its names and identifiers, as they
+    write it (the flag's ISO code is also among the entity's countries)."""
+
+    type: str | None = None
+    tonnage: str | None = None
+    gross_registered_tonnage: str | None = None
+    flag: str | None = None
+    owner: str | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.type, self.tonnage, self.gross_registered_tonnage, self.flag, self.owner))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +145,7 @@ class Entity:
     countries: tuple[str, ...] = ()  # ISO alpha-2: every country the entry names
     title: str | None = None
     remarks: str | None = None
+    vessel: VesselInfo | None = None  # vessels only, where the list says more than names
 
     @property
     def name(self) -> str:
@@ -344,6 +362,8 @@ def listing_from_dict(d: Mapping[str, Any]) -> Listing:
         remarks=d.get("remarks"),
         source_url=d.get("source_url"),
         source_id=d.get("source_id"),
+        standard_order=d.get("standard_order"),
+        information_url=d.get("information_url"),
     )
 
 
@@ -364,6 +384,7 @@ def entity_from_dict(d: Mapping[str, Any]) -> Entity:
         countries=tuple(d.get("countries", ())),
         title=d.get("title"),
         remarks=d.get("remarks"),
+        vessel=VesselInfo(**d["vessel"]) if d.get("vessel") else None,
     )
 
 
@@ -395,6 +416,7 @@ __all__ = [
     "Name",
     "NameKind",
     "Query",
+    "VesselInfo",
     "citation_from_dict",
     "entity_from_dict",
     "ftm_id",

@@ -18,6 +18,9 @@ ROUTES: dict[tuple[str, str], tuple[Role, Any]] = {
     ("POST", "/v1/screen/batch"): (Role.SCREENER, {"queries": [{"name": "Hikvision"}]}),
     ("GET", "/v1/lists"): (Role.SCREENER, None),
     ("GET", "/v1/entities/{entity_id}"): (Role.SCREENER, None),
+    ("GET", "/v1/export"): (Role.SCREENER, None),
+    ("GET", "/consolidated_screening_list/v1/search"): (Role.SCREENER, None),
+    ("GET", "/consolidated_screening_list/v1/sources"): (Role.SCREENER, None),
     ("POST", "/match/{dataset}"): (
         Role.SCREENER,
         {"queries": {"q1": {"schema": "Company", "properties": {"name": ["Hikvision"]}}}},
@@ -48,6 +51,7 @@ ROUTES: dict[tuple[str, str], tuple[Role, Any]] = {
 }
 PUBLIC = {"/healthz", "/readyz"}
 YENTE = ("/match", "/search", "/entities", "/catalog", "/manifest", "/algorithms")
+CSL = "/consolidated_screening_list/"
 PARAMS = {
     "entity_id": "no-such-entity",
     "dataset": "default",
@@ -60,7 +64,7 @@ def api_routes(app: FastAPI) -> list[tuple[str, str]]:
     """(METHOD, path) of every operation the OpenAPI document lists, web UI excluded."""
     out: list[tuple[str, str]] = []
     for path, ops in app.openapi()["paths"].items():
-        if path.startswith(("/v1", *YENTE)):
+        if path.startswith(("/v1", *YENTE, CSL)):
             out.extend((m.upper(), path) for m in ops)
     return out
 
@@ -81,7 +85,7 @@ def test_every_route_is_classified(app: FastAPI) -> None:
         for op in ops.values():
             if path in PUBLIC:
                 assert "security" not in op
-            elif path.startswith(("/v1", *YENTE)):
+            elif path.startswith(("/v1", *YENTE, CSL)):
                 assert op["security"] == [{"apiKey": []}], path
 
 

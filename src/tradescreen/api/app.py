@@ -25,7 +25,9 @@ from tradescreen.api.ratelimit import TokenBucketLimiter
 from tradescreen.api.render import install_error_handlers
 from tradescreen.api.routes import (
     audit,
+    csl,
     decisions,
+    export,
     health,
     keys,
     lists,
@@ -59,6 +61,10 @@ TAGS = [
     {
         "name": "yente compatibility",
         "description": "yente's `/match`, `/search`, `/entities`, `/catalog`, `/algorithms`.",
+    },
+    {
+        "name": "trade.gov CSL compatibility",
+        "description": "The Consolidated Screening List API's `/search` and `/sources`.",
     },
     {"name": "health", "description": "Probes."},
 ]
@@ -113,7 +119,7 @@ def create_api(
         max_bytes=settings.api_max_body_bytes,
         body_timeout=settings.api_body_timeout,
     )
-    for module in (health, screening, lists, keys, yente, decisions, review, audit):
+    for module in (health, screening, lists, export, keys, yente, csl, decisions, review, audit):
         app.include_router(module.router)
     for router in routers:  # the web UI, mounted by tradescreen.server
         app.include_router(router)

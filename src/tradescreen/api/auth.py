@@ -6,6 +6,8 @@ it) with nested roles, and per-key rate limiting.
 ``/entities``, ``/catalog``...) also admit requests without a key when
 ``Settings.yente_anonymous`` is on (off by default): read-only screener access, rate-limited per
 client address, recorded as actor ``anonymous``. A key that is sent is always checked.
+The trade.gov CSL-compatible routes also take the key as the government API does: a
+``subscription-key`` header or query parameter.
 """
 
 from __future__ import annotations
@@ -38,13 +40,26 @@ ANONYMOUS = ApiKey(
 )
 
 
-def presented_key(request: Request, creds: HTTPAuthorizationCredentials | None) -> str | None:
-    """The key of ``Authorization: Bearer KEY`` or ``Authorization: ApiKey KEY``, if any."""
+SUBSCRIPTION_KEY = "subscription-key"  # the trade.gov API's header and query parameter
+
+
+def presented_key(
+    request: Request,
+    creds: HTTPAuthorizationCredentials | None,
+    *,
+    subscription_key: bool = False,
+) -> str | None:
+    """The key of ``Authorization: Bearer KEY`` or ``Authorization: ApiKey KEY``, if any;
+    with ``subscription_key``, else the ``subscription-key`` header or query parameter."""
     if creds is not None:
         return creds.credentials
     scheme, _, value = request.headers.get("authorization", "").strip().partition(" ")
     if scheme.lower() in SCHEMES and value.strip():
         return value.strip()
+    if subscription_key:
+        sent = request.headers.get(SUBSCRIPTION_KEY) or request.query_params.get(SUBSCRIPTION_KEY)
+        if sent and sent.strip():
+            return sent.strip()
     return None
 
 
@@ -59,23 +74,29 @@ def _throttle(ctx: ApiContext, bucket: str) -> None:
         )
 
 
-def require(role: Role, *, anonymous_ok: bool = False) -> Callable[..., ApiKey]:
+def require(
+    role: Role, *, anonymous_ok: bool = False, subscription_key: bool = False
+) -> Callable[..., ApiKey]:
     """A dependency admitting keys of ``role`` or above (and, with ``anonymous_ok``, requests
-    without a key when ``Settings.yente_anonymous`` is on)."""
+    without a key when ``Settings.yente_anonymous`` is on; with ``subscription_key``, a key
+    sent as the trade.gov API's ``subscription-key`` header or parameter)."""
 
     def dependency(
         request: Request,
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
         ctx: Ctx,
     ) -> ApiKey:
-        token = presented_key(request, creds)
+        token = presented_key(request, creds, subscription_key=subscription_key)
         if token is None:
             if anonymous_ok and ctx.settings.yente_anonymous:
                 host = request.client.host if request.client else "unknown"
                 _throttle(ctx, f"anonymous:{host}")
                 request.state.api_key = ANONYMOUS
                 return ANONYMOUS
-            raise AuthError("missing API key: send 'Authorization: Bearer KEY' (or 'ApiKey KEY')")
+            also = " or a subscription-key header" if subscription_key else ""
+            raise AuthError(
+                f"missing API key: send 'Authorization: Bearer KEY' (or 'ApiKey KEY'){also}"
+            )
         key = verify_key(ctx.engine, token)
         if key is None:
             raise AuthError("invalid or revoked API key")
@@ -93,20 +114,24 @@ screener = require(Role.SCREENER)
 reviewer = require(Role.REVIEWER)
 admin = require(Role.ADMIN)
 yente_reader = require(Role.SCREENER, anonymous_ok=True)
+csl_reader = require(Role.SCREENER, subscription_key=True)
 
 ScreenerKey = Annotated[ApiKey, Depends(screener)]
 ReviewerKey = Annotated[ApiKey, Depends(reviewer)]
 AdminKey = Annotated[ApiKey, Depends(admin)]
 YenteReader = Annotated[ApiKey, Depends(yente_reader)]
+CslReader = Annotated[ApiKey, Depends(csl_reader)]
 
 __all__ = [
     "ANONYMOUS",
     "AdminKey",
+    "CslReader",
     "ReviewerKey",
     "ScreenerKey",
     "YenteReader",
     "admin",
     "bearer",
+    "csl_reader",
     "require",
     "reviewer",
     "screener",

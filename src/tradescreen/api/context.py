@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from tradescreen.api.ratelimit import TokenBucketLimiter
 from tradescreen.errors import Unavailable
 from tradescreen.services import Services, Store
+from tradescreen.services.csl import CslCatalogue
 from tradescreen.services.ftm import EntityHistory
 from tradescreen.settings import Settings
 
@@ -28,12 +29,19 @@ class ApiContext:
     audit_key: bytes | None = None  # the audit MAC key, when tradescreen.audit is installed
     services: Services | None = None  # the application layer every route calls
     _history: EntityHistory | None = field(default=None, repr=False)
+    _csl: CslCatalogue | None = field(default=None, repr=False)
 
     def entity_history(self) -> EntityHistory:
         """first_seen / last_seen / last_change of entities (cached per list version set)."""
         if self._history is None:
             self._history = EntityHistory(self.need_store())
         return self._history
+
+    def csl_catalogue(self) -> CslCatalogue:
+        """The CSL entries of the lists in force (cached per version set)."""
+        if self._csl is None:
+            self._csl = CslCatalogue(self.need_store())
+        return self._csl
 
     def need_store(self) -> Store:
         if self.store is None:

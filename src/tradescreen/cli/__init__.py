@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "tradescreen.cli.audit",
     "tradescreen.cli.monitoring",
     "tradescreen.cli.review",
+    "tradescreen.cli.export",
 )
 
 for _name in COMMAND_MODULES:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from sqlalchemy.engine import Engine
 
@@ -33,6 +33,7 @@ from tradescreen.screening.screener import Screener
 from tradescreen.services import audit, decision_data, monitoring, review
 from tradescreen.services.decision_data import OwnershipEdge, SpecificLicence
 from tradescreen.services.decisions import CheckedDecision, check_and_record
+from tradescreen.services.ftm import ExportReport, check_format, export_versions, write_export
 from tradescreen.services.lists import update as update_feeds
 from tradescreen.services.regulations import regulations_dir
 from tradescreen.services.screening import ReviewedScreening, record_batch, screen_and_review
@@ -155,6 +156,24 @@ class Services:
     def list_status(self, *, with_quarantined: bool = False) -> ListStatus:
         """The versions in force, their age at the clock's now, staleness, missing lists."""
         return list_status(self.store, self.settings, self.now(), with_quarantined=with_quarantined)
+
+    def export_entities(
+        self,
+        fp: BinaryIO,
+        *,
+        fmt: str = "ftm",
+        version_ids: Sequence[int] = (),
+        known_at: datetime | None = None,
+        as_of: date | None = None,
+        lists: Sequence[str] = (),
+    ) -> ExportReport:
+        """Write the entities of the versions in force (at ``known_at``), or of stored versions
+        by id, as FtM or tradescreen JSON lines (:mod:`tradescreen.services.ftm`)."""
+        check_format(fmt)
+        versions = export_versions(
+            self.store, version_ids=version_ids, known_at=known_at, lists=lists
+        )
+        return write_export(self.store, fp, versions, fmt=fmt, as_of=as_of)
 
     # -- monitoring --------------------------------------------------------------------------
     def import_counterparties(

@@ -26,7 +26,16 @@ from typing import Any
 
 from tradescreen.countries import country_of_address, to_iso2
 from tradescreen.errors import SourceError
-from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
+from tradescreen.model import (
+    Address,
+    Entity,
+    EntityKind,
+    Identifier,
+    Listing,
+    Name,
+    NameKind,
+    VesselInfo,
+)
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.citations import earliest_date, parse_citations
@@ -162,6 +171,7 @@ def row_to_entity(row: Mapping[str, Any], ids: IdAllocator) -> Entity:
     else:
         extra = "; ".join(a.text() for a in addresses)
         eid = ids.allocate(code, name, countries[0] if countries else None, extra)
+    list_url, info_url = text(row.get("source_list_url")), text(row.get("source_information_url"))
     listing = Listing(
         list_code=code,
         list_name=source,
@@ -173,8 +183,17 @@ def row_to_entity(row: Mapping[str, Any], ids: IdAllocator) -> Entity:
         license_requirement=text(row.get("license_requirement")),
         license_policy=text(row.get("license_policy")),
         remarks=text(row.get("remarks")),
-        source_url=text(row.get("source_list_url")) or text(row.get("source_information_url")),
+        source_url=list_url or info_url,
         source_id=text(row.get("_id")) or text(row.get("id")),
+        standard_order=text(row.get("standard_order")),
+        information_url=info_url if list_url and info_url != list_url else None,
+    )
+    vessel = VesselInfo(
+        type=text(row.get("vessel_type")),
+        tonnage=text(row.get("gross_tonnage")),
+        gross_registered_tonnage=text(row.get("gross_registered_tonnage")),
+        flag=text(row.get("vessel_flag")),
+        owner=text(row.get("vessel_owner")),
     )
     return Entity(
         id=eid,
@@ -191,6 +210,7 @@ def row_to_entity(row: Mapping[str, Any], ids: IdAllocator) -> Entity:
         countries=countries,
         title=text(row.get("title")),
         remarks=text(row.get("remarks")),
+        vessel=vessel or None,
     )
 
 

@@ -47,7 +47,10 @@ from tradescreen.model import (
     Listing,
     Name,
     NameKind,
+    VesselInfo,
+    to_dict,
 )
+from tradescreen.model import ftm_id as ftm_id_of
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.citations import parse_citations
@@ -116,13 +119,22 @@ def _one(obj: dict[str, Any], prop: str) -> str | None:
     return vals[0] if vals else None
 
 
+def _datasets(obj: dict[str, Any]) -> list[str]:
+    vals = obj.get("datasets")
+    return [str(d) for d in vals if d] if isinstance(vals, list) else []
+
+
 def _listing(s: dict[str, Any], fallback_code: str) -> Listing:
-    code = _one(s, "programId") or fallback_code
+    """A Sanction as a Listing: the list code is the Sanction's dataset (else the entity's);
+    ``programId`` is a programme key (``UN-SC1267``), kept as a programme when there is no
+    ``program`` text (older tradescreen exports wrote the list code there: not a programme)."""
+    code = (_datasets(s) or [fallback_code])[0]
     start = parse_date(_one(s, "startDate"))
+    programs = _p(s, "program") or [p for p in _p(s, "programId") if p != code]
     return Listing(
         list_code=code,
         list_name=_one(s, "authority") or code,
-        programs=tuple(_p(s, "program")),
+        programs=tuple(programs),
         citations=parse_citations("; ".join(_p(s, "description"))),
         start_date=start,
         published_date=parse_date(_one(s, "listingDate")),
@@ -133,7 +145,32 @@ def _listing(s: dict[str, Any], fallback_code: str) -> Listing:
         remarks=_one(s, "summary"),
         source_url=_one(s, "sourceUrl"),
         source_id=_one(s, "authorityId"),
+        standard_order=_ext_text(s, "standard_order"),
+        information_url=_ext_text(s, "information_url"),
     )
+
+
+def _ext_text(obj: dict[str, Any], key: str) -> str | None:
+    ext = obj.get(_EXT)
+    value = ext.get(key) if isinstance(ext, dict) else None
+    return str(value) if value else None
+
+
+def _vessel(obj: dict[str, Any], ext: dict[str, Any]) -> VesselInfo | None:
+    """A vessel's type, tonnages, flag and owner: as a tradescreen export recorded them, else
+    from FtM's Vessel properties."""
+    rec = ext.get("vessel")
+    if isinstance(rec, dict):
+        fields = ("type", "tonnage", "gross_registered_tonnage", "flag", "owner")
+        return VesselInfo(**{k: str(rec[k]) for k in fields if rec.get(k)}) or None
+    if obj.get("schema") != "Vessel":
+        return None
+    found = VesselInfo(
+        type=_one(obj, "type"),
+        tonnage=_one(obj, "tonnage"),
+        gross_registered_tonnage=_one(obj, "grossRegisteredTonnage"),
+    )
+    return found or None
 
 
 def _address(a: dict[str, Any]) -> Address:
@@ -160,16 +197,18 @@ def _entity(line: int, obj: dict[str, Any], idx: _Index) -> Entity:
     ftm_id = str(obj.get("id") or "")
     if not ftm_id:
         raise ValueError("entity without id")
-    datasets = [str(d) for d in obj.get("datasets") or [] if d]
+    datasets = _datasets(obj)
     fallback = datasets[0] if datasets else "ftm"
     listings = [_listing(s, fallback) for s in idx.sanctions.get(ftm_id, [])]
     if not listings:
         listings = [Listing(list_code=d, list_name=d) for d in (datasets or ["ftm"])]
     code = listings[0].list_code
-    eid = ftm_id if ftm_id.startswith(f"{code}:") else f"{code}:{ftm_id}"
-    names = [Name(v, kind) for prop, kind in _NAME_PROPS.items() for v in _p(obj, prop)]
     ext = obj.get(_EXT)
     ext = ext if isinstance(ext, dict) else {}
+    eid = _entity_id(ftm_id, code, ext.get("id"))
+    names = [Name(v, kind) for prop, kind in _NAME_PROPS.items() for v in _p(obj, prop)]
+    if not names and schema == "Person" and (whole := _name_from_parts(obj)):
+        names = [Name(whole)]
     names = _refine_names(names, ext.get("names"))
     kind = EntityKind.ADDRESS if schema == "Address" else _SCHEMA_KIND[schema]
     if not names and kind is EntityKind.ADDRESS and (full := _one(obj, "full")):
@@ -204,7 +243,26 @@ def _entity(line: int, obj: dict[str, Any], idx: _Index) -> Entity:
         countries=_io.dedupe(c for c in map(to_iso2, _p(obj, "country")) if c),
         title=title,
         remarks=_one(obj, "notes"),
+        vessel=_vessel(obj, ext),
     )
+
+
+def _entity_id(entity_ftm_id: str, code: str, recorded: Any) -> str:
+    """The tradescreen id of an FtM entity: the one a tradescreen export recorded (its FtM id
+    is derived from it by :func:`tradescreen.model.ftm_id`), else ``<list code>:<FtM id>``."""
+    if isinstance(recorded, str) and recorded and ftm_id_of(recorded) == entity_ftm_id:
+        return recorded
+    return entity_ftm_id if entity_ftm_id.startswith(f"{code}:") else f"{code}:{entity_ftm_id}"
+
+
+# name parts of a Person, in the order a full name is written (FtM has no other rule)
+_NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
+
+
+def _name_from_parts(obj: dict[str, Any]) -> str | None:
+    """A Person's name from its parts, when it has no ``name`` (OpenSanctions writes both)."""
+    parts = [v for prop in _NAME_PARTS for v in _p(obj, prop)]
+    return " ".join(parts) or None
 
 
 def _nationality_prop(schema: str) -> str:
@@ -248,35 +306,104 @@ def _refine_names(names: list[Name], records: Any) -> list[Name]:
     return out
 
 
+# Schemas read for what they say about listed parties (see the module docstring); every other
+# schema is counted and reported as skipped, never dropped in silence.
+# reverse property (yente's nested=true) → the back reference its nested entities lack
+_REVERSE = {"sanctions": "entity", "identification": "holder", "passport": "holder"}
+_SKIP_WHY = {
+    "Ownership": "ownership links are not list entries (load them with `tradescreen ownership "
+    "load`)",
+    "Security": "securities are not parties (their issuer is screened)",
+}
+
+
+def _flatten(obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """``obj`` and the entities nested in its properties (yente's ``nested=true`` shape), each
+    nested entity replaced by its id."""
+    props = obj.get("properties")
+    if isinstance(props, dict):
+        nested: list[dict[str, Any]] = []
+        flat: dict[str, Any] = {}
+        for key, vals in props.items():
+            if isinstance(vals, list) and any(isinstance(v, dict) for v in vals):
+                inner = [v for v in vals if isinstance(v, dict) and v.get("id")]
+                back = _REVERSE.get(key)
+                for child in inner:
+                    child_props = child.get("properties")
+                    if back and isinstance(child_props, dict) and not child_props.get(back):
+                        child = {**child, "properties": {**child_props, back: [obj.get("id")]}}
+                    nested.append(child)
+                if not back:
+                    flat[key] = [v["id"] if isinstance(v, dict) else v for v in vals if v]
+            else:
+                flat[key] = vals
+        if nested:
+            obj = {**obj, "properties": flat}
+            yield obj
+            for child in nested:
+                yield from _flatten(child)
+            return
+    yield obj
+
+
+def _restored(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` with the values a tradescreen export kept in ``{"tradescreen": {"raw": ...}}``
+    (where FtM's cleaning changed them) in place of the cleaned ones."""
+    ext = obj.get(_EXT)
+    raw = ext.get("raw") if isinstance(ext, dict) else None
+    props = obj.get("properties")
+    if not isinstance(raw, dict) or not isinstance(props, dict):
+        return obj
+    merged = dict(props)
+    for key, values in raw.items():
+        if isinstance(values, list) and all(isinstance(v, str) for v in values):
+            merged[key] = values
+    return {**obj, "properties": merged}
+
+
+def _skipped_report(skipped: dict[str, int]) -> list[str]:
+    return [
+        f"{n} {schema} entit{'y' if n == 1 else 'ies'} skipped: "
+        + _SKIP_WHY.get(schema, "no tradescreen entity for this schema")
+        for schema, n in sorted(skipped.items())
+    ]
+
+
 def read(paths: Sequence[Path]) -> ParsedSource:
     blob = _io.load(_io.single(paths, FORMAT))
     idx = _Index()
+    skipped: dict[str, int] = defaultdict(int)
     for n, raw in enumerate(blob.data.splitlines(), start=1):
         if not raw.strip():
             continue
         try:
-            obj = orjson.loads(raw)
+            top = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise SourceError(f"invalid JSON line ({exc.msg})", path=blob.path, line=n) from exc
-        if not isinstance(obj, dict) or not isinstance(obj.get("schema"), str):
+        if not isinstance(top, dict) or not isinstance(top.get("schema"), str):
             raise SourceError("not a FollowTheMoney entity", path=blob.path, line=n)
-        schema = obj["schema"]
-        try:
-            if schema == "Sanction":
-                for target in _p(obj, "entity"):
-                    idx.sanctions[target].append(obj)
-            elif schema in ("Identification", "Passport"):
-                for holder in _p(obj, "holder"):
-                    idx.idents[holder].append(obj)
-            elif schema == "Address":
-                idx.addresses[str(obj.get("id"))] = obj
-                idx.main.append((n, obj))
-            elif schema in _SCHEMA_KIND:
-                idx.main.append((n, obj))
-        except TypeError as exc:
-            raise SourceError(str(exc), path=blob.path, line=n) from exc
+        for flat in _flatten(top):
+            obj = _restored(flat)
+            schema = str(obj.get("schema"))
+            try:
+                if schema == "Sanction":
+                    for target in _p(obj, "entity"):
+                        idx.sanctions[target].append(obj)
+                elif schema in ("Identification", "Passport"):
+                    for holder in _p(obj, "holder"):
+                        idx.idents[holder].append(obj)
+                elif schema == "Address":
+                    idx.addresses[str(obj.get("id"))] = obj
+                    idx.main.append((n, obj))
+                elif schema in _SCHEMA_KIND:
+                    idx.main.append((n, obj))
+                else:
+                    skipped[schema] += 1
+            except TypeError as exc:
+                raise SourceError(str(exc), path=blob.path, line=n) from exc
     linked = {a for _, o in idx.main for a in _safe_p(o, "addressEntity")}
     parsed = ParsedSource(FORMAT, (blob.path,), blob.raw_sha256, iter(()))
+    parsed.warnings.extend(_skipped_report(skipped))
 
     def rows() -> Iterator[tuple[int | None, Callable[[], Entity | None]]]:
         for n, obj in idx.main:
@@ -363,7 +490,7 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
             for lst in entity.listings
         ][:1],
     )
-    main.update({k: v for k, v in names.items() if v})
+    main.update({p: names[p] for p in _NAME_PROPS if names.get(p)})  # one order, always
     if addr_ids:
         main["addressEntity"] = addr_ids
     if person:
@@ -384,6 +511,17 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
             main[prop] = nats
         elif nats:
             ext["nationalities"] = nats  # aircraft, addresses: no FtM property
+    if entity.vessel:
+        v = entity.vessel
+        if schema == "Vessel":  # FtM's own properties, for FtM tools; the record restores all
+            main.update(
+                _props(
+                    type=v.type,
+                    tonnage=v.tonnage,
+                    grossRegisteredTonnage=v.gross_registered_tonnage,
+                )
+            )
+        ext["vessel"] = {k: val for k, val in to_dict(v).items() if val}
     datasets = list(dict.fromkeys(lst.list_code for lst in entity.listings))
     head: dict[str, Any] = {"id": eid, "schema": schema, "properties": main, "datasets": datasets}
     if ext:
@@ -410,7 +548,6 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
                 "schema": "Sanction",
                 "properties": _props(
                     entity=eid,
-                    programId=lst.list_code,
                     authority=lst.list_name,
                     program=lst.programs,
                     authorityId=lst.source_id,
@@ -425,9 +562,17 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
                     sourceUrl=lst.source_url,
                 ),
                 "datasets": [lst.list_code],
+                **_listing_ext(lst),
             }
         )
     return out
+
+
+def _listing_ext(lst: Listing) -> dict[str, Any]:
+    """What a Sanction cannot hold: the CSL's standard order and information URL."""
+    extra = {"standard_order": lst.standard_order, "information_url": lst.information_url}
+    kept = {k: v for k, v in extra.items() if v}
+    return {_EXT: kept} if kept else {}
 
 
 def write_ftm(entities: Iterable[Entity], fp: IO[bytes]) -> int:

@@ -27,7 +27,16 @@ from pathlib import Path
 
 from tradescreen.countries import to_iso2
 from tradescreen.errors import SourceError
-from tradescreen.model import Address, Entity, EntityKind, Identifier, Listing, Name, NameKind
+from tradescreen.model import (
+    Address,
+    Entity,
+    EntityKind,
+    Identifier,
+    Listing,
+    Name,
+    NameKind,
+    VesselInfo,
+)
 from tradescreen.sources import _io
 from tradescreen.sources.base import ParsedSource
 from tradescreen.sources.ids import IdAllocator
@@ -195,7 +204,9 @@ def read(paths: Sequence[Path]) -> ParsedSource:
             source_url=SDN_URL if kind == "sdn" else CONS_URL,
             source_id=ent_num,
         )
+        vessel = VesselInfo(*(_io.clean(r[i]) for i in (6, 7, 8, 9, 10)))
         return Entity(
+            vessel=vessel or None,
             id=ids_seen.own(f"{code}:{ent_num}"),
             kind=_KINDS.get(r[2].strip().lower(), EntityKind.ORGANIZATION),
             names=_io.dedupe(names),
