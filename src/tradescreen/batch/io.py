@@ -99,6 +99,25 @@ def _iter_csv(path: Path) -> Iterator[InputRow]:
                 yield InputRow(number, cols)
 
 
+def jsonl_row(number: int, line: bytes) -> InputRow:
+    """Row ``number`` of a JSONL file from its line (the local and the Spark engine's reader)."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return InputRow(
+            number,
+            {"_raw": line.decode("utf-8", "replace").rstrip()},
+            "undecodable bytes (not UTF-8)",
+        )
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return InputRow(number, {"_raw": text.rstrip()[:200]}, f"invalid JSON: {exc}")
+    if not isinstance(obj, dict):
+        return InputRow(number, {"_raw": text.rstrip()[:200]}, "not a JSON object")
+    return InputRow(number, obj)
+
+
 def _iter_jsonl(path: Path) -> Iterator[InputRow]:
     with _open_binary(path) as raw:
         number = 0
@@ -106,24 +125,7 @@ def _iter_jsonl(path: Path) -> Iterator[InputRow]:
             if not line.strip():
                 continue
             number += 1
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError:
-                yield InputRow(
-                    number,
-                    {"_raw": line.decode("utf-8", "replace").rstrip()},
-                    "undecodable bytes (not UTF-8)",
-                )
-                continue
-            try:
-                obj = orjson.loads(text)
-            except orjson.JSONDecodeError as exc:
-                yield InputRow(number, {"_raw": text.rstrip()[:200]}, f"invalid JSON: {exc}")
-                continue
-            if not isinstance(obj, dict):
-                yield InputRow(number, {"_raw": text.rstrip()[:200]}, "not a JSON object")
-                continue
-            yield InputRow(number, obj)
+            yield jsonl_row(number, line)
 
 
 def _iter_parquet(path: Path, batch_size: int) -> Iterator[InputRow]:
@@ -134,10 +136,11 @@ def _iter_parquet(path: Path, batch_size: int) -> Iterator[InputRow]:
     for batch in pf.iter_batches(batch_size=batch_size):
         for rec in batch.to_pylist():
             number += 1
-            yield InputRow(number, {k: _json_safe(v) for k, v in rec.items()})
+            yield InputRow(number, {k: json_safe(v) for k, v in rec.items()})
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
+    """A column value as JSON output holds it (bytes as text, dates and times ISO)."""
     if isinstance(value, bytes):
         try:
             return value.decode("utf-8")
@@ -397,5 +400,7 @@ __all__ = [
     "dump_jsonl",
     "flatten_result",
     "iter_rows",
+    "json_safe",
+    "jsonl_row",
     "reject_line",
 ]
