@@ -233,11 +233,12 @@ def screen_file(
                 name_column=name_column,
                 country_column=country_column,
                 as_of=as_of or date.today(),
-                out_format=(out_format or "jsonl").lower(),
+                out_format="jsonl",  # each row's line; the files holding them: out_format
                 threshold=threshold,
                 known_at=known_at,
             ),
             input_format=input_format,
+            output_format=(out_format or "jsonl").lower(),
             id_column=id_column,
             spark_master=spark_master,
             spark_session=spark_session,
@@ -380,6 +381,7 @@ def _screen_spark(
     screener_factory: ScreenerFactory | None,
     opts: RowOptions,
     input_format: str | None,
+    output_format: str,
     id_column: str | None,
     spark_master: str | None,
     spark_session: Any,
@@ -405,6 +407,7 @@ def _screen_spark(
             snapshot,
             opts,
             input_format=input_format,
+            output_format=output_format,
             id_column=id_column,
         )
     finally:

@@ -74,7 +74,8 @@ def spark_session(master: str | None = None, app_name: str = "tradescreen-batch"
 
 
 def read_input(spark: Any, path: str, fmt: str) -> Any:
-    """The input as Spark reads it: CSV columns as text, Parquet as
+    """The input as Spark reads it: CSV columns as text (split across tasks, so a line break
+    inside a quoted cell is not supported: use Parquet or JSON lines for such data), Parquet as
     stored, JSON lines as one raw line per row (parsed on the executors as the local engine
     parses them, so broken lines become rejects with the same reason)."""
     from pyspark.sql import functions as F
@@ -84,7 +85,6 @@ def read_input(spark: Any, path: str, fmt: str) -> Any:
         return (
             spark.read.option("header", "true")
             .option("sep", sep)
-            .option("multiLine", "true")
             .option("encoding", "UTF-8")
             .csv(path)
         )
@@ -278,19 +278,24 @@ def run_job(
     opts: RowOptions,
     *,
     input_format: str | None = None,
+    output_format: str = "jsonl",
     id_column: str | None = None,
 ) -> SparkJobReport:
-    """Screen ``input`` into the directory ``output`` (both Hadoop paths) on the executors."""
+    """Screen ``input`` into the directory ``output`` (both Hadoop paths) on the executors:
+    ``output_format`` ``jsonl`` (text part files of result lines) or ``parquet`` (columns
+    ``row``, ``line``, ``hit``); rejects beside them in ``kind=reject/``."""
     from pyspark.sql import functions as F
 
     from tradescreen.results import version_to_json
     from tradescreen.screening.index_cache import code_fingerprint
 
     t0 = time.monotonic()
-    if opts.out_format not in OUTPUT_FORMATS:
+    if output_format not in OUTPUT_FORMATS:
         raise InvalidInput(
-            f"the Spark engine writes {' or '.join(OUTPUT_FORMATS)}, not {opts.out_format}"
+            f"the Spark engine writes {' or '.join(OUTPUT_FORMATS)}, not {output_format}"
         )
+    if opts.out_format != "jsonl":
+        raise InvalidInput("the Spark engine's rows are JSON lines (RowOptions.out_format)")
     fmt_in = detect_format(input, input_format)
     sc = spark.sparkContext
     counters = Counters(sc.accumulator(0), sc.accumulator(0), sc.accumulator(0))
@@ -306,7 +311,7 @@ def run_job(
         broadcast=shipped,
     ).sortWithinPartitions("kind", "row")
     try:
-        if opts.out_format == "jsonl":
+        if output_format == "jsonl":
             writer = scored.select("kind", F.col("line")).write.partitionBy("kind")
             writer.mode("overwrite").text(output)
         else:
@@ -325,7 +330,7 @@ def run_job(
         input=input,
         output=output,
         manifest=manifest_uri,
-        format=opts.out_format,
+        format=output_format,
         rows=screened + rejected,
         screened=screened,
         rejected=rejected,
@@ -349,7 +354,7 @@ def run_job(
             "country_column": opts.country_column,
             "id_column": id_column,
             "input_format": fmt_in,
-            "format": opts.out_format,
+            "format": output_format,
         },
         "layout": {"result": "kind=result/", "reject": "kind=reject/"},
         **report.to_dict(),
