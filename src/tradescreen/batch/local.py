@@ -242,6 +242,7 @@ def screen_file(
             id_column=id_column,
             spark_master=spark_master,
             spark_session=spark_session,
+            audit_actor=audit_actor,
         )
     in_path = Path(input)
     if not in_path.is_file():  # before the index is built: a typo costs nothing
@@ -385,6 +386,7 @@ def _screen_spark(
     id_column: str | None,
     spark_master: str | None,
     spark_session: Any,
+    audit_actor: str | None,
 ) -> BatchReport:
     """The Spark engine (:func:`tradescreen.batch.spark.run_job`): executors read ``input`` and
     write the directory ``output`` (Hadoop paths both); the driver pins the lists and writes
@@ -413,7 +415,7 @@ def _screen_spark(
     finally:
         if spark_session is None:
             session.stop()
-    return BatchReport(
+    report = BatchReport(
         input=input,
         output=rep.output,
         rejects=rep.output.rstrip("/") + "/kind=reject",
@@ -429,6 +431,47 @@ def _screen_spark(
         rows_per_second=round(rep.rows / rep.seconds, 1) if rep.seconds > 0 else 0.0,
         peak_rss_mb=round(peak_rss_mb(), 1),
     )
+    if audit_actor:
+        _audit_spark(report, rep.manifest, settings, snapshot, opts, audit_actor)
+    return report
+
+
+def _audit_spark(
+    report: BatchReport,
+    manifest: str,
+    settings: Settings,
+    snapshot: Any,
+    opts: RowOptions,
+    actor: str,
+) -> None:
+    """The Spark run's ``screening_file`` record: its output is a directory at a Hadoop path
+    the driver does not read back, so the record names the manifest instead of file digests."""
+    from tradescreen.audit.events import SCREENING_FILE, engine_version, record_now
+    from tradescreen.db import make_engine
+    from tradescreen.results import version_to_json
+
+    payload = {
+        "kind": SCREENING_FILE,
+        "engine_version": engine_version(),
+        "engine": "spark",
+        "input": report.input,
+        "output": report.output,
+        "manifest": manifest,
+        "rows": report.rows,
+        "screened": report.screened,
+        "rejected": report.rejected,
+        "rows_with_hits": report.rows_with_hits,
+        "as_of": opts.as_of.isoformat(),
+        "known_at": opts.known_at.isoformat() if opts.known_at else None,
+        "threshold": opts.threshold,
+        "list_versions": [version_to_json(v) for v in snapshot.versions],
+        "warnings": list(snapshot.warnings),
+    }
+    engine = make_engine(settings.db_url())
+    try:
+        record_now(engine, settings, actor=actor, action=SCREENING_FILE, payload=payload)
+    finally:
+        engine.dispose()
 
 
 def _audit_file(

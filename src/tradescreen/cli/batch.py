@@ -18,7 +18,9 @@ from tradescreen.errors import InvalidInput
 
 @app.command("batch")
 def batch(
-    input: Annotated[Path, typer.Argument(help="CSV, Parquet or JSONL file to screen.")],
+    input: Annotated[
+        str, typer.Argument(help="CSV, Parquet or JSONL file (Spark: any Hadoop path).")
+    ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Output file (.jsonl or .csv).")
     ] = None,
@@ -38,7 +40,11 @@ def batch(
         str | None, typer.Option(help="Spark master URL (default local[*]).")
     ] = None,
     output_dir: Annotated[
-        Path | None, typer.Option(help="Write a directory of part files instead of one file.")
+        str | None,
+        typer.Option(help="Write a directory of part files (Spark: any Hadoop path)."),
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option(help="Spark: integer column giving each row's id.")
     ] = None,
     rejects: Annotated[
         Path | None, typer.Option(help="Rejects file (default OUTPUT.rejects.csv).")
@@ -68,7 +74,7 @@ def batch(
     except ValueError:
         raise InvalidInput(f"--as-of: not a date (YYYY-MM-DD): {as_of!r}") from None
     report = screen_file(
-        input,
+        input if engine == "spark" else Path(input),
         output,
         output_dir=output_dir,
         settings=settings,
@@ -84,6 +90,7 @@ def batch(
         chunk_size=chunk_size,
         engine=engine,
         spark_master=spark_master,
+        id_column=id_column,
         actor=cli_actor(),
     )
     if as_json:
