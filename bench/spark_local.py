@@ -1,0 +1,93 @@
+"""Spark local[2] against the local engine (2 workers), interleaved in one run, as rows per
+CPU-second of the whole process tree (issue 14, target: Spark >= 0.85x the local engine).
+
+    .venv/bin/python bench/spark_local.py --rows 20000 [--rounds 1]
+
+Each run is a separate ``tradescreen batch`` process on the same SQLite database (the lists of
+bench/scale.py: SDN 2024-05-03, BIS Entity List, BIS DPL) and the same seeded counterparties
+(bench/gen_counterparties.py). CPU seconds are user + system of the process and every
+descendant it waited for (``RUSAGE_CHILDREN`` around the run: the Spark driver's JVM and its
+Python workers included). The two outputs are compared row for row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import AS_OF, batch_db, counterparties
+
+
+def cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run(db: str, src: Path, extra: list[str]) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "tradescreen", "batch", str(src), "--db", db]
+    cmd += ["--as-of", AS_OF, "--restart", "--json", *extra]
+    c0, t0 = cpu_children(), time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall, cpu = time.monotonic() - t0, cpu_children() - c0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+    rep: dict[str, Any] = json.loads(proc.stdout)
+    rows = rep["rows"]
+    return {
+        "rows": rows,
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "rows_per_s": round(rows / wall, 1),
+        "rows_per_cpu_s": round(rows / cpu, 1),
+        "engine_seconds": rep["seconds"],
+    }
+
+
+def lines(path: Path) -> list[bytes]:
+    return path.read_bytes().splitlines()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rows", type=int, default=20_000)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/tradescreen-bench"))
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    src = counterparties(args.work, args.rows)
+    db = batch_db(args.work)
+    local_out, spark_out = args.work / "sl_local.jsonl", args.work / "sl_spark"
+    report: list[dict[str, Any]] = []
+    for i in range(args.rounds):
+        loc = run(db, src, ["-o", str(local_out), "--workers", "2"])
+        spk = run(
+            db,
+            src,
+            ["--engine", "spark", "--spark-master", "local[2]", "--output-dir", str(spark_out)],
+        )
+        got = b"".join(p.read_bytes() for p in sorted((spark_out / "kind=result").glob("part-*")))
+        same = got == local_out.read_bytes()
+        report.append(
+            {
+                "round": i + 1,
+                "local_2_workers": loc,
+                "spark_local_2": spk,
+                "ratio_rows_per_cpu_s": round(spk["rows_per_cpu_s"] / loc["rows_per_cpu_s"], 2),
+                "ratio_rows_per_s": round(spk["rows_per_s"] / loc["rows_per_s"], 2),
+                "identical": same,
+            }
+        )
+        print(json.dumps(report[-1]), file=sys.stderr, flush=True)
+    print(json.dumps({"rows": args.rows, "runs": report}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
