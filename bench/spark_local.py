@@ -22,7 +22,26 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale import AS_OF, batch_db, counterparties
+from scale import AS_OF, LISTS, counterparties
+
+
+def batch_db(work: Path) -> str:
+    """The lists of bench/scale.py in a fresh SQLite file, index blobs persisted (the stored
+    SDN 2024-05-03 is sdn.csv alone: loaded with the partial-set override)."""
+    from tradescreen.loading import Allow, load_files
+    from tradescreen.screening.screener import Screener
+    from tradescreen.settings import Settings
+    from tradescreen.store.sql import open_store
+
+    db = work / "spark_local.db"
+    db.unlink(missing_ok=True)
+    settings = Settings(db=str(db))
+    store = open_store(settings)
+    for path in LISTS:
+        load_files(store, [path], settings=settings, allow=Allow(partial=True))
+    Screener(store, settings).warm()
+    store.close()
+    return str(db)
 
 
 def cpu_children() -> float:
