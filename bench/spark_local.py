@@ -6,15 +6,15 @@ CPU-second of the whole process tree (issue 14, target: Spark >= 0.85x the local
 Each run is a separate ``tradescreen batch`` process on the same SQLite database (the lists of
 bench/scale.py: SDN 2024-05-03, BIS Entity List, BIS DPL) and the same seeded counterparties
 (bench/gen_counterparties.py). CPU seconds are user + system of the process and every
-descendant it waited for (``RUSAGE_CHILDREN`` around the run: the Spark driver's JVM and its
-Python workers included). The two outputs are compared row for row.
+descendant (the Spark JVM, its Python daemon and workers), sampled from /proc every 0.25 s and
+summed per process (``RUSAGE_CHILDREN`` misses PySpark's workers, which their daemon reaps). The two outputs are compared row for row.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import time
@@ -44,20 +44,46 @@ def batch_db(work: Path) -> str:
     return str(db)
 
 
-def cpu_children() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(root: int, seen: dict[int, float]) -> None:
+    """Record the CPU seconds (user + system, own) of ``root`` and every descendant now alive."""
+    parent: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{d}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parent[int(d)] = int(fields[1])
+        times[int(d)] = (int(fields[11]) + int(fields[12])) / TICK
+    for pid, t in times.items():
+        p = pid
+        while p > 1 and p != root:
+            p = parent.get(p, 0)
+        if p == root:
+            seen[pid] = max(seen.get(pid, 0.0), t)
 
 
 def run(db: str, src: Path, extra: list[str]) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "tradescreen", "batch", str(src), "--db", db]
     cmd += ["--as-of", AS_OF, "--restart", "--json", *extra]
-    c0, t0 = cpu_children(), time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    wall, cpu = time.monotonic() - t0, cpu_children() - c0
+    t0 = time.monotonic()
+    seen: dict[int, float] = {}
+    with open(os.devnull, "wb") as null:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=null)
+        while proc.poll() is None:
+            tree_cpu(proc.pid, seen)
+            time.sleep(0.25)
+        stdout = proc.stdout.read() if proc.stdout else b""
+    wall, cpu = time.monotonic() - t0, sum(seen.values())
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
-    rep: dict[str, Any] = json.loads(proc.stdout)
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode})")
+    rep: dict[str, Any] = json.loads(stdout)
     rows = rep["rows"]
     return {
         "rows": rows,
