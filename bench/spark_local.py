@@ -7,7 +7,8 @@ Each run is a separate ``tradescreen batch`` process on the same SQLite database
 bench/scale.py: SDN 2024-05-03, BIS Entity List, BIS DPL) and the same seeded counterparties
 (bench/gen_counterparties.py). CPU seconds are user + system of the process and every
 descendant (the Spark JVM, its Python daemon and workers), sampled from /proc every 0.25 s and
-summed per process (``RUSAGE_CHILDREN`` misses PySpark's workers, which their daemon reaps). The two outputs are compared row for row.
+summed per process (``RUSAGE_CHILDREN`` misses PySpark's workers, which their daemon reaps).
+The two outputs are compared row for row.
 """
 
 from __future__ import annotations
