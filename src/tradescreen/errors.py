@@ -164,6 +164,13 @@ class Unavailable(TradescreenError):
     exit_code = 2
 
 
+class CodeMismatch(Unavailable):
+    """A Spark worker runs another tradescreen (version or code) than the driver that built
+    the job: the job stops before scoring a row with another matcher."""
+
+    code = "code_mismatch"
+
+
 class AuditError(TradescreenError):
     """The audit chain does not verify."""
 

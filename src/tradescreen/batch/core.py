@@ -7,7 +7,7 @@ Nothing here scores a name: the screener does (``tradescreen.screening``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -112,11 +112,22 @@ def output_line(row: InputRow, result: dict[str, Any], opts: RowOptions) -> byte
     return csv_line([*values, *flat.values()])
 
 
-def process_chunk(screener: ScreenerLike, rows: Sequence[InputRow], opts: RowOptions) -> ChunkOut:
-    """Screen every good row of ``rows``; bad rows become rejects. Input order is kept."""
-    out = ChunkOut(first_row=rows[0].number if rows else 0, last_row=rows[-1].number if rows else 0)
-    lines: list[bytes] = []
-    rejects: list[bytes] = []
+@dataclass(frozen=True, slots=True)
+class RowOut:
+    """One row's outcome: its output line, or its reject line (the other is empty)."""
+
+    number: int
+    output: bytes = b""
+    reject: bytes = b""
+    hit: bool = False
+    note: str = ""  # a reject's "line N: reason"
+
+
+def process_rows(
+    screener: ScreenerLike, rows: Iterable[InputRow], opts: RowOptions
+) -> Iterator[RowOut]:
+    """Each row of ``rows`` screened (or rejected), in input order: what :func:`process_chunk`
+    joins into a chunk, and what the Spark engine writes one record per row."""
     for row in rows:
         query, problem = query_for(row, opts)
         if query is not None:
@@ -125,20 +136,34 @@ def process_chunk(screener: ScreenerLike, rows: Sequence[InputRow], opts: RowOpt
                     query, as_of=opts.as_of, known_at=opts.known_at, threshold=opts.threshold
                 )
             except InvalidInput as exc:  # the screener refused this one query
-                query, problem = None, f"invalid query: {exc}"
+                problem = f"invalid query: {exc}"
             else:
                 d = result.to_dict()
-                lines.append(output_line(row, d, opts))
-                out.screened += 1
-                if d.get("hits"):
-                    out.with_hits += 1
+                yield RowOut(row.number, output=output_line(row, d, opts), hit=bool(d.get("hits")))
                 continue
-        rejects.append(reject_line(row, problem or "rejected", opts.name_column))
-        out.rejected += 1
-        out.reject_rows.append(row.number)
-        if len(out.reject_notes) < 5:
-            where = f"line {row.line}" if row.line is not None else f"row {row.number}"
-            out.reject_notes.append(f"{where}: {problem or 'rejected'}")
+        why = problem or "rejected"
+        where = f"line {row.line}" if row.line is not None else f"row {row.number}"
+        yield RowOut(
+            row.number, reject=reject_line(row, why, opts.name_column), note=f"{where}: {why}"
+        )
+
+
+def process_chunk(screener: ScreenerLike, rows: Sequence[InputRow], opts: RowOptions) -> ChunkOut:
+    """Screen every good row of ``rows``; bad rows become rejects. Input order is kept."""
+    out = ChunkOut(first_row=rows[0].number if rows else 0, last_row=rows[-1].number if rows else 0)
+    lines: list[bytes] = []
+    rejects: list[bytes] = []
+    for r in process_rows(screener, rows, opts):
+        if r.reject:
+            rejects.append(r.reject)
+            out.rejected += 1
+            out.reject_rows.append(r.number)
+            if len(out.reject_notes) < 5:
+                out.reject_notes.append(r.note)
+        else:
+            lines.append(r.output)
+            out.screened += 1
+            out.with_hits += r.hit
     out.output = b"".join(lines)
     out.rejects = b"".join(rejects)
     return out
@@ -148,9 +173,11 @@ __all__ = [
     "ROW_CONTEXT",
     "ChunkOut",
     "RowOptions",
+    "RowOut",
     "ScreenerFactory",
     "ScreenerLike",
     "output_line",
     "process_chunk",
+    "process_rows",
     "query_for",
 ]

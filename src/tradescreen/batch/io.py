@@ -302,6 +302,40 @@ def _replace_undecodable(value: Any) -> Any:
     return value
 
 
+def jsonl_text_row(
+    number: int, text: str, line: int | None = None, encoding: str = "UTF-8"
+) -> InputRow:
+    """Row ``number`` of a JSONL file from its decoded text (``line``: where it was read)."""
+    if has_surrogates(text):
+        return InputRow(
+            number,
+            {"_raw": _replace_undecodable(text).rstrip()[:200]},
+            f"undecodable bytes (not {encoding})",
+            line,
+        )
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return InputRow(number, {"_raw": text.rstrip()[:200]}, f"invalid JSON: {exc}", line)
+    if not isinstance(obj, dict):
+        return InputRow(number, {"_raw": text.rstrip()[:200]}, "not a JSON object", line)
+    return InputRow(number, obj, None, line)
+
+
+def jsonl_row(number: int, line: bytes) -> InputRow:
+    """Row ``number`` of a JSONL file from its raw line (the Spark engine's reader; the local
+    one decodes the file as a stream and calls :func:`jsonl_text_row`)."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return InputRow(
+            number,
+            {"_raw": line.decode("utf-8", "replace").rstrip()[:200]},
+            "undecodable bytes (not UTF-8)",
+        )
+    return jsonl_text_row(number, text)
+
+
 def _iter_jsonl(path: Path) -> Iterator[InputRow]:
     with _text(path) as (text, encoding):
         number = 0
@@ -315,27 +349,7 @@ def _iter_jsonl(path: Path) -> Iterator[InputRow]:
             if not line.text.strip():
                 continue
             number += 1
-            if has_surrogates(line.text):
-                yield InputRow(
-                    number,
-                    {"_raw": _replace_undecodable(line.text).rstrip()[:200]},
-                    f"undecodable bytes (not {encoding})",
-                    line.number,
-                )
-                continue
-            try:
-                obj = orjson.loads(line.text)
-            except orjson.JSONDecodeError as exc:
-                yield InputRow(
-                    number, {"_raw": line.text.rstrip()[:200]}, f"invalid JSON: {exc}", line.number
-                )
-                continue
-            if not isinstance(obj, dict):
-                yield InputRow(
-                    number, {"_raw": line.text.rstrip()[:200]}, "not a JSON object", line.number
-                )
-                continue
-            yield InputRow(number, obj, None, line.number)
+            yield jsonl_text_row(number, line.text, line.number, encoding)
 
 
 def _iter_parquet(path: Path, batch_size: int) -> Iterator[InputRow]:
@@ -346,10 +360,11 @@ def _iter_parquet(path: Path, batch_size: int) -> Iterator[InputRow]:
     for batch in pf.iter_batches(batch_size=batch_size):
         for rec in batch.to_pylist():
             number += 1
-            yield InputRow(number, {k: _json_safe(v) for k, v in rec.items()})
+            yield InputRow(number, {k: json_safe(v) for k, v in rec.items()})
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
+    """A column value as JSON output holds it (bytes as text, dates and times ISO)."""
     if isinstance(value, bytes):
         try:
             return value.decode("utf-8")
@@ -707,6 +722,8 @@ __all__ = [
     "hit_rows",
     "input_columns",
     "iter_rows",
+    "json_safe",
+    "jsonl_row",
     "reject_line",
     "sniff_encoding",
 ]

@@ -18,7 +18,9 @@ from tradescreen.errors import InvalidInput
 
 @app.command("batch")
 def batch(
-    input: Annotated[Path, typer.Argument(help="CSV, Parquet or JSONL file to screen.")],
+    input: Annotated[
+        str, typer.Argument(help="CSV, Parquet or JSONL file (Spark: any Hadoop path).")
+    ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Output file (.jsonl or .csv).")
     ] = None,
@@ -44,7 +46,11 @@ def batch(
         str | None, typer.Option(help="Spark master URL (default local[*]).")
     ] = None,
     output_dir: Annotated[
-        Path | None, typer.Option(help="Write a directory of part files instead of one file.")
+        str | None,
+        typer.Option(help="Write a directory of part files (Spark: any Hadoop path)."),
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option(help="Spark: integer column giving each row's id.")
     ] = None,
     rejects: Annotated[
         Path | None, typer.Option(help="Rejects file (default OUTPUT.rejects.csv).")
@@ -82,7 +88,7 @@ def batch(
     settings = settings_for(db)
     day = dates.day(as_of, "--as-of")  # None: the clock's today
     report = screen_file(
-        input,
+        input if engine == "spark" else Path(input),
         output,
         output_dir=output_dir,
         settings=settings,
@@ -100,6 +106,7 @@ def batch(
         spark_master=spark_master,
         csv_rows=csv_rows,
         bom=bom,
+        id_column=id_column,
         actor=cli_actor(),
     )
     if as_json:

@@ -15,7 +15,7 @@ from tradescreen.settings import Settings
 
 
 def screen_file(
-    input: Path,
+    input: Path | str,
     output: Path | None,
     *,
     settings: Settings,

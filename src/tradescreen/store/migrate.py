@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
+import tempfile
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, text
@@ -31,12 +34,35 @@ SCRIPT_LOCATION = "tradescreen.store:migrations"
 _REVISION = re.compile(r"^(down_)?revision\s*=\s*(?:\"([^\"]*)\"|None)", re.MULTILINE)
 
 
+def _copy_tree(src: Traversable, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in src.iterdir():
+        if f.is_dir():
+            if f.name != "__pycache__":
+                _copy_tree(f, dest / f.name)
+        else:
+            (dest / f.name).write_bytes(f.read_bytes())
+
+
+@functools.cache
+def script_location() -> str:
+    """Where Alembic finds the migrations: the package's own folder, or, when tradescreen is
+    imported from a zip (``spark-submit --py-files tradescreen.zip``), a copy of it in a
+    temporary folder (Alembic reads script files from the file system)."""
+    root = resources.files("tradescreen.store") / "migrations"
+    if isinstance(root, Path):
+        return SCRIPT_LOCATION
+    dest = Path(tempfile.mkdtemp(prefix="tradescreen-migrations-")) / "migrations"
+    _copy_tree(root, dest)
+    return str(dest)
+
+
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic ``Config`` built in code (for ``alembic.command`` calls)."""
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    cfg.set_main_option("script_location", script_location())
     if url is not None:
         cfg.set_main_option("sqlalchemy.url", url)
     return cfg
