@@ -36,10 +36,12 @@ from tradescreen.match.explanation import (
     WordRole,
 )
 from tradescreen.match.prepared import (
+    EntityFacts,
     PreparedName,
     PreparedQuery,
     prepare_entity,
 )
+from tradescreen.match.persons import common_name, same_consonants, surname_conflict
 from tradescreen.match.words import Layout, layout
 from tradescreen.model import Entity, EntityKind, NameKind
 from tradescreen.names.legal_forms import replace_legal_forms
@@ -102,9 +104,18 @@ def syllabic(text: str) -> bool:
 
 
 def token_similarity(
-    a: str, b: str, sa: str, sb: str, ta: int, tb: int, config: MatchConfig, fuzzy: bool = True
+    a: str,
+    b: str,
+    sa: str,
+    sb: str,
+    ta: int,
+    tb: int,
+    config: MatchConfig,
+    fuzzy: bool = True,
+    person: bool = False,
 ) -> tuple[float, str, int]:
-    """(similarity, how, distance) of two canonical tokens."""
+    """(similarity, how, distance) of two canonical tokens (``person``: a phonetic match needs
+    the same consonants, ``persons.same_consonants``)."""
     if a == b:
         return 1.0, "exact", 0
     if ta == Tag.NUMBER or tb == Tag.NUMBER:
@@ -128,7 +139,13 @@ def token_similarity(
         if d <= k:
             best = 1.0 - config.fuzzy_scale * d / longest
             how, dist = "fuzzy", d
-    if sa and sa == sb and min(la, lb) >= 5 and config.phonetic > best:
+    if (
+        sa
+        and sa == sb
+        and min(la, lb) >= 5
+        and config.phonetic > best
+        and (not person or same_consonants(a, b))
+    ):
         best, how, dist = config.phonetic, "phonetic", 0
     if (
         not best
@@ -236,7 +253,9 @@ def _align(
                 and not (q_legal and ctags[j] == Tag.LEGAL)
             ):
                 continue
-            s, how, d = token_similarity(a, b, qs[i], cs[j], qtags[i], ctags[j], config, fuzzy)
+            s, how, d = token_similarity(
+                a, b, qs[i], cs[j], qtags[i], ctags[j], config, fuzzy, person
+            )
             if s < config.abjad and vowelless and a.isalpha() and b.isalpha():
                 ka = consonants(a)
                 if ka and ka == consonants(b):
@@ -310,6 +329,7 @@ class _Draft:
     matched_on: MatchedOn = MatchedOn.NAME
     squashed: float | None = None
     note: str = ""
+    common: bool = False  # a person's common full name (``persons.common_name``)
 
     def penalty(self, reason: PenaltyReason, factor: float, detail: str = "") -> None:
         self.penalties.append(Penalty(reason, round(factor, 3), detail))
@@ -431,7 +451,11 @@ def compare_names(
     dc = [
         j for j in miss_c if c.tags[j] == Tag.NORMAL and c.weights[j] >= config.distinctive_weight
     ]
-    if dq and dc:
+    surnames = surname_conflict(q, c, miss_q, miss_c) if person else None
+    if surnames is not None:
+        score *= config.surname_conflict
+        draft.penalty(PenaltyReason.SURNAME_CONFLICT, config.surname_conflict, " ≠ ".join(surnames))
+    elif dq and dc:
         score *= config.conflict
         draft.penalty(PenaltyReason.CONFLICTING_WORDS, config.conflict)
     qnums = {t for t, g in zip(q.tokens, q.tags, strict=True) if g == Tag.NUMBER}
@@ -448,6 +472,7 @@ def compare_names(
         draft.penalty(PenaltyReason.NO_DISTINCTIVE, config.no_distinctive)
     if (
         not (qnums and cnums and qnums != cnums)
+        and surnames is None
         and (miss_q or miss_c)
         and (score < config.squashed_min)
     ):
@@ -458,6 +483,7 @@ def compare_names(
                 score = r - config.squashed_penalty
                 draft.squashed = round(r, 3)
     draft.name_score = score
+    draft.common = person and common_name(q, c, aligned, config)
     return score, draft
 
 
@@ -562,7 +588,28 @@ def _entity_features(
                     config.identifier_match,
                 )
             )
+    if person and draft.common and not any(f.agreement is Agreement.AGREE for f in draft.features):
+        score *= config.uncorroborated_common
+        draft.penalty(
+            PenaltyReason.UNCORROBORATED,
+            config.uncorroborated_common,
+            "missing: " + ", ".join(missing_corroboration(query, facts)),
+        )
     return score
+
+
+def missing_corroboration(query: PreparedQuery, facts: EntityFacts) -> list[str]:
+    """The facts that could confirm a common name, and why each did not ("birth year not
+    given", "country not listed", "birth year differs")."""
+    out = []
+    for label, given, listed in (
+        ("birth year", query.birth_year is not None, bool(facts.birth_years)),
+        ("country", bool(query.query.country), bool(facts.countries)),
+        ("identifier", bool(query.identifiers), bool(facts.identifiers)),
+    ):
+        why = "not given" if not given else "not listed" if not listed else "differs"
+        out.append(f"{label} {why}")
+    return out
 
 
 def compare(
