@@ -451,7 +451,7 @@ def compare_names(
     dc = [
         j for j in miss_c if c.tags[j] == Tag.NORMAL and c.weights[j] >= config.distinctive_weight
     ]
-    surnames = surname_conflict(q, c, miss_q, miss_c) if person else None
+    surnames = surname_conflict(q, c, aligned, miss_q, miss_c) if person else None
     if surnames is not None:
         score *= config.surname_conflict
         draft.penalty(PenaltyReason.SURNAME_CONFLICT, config.surname_conflict, " ≠ ".join(surnames))

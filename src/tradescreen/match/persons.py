@@ -4,7 +4,10 @@
   Olegovich"), else the first or the last word ("David Wong", "ZHANG Lei"). When a surname word
   of the query and one of the listed name are both left unmatched, the names disagree on the
   surname: strong evidence of two people (``MatchConfig.surname_conflict``), and the squashed
-  whole-name similarity ("davidwang" ~ "davidwong") may not lift the score back.
+  whole-name similarity ("davidwang" ~ "davidwong") may not lift the score back. A typo is not
+  a conflict ("Merz" / "Mertz", "Nandela" / "Nadella", "DR" / "DRISSI": a prefix, or one edit
+  below five letters and two from five), but a vowel changed in a short word is ("Wang" /
+  "Wong", "Chen" / "Chan": no fuzzy edit is allowed there, each is a surname of its own).
 - **Phonetic never stands in for different consonants.** Two words with one consonant
   skeleton match phonetically ("Mohamed" ~ "Muhammad": m-h-m-d); in a person's name that needs
   the same consonants once doubled letters are collapsed, so "Putin" (p-t-n) is not "Potanin"
@@ -22,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 from tradescreen.match.config import MatchConfig
 from tradescreen.match.prepared import PreparedName
@@ -70,20 +75,45 @@ def _name_word(name: PreparedName, i: int) -> bool:
     return name.tags[i] == Tag.NORMAL and len(name.tokens[i]) > 1
 
 
+def _vowel_change(a: str, b: str) -> bool:
+    """Two short words that differ only in vowels: another name, not a typo ("wang" / "wong",
+    "chen" / "chan"; at most four letters, where no fuzzy edit is allowed)."""
+    return (
+        len(a) == len(b) <= 4
+        and a != b
+        and all(x == y or (x in "aeiou" and y in "aeiou") for x, y in zip(a, b, strict=True))
+    )
+
+
+def _typo_near(a: str, b: str) -> bool:
+    """Within the damage of a typo: one word starts the other ("DR" / "DRISSI"), or a few edits
+    apart (one below five letters, two from five: "Merz" / "Mertz", "Vukić" / "Vučić")."""
+    if a.startswith(b) or b.startswith(a):
+        return True
+    if _vowel_change(a, b):
+        return False
+    k = 1 if min(len(a), len(b)) < 5 else 2
+    return OSA.distance(a, b, score_cutoff=k) <= k
+
+
 def surname_conflict(
-    q: PreparedName, c: PreparedName, miss_q: Sequence[int], miss_c: Sequence[int]
+    q: PreparedName,
+    c: PreparedName,
+    aligned: Aligned,
+    miss_q: Sequence[int],
+    miss_c: Sequence[int],
 ) -> tuple[str, str] | None:
-    """(query word, listed word) when both keep an unmatched word at a surname position."""
+    """(query word, listed word) when some name word aligned and both names keep an unmatched
+    word at a surname position that no typo explains."""
     qs = [i for i in miss_q if _name_word(q, i)]
     cs = [j for j in miss_c if _name_word(c, j)]
-    if not qs or not cs:
+    if not qs or not cs or not any(all(_name_word(q, i) for i in qi) for _, qi, *_ in aligned):
         return None
     q_pos, c_pos = surname_positions(q), surname_positions(c)
-    qi = next((i for i in qs if i in q_pos), None)
-    cj = next((j for j in cs if j in c_pos), None)
-    if qi is None or cj is None:
+    pairs = [(q.tokens[i], c.tokens[j]) for i in qs if i in q_pos for j in cs if j in c_pos]
+    if not pairs or any(_typo_near(a, b) for a, b in pairs):
         return None
-    return q.tokens[qi], c.tokens[cj]
+    return pairs[0]
 
 
 def common_name(q: PreparedName, c: PreparedName, aligned: Aligned, config: MatchConfig) -> bool:
