@@ -37,9 +37,7 @@ def _listed(
 def _compare(query: Query, entity: Entity, weights: TokenWeights | None = None) -> MatchResult:
     name = entity.names[0].value
     facts = EntityFacts.of(entity)
-    return compare(
-        prepare_query(query, weights), prepare_name(name, weights, facts=facts), CONFIG
-    )
+    return compare(prepare_query(query, weights), prepare_name(name, weights, facts=facts), CONFIG)
 
 
 def _reasons(res: MatchResult) -> list[PenaltyReason]:

@@ -35,13 +35,13 @@ from tradescreen.match.explanation import (
     Word,
     WordRole,
 )
+from tradescreen.match.persons import common_name, same_consonants, surname_conflict
 from tradescreen.match.prepared import (
     EntityFacts,
     PreparedName,
     PreparedQuery,
     prepare_entity,
 )
-from tradescreen.match.persons import common_name, same_consonants, surname_conflict
 from tradescreen.match.words import Layout, layout
 from tradescreen.model import Entity, EntityKind, NameKind
 from tradescreen.names.legal_forms import replace_legal_forms
