@@ -57,6 +57,7 @@ def test_consonant_sequence_collapses_doubles_before_the_vowels_go() -> None:
     assert consonant_sequence("muhammad") == consonant_sequence("mohamed") == "mhmd"
     assert consonant_sequence("putin") == "ptn"
     assert consonant_sequence("potanin") == "ptnn"
+    assert consonant_sequence("aleksandr") == consonant_sequence("alexander")
 
 
 def test_surname_positions() -> None:

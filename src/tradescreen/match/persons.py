@@ -34,6 +34,7 @@ from tradescreen.names.normalize import Tag, tokenize
 
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiouy]+")
+_SPELLINGS = (("kh", "h"), ("ph", "f"), ("ck", "k"), ("ks", "x"), ("w", "v"))
 
 Aligned = Sequence[tuple[float, tuple[int, ...], tuple[int, ...], str, int]]
 
@@ -41,8 +42,11 @@ Aligned = Sequence[tuple[float, tuple[int, ...], tuple[int, ...], str, int]]
 @lru_cache(maxsize=65536)
 def consonant_sequence(token: str) -> str:
     """The consonants of a word in order, doubled letters collapsed first ("muhammad" →
-    "mhmd", "potanin" → "ptnn", "putin" → "ptn"); the first letter is kept even if a vowel."""
+    "mhmd", "potanin" → "ptnn", "putin" → "ptn"), with the skeleton's spellings (ks = x,
+    w = v, ...); the first letter is kept even if a vowel."""
     t = _DOUBLE.sub(r"\1", token)
+    for a, b in _SPELLINGS:  # the skeleton's own ("aleksandr" ~ "alexander")
+        t = t.replace(a, b)
     return t[:1] + _VOWELS.sub("", t[1:])
 
 
