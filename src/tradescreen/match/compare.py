@@ -6,7 +6,8 @@ Tokens of the query and of the candidate name are aligned one to one (greedy on 
 similarity; two adjacent tokens may align with one joined token). The score is a weighted Dice
 coefficient in which an unmatched query token costs ``query_unmatched`` times its weight and an
 unmatched candidate token ``candidate_unmatched`` times its weight; features of the whole name
-(numbers, distinctive evidence, kind, country, birth date, identifiers, weak alias) then scale it.
+(numbers, distinctive evidence, the person rules of ``match/persons.py``) then scale it, and the
+entity features of ``match/features.py`` (kind, country, birth date, identifiers, weak alias).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -22,28 +23,25 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
 from tradescreen.match.config import MatchConfig
+from tradescreen.match.draft import Draft
 from tradescreen.match.explanation import (
-    Agreement,
     Explanation,
-    Feature,
-    FeatureKind,
     How,
     MatchedOn,
-    Penalty,
     PenaltyReason,
     TokenPair,
     Word,
     WordRole,
 )
+from tradescreen.match.features import entity_features
 from tradescreen.match.persons import common_name, same_consonants, surname_conflict
 from tradescreen.match.prepared import (
-    EntityFacts,
     PreparedName,
     PreparedQuery,
     prepare_entity,
 )
 from tradescreen.match.words import Layout, layout
-from tradescreen.model import Entity, EntityKind, NameKind
+from tradescreen.model import Entity, EntityKind
 from tradescreen.names.legal_forms import replace_legal_forms
 from tradescreen.names.normalize import Tag, fold
 
@@ -314,43 +312,6 @@ _ROLES: dict[int, WordRole] = {
 }
 
 
-@dataclass(slots=True)
-class _Draft:
-    """The explanation while it is being built (frozen into an :class:`Explanation`)."""
-
-    query_text: str = ""
-    candidate_text: str = ""
-    aligned: list[TokenPair] = field(default_factory=list)
-    query_only: list[Word] = field(default_factory=list)
-    candidate_only: list[Word] = field(default_factory=list)
-    penalties: list[Penalty] = field(default_factory=list)
-    features: list[Feature] = field(default_factory=list)
-    name_score: float = 0.0
-    matched_on: MatchedOn = MatchedOn.NAME
-    squashed: float | None = None
-    note: str = ""
-    common: bool = False  # a person's common full name (``persons.common_name``)
-
-    def penalty(self, reason: PenaltyReason, factor: float, detail: str = "") -> None:
-        self.penalties.append(Penalty(reason, round(factor, 3), detail))
-
-    def freeze(self, score: float) -> Explanation:
-        return Explanation(
-            score=round(score, 4),
-            query_text=self.query_text,
-            candidate_text=self.candidate_text,
-            aligned=tuple(self.aligned),
-            query_only=tuple(self.query_only),
-            candidate_only=tuple(self.candidate_only),
-            penalties=tuple(self.penalties),
-            features=tuple(self.features),
-            name_score=round(self.name_score, 4),
-            matched_on=self.matched_on,
-            squashed=self.squashed,
-            note=self.note,
-        )
-
-
 def _word(name: PreparedName, lay: Layout, idx: tuple[int, ...]) -> Word:
     text, at = lay.written(idx)
     norm = name.tokens[idx[0]] if len(idx) == 1 else " ".join(name.tokens[i] for i in idx)
@@ -381,9 +342,9 @@ def compare_names(
     person: bool = False,
     explain: bool = True,
     query_person: bool = False,
-) -> tuple[float, _Draft]:
+) -> tuple[float, Draft]:
     """Score of two prepared names alone (no entity features), and its explanation draft."""
-    draft = _Draft(query_text=q.text, candidate_text=c.text)
+    draft = Draft(query_text=q.text, candidate_text=c.text)
     if not q.tokens or not c.tokens:
         draft.note = "empty name"
         return 0.0, draft
@@ -512,106 +473,6 @@ def _whole_name(
     return words > 0 or (len(q.tokens) >= 2 and q.tokens == c.tokens)
 
 
-def _words(name: PreparedName) -> int:
-    """Tokens that carry a name (not legal forms, stop words or places)."""
-    return sum(1 for g in name.tags if g in (Tag.NORMAL, Tag.NUMBER))
-
-
-def _entity_features(
-    query: PreparedQuery,
-    c: PreparedName,
-    score: float,
-    draft: _Draft,
-    config: MatchConfig,
-    person: bool,
-) -> float:
-    facts = c.facts
-    if c.kind is NameKind.WEAK_AKA:
-        score *= config.weak_alias
-        draft.penalty(PenaltyReason.WEAK_ALIAS, config.weak_alias)
-    if person and _words(c) == 1 and _words(query.name) >= 2:
-        score *= config.one_word_person
-        draft.penalty(PenaltyReason.ONE_WORD_NAME, config.one_word_person)
-    if facts is None:
-        return score
-    qk = query.query.kind
-    if qk is not None and facts.kind not in (EntityKind.UNKNOWN, qk):
-        score *= config.kind_mismatch
-        draft.penalty(PenaltyReason.KIND_MISMATCH, config.kind_mismatch, facts.kind.value)
-        draft.features.append(
-            Feature(
-                FeatureKind.ENTITY_KIND,
-                Agreement.CONFLICT,
-                qk.value,
-                facts.kind.value,
-                config.kind_mismatch,
-            )
-        )
-    qc = (query.query.country or "").upper()
-    if qc and facts.countries:
-        listed = ", ".join(sorted(facts.countries))
-        if qc in facts.countries:
-            draft.features.append(Feature(FeatureKind.COUNTRY, Agreement.AGREE, qc, listed))
-        else:
-            score *= config.country_mismatch
-            draft.penalty(PenaltyReason.COUNTRY_MISMATCH, config.country_mismatch)
-            draft.features.append(
-                Feature(
-                    FeatureKind.COUNTRY, Agreement.CONFLICT, qc, listed, config.country_mismatch
-                )
-            )
-    if query.birth_year is not None and facts.birth_years:
-        listed = ", ".join(str(y) for y in sorted(facts.birth_years))
-        year = str(query.birth_year)
-        if any(abs(query.birth_year - y) <= 1 for y in facts.birth_years):
-            score += config.dob_match_boost * (1.0 - score)
-            draft.features.append(Feature(FeatureKind.BIRTH_DATE, Agreement.AGREE, year, listed))
-        else:
-            score *= config.dob_mismatch
-            draft.penalty(PenaltyReason.BIRTH_DATE_MISMATCH, config.dob_mismatch)
-            draft.features.append(
-                Feature(
-                    FeatureKind.BIRTH_DATE, Agreement.CONFLICT, year, listed, config.dob_mismatch
-                )
-            )
-    if query.identifiers and facts.identifiers:
-        common = query.identifiers & facts.identifiers
-        if common:
-            score = max(score, config.identifier_match)
-            value = ", ".join(sorted(common))
-            draft.features.append(
-                Feature(
-                    FeatureKind.IDENTIFIER,
-                    Agreement.AGREE,
-                    value,
-                    value,
-                    config.identifier_match,
-                )
-            )
-    if person and draft.common and not any(f.agreement is Agreement.AGREE for f in draft.features):
-        score *= config.uncorroborated_common
-        draft.penalty(
-            PenaltyReason.UNCORROBORATED,
-            config.uncorroborated_common,
-            "missing: " + ", ".join(missing_corroboration(query, facts)),
-        )
-    return score
-
-
-def missing_corroboration(query: PreparedQuery, facts: EntityFacts) -> list[str]:
-    """The facts that could confirm a common name, and why each did not ("birth year not
-    given", "country not listed", "birth year differs")."""
-    out = []
-    for label, given, listed in (
-        ("birth year", query.birth_year is not None, bool(facts.birth_years)),
-        ("country", bool(query.query.country), bool(facts.countries)),
-        ("identifier", bool(query.identifiers), bool(facts.identifiers)),
-    ):
-        why = "not given" if not given else "not listed" if not listed else "differs"
-        out.append(f"{label} {why}")
-    return out
-
-
 def compare(
     query: PreparedQuery,
     candidate: PreparedName | Entity,
@@ -647,6 +508,6 @@ def compare(
         if a_score > score:
             score, draft = a_score, a_draft
             draft.matched_on = MatchedOn.ADDRESS
-    score = _entity_features(query, candidate, score, draft, config, person)
+    score = entity_features(query, candidate, score, draft, config, person)
     score = min(1.0, max(0.0, score))
     return MatchResult(score, draft.freeze(score), candidate.text)
