@@ -167,3 +167,25 @@ def test_screening_a_common_name(common_weights: TokenWeights) -> None:
         bundle, Query("Michael Johnson", kind=EntityKind.PERSON, birth_date="1970"), CONFIG, on
     )
     assert [h.entity.id for h in hits] == ["x:1"]
+
+
+def test_a_firms_one_word_met_only_by_sound() -> None:
+    """ "Palmer Co., Ltd." hit "JOINT STOCK COMPANY POLIMER" (skeleton p-l-m-r) in a customer
+    file of ordinary names; a typo of a one-word name stays unpenalised."""
+    res = compare(
+        prepare_query(Query("Palmer Co., Ltd.")),
+        prepare_name("JOINT STOCK COMPANY POLIMER"),
+        CONFIG,
+    )
+    assert How.PHONETIC in [p.how for p in res.explanation.aligned]
+    assert PenaltyReason.APPROXIMATE_ONLY in _reasons(res)
+    typo = compare(prepare_query(Query("Hikvison")), prepare_name("Hikvision"), CONFIG)
+    assert How.FUZZY in [p.how for p in typo.explanation.aligned]
+    assert PenaltyReason.APPROXIMATE_ONLY not in _reasons(typo)
+    # two name words: the other one tells the firms apart, no penalty
+    two = compare(
+        prepare_query(Query("Palmer Ventures Ltd.")),
+        prepare_name("POLIMER VENTURES LIMITED"),
+        CONFIG,
+    )
+    assert PenaltyReason.APPROXIMATE_ONLY not in _reasons(two)

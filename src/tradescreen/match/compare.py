@@ -424,6 +424,9 @@ def compare_names(
     if qnums and cnums and qnums != cnums:
         score *= config.number_mismatch
         draft.penalty(PenaltyReason.NUMBER_MISMATCH, config.number_mismatch)
+    if not person and _one_approximate_word(q, aligned):
+        score *= config.approximate_only
+        draft.penalty(PenaltyReason.APPROXIMATE_ONLY, config.approximate_only)
     if (
         distinctive < config.distinctive_weight
         and generic_total < config.distinctive_total
@@ -446,6 +449,22 @@ def compare_names(
     draft.name_score = score
     draft.common = person and common_name(q, c, aligned, config)
     return score, draft
+
+
+# a typo ("Hikvison") stays fuzzy and unpenalised: one edit is what files do to a name
+_APPROXIMATE = frozenset({"phonetic", "transliteration"})
+
+
+def _one_approximate_word(
+    q: PreparedName, aligned: list[tuple[float, tuple[int, ...], tuple[int, ...], str, int]]
+) -> bool:
+    """The query's only name word (legal forms, stop words and places aside) met only by sound
+    or by consonants across scripts: "Palmer Co., Ltd." ~ "JSC Polymer", "Siqueira LLC" ~
+    "JSC Square". A firm named by one word has nothing else to tell it from another firm."""
+    words = [i for i, g in enumerate(q.tags) if g == Tag.NORMAL and len(q.tokens[i]) > 1]
+    if len(words) != 1:
+        return False
+    return any(words[0] in qi and how in _APPROXIMATE for _, qi, _, how, _ in aligned)
 
 
 def _whole_name(

@@ -71,6 +71,9 @@ class MatchConfig:
     conflict: float = var(
         0.85, "Score factor when both sides keep an unmatched distinctive word (a substitution)."
     )
+    approximate_only: float = var(
+        0.85, "Score factor when a query's only name word matched only by sound (phonetic...)."
+    )
     surname_conflict: float = var(
         0.7, "Persons: score factor when both names keep an unmatched surname ('Wang' / 'Wong')."
     )

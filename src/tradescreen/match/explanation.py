@@ -46,6 +46,7 @@ class PenaltyReason(StrEnum):
     NATIVE_SCRIPT = "native script differs"
     CONFLICTING_WORDS = "conflicting distinctive words"
     SURNAME_CONFLICT = "surnames differ"
+    APPROXIMATE_ONLY = "its one word matched only by sound"
     NUMBER_MISMATCH = "number mismatch"
     NO_DISTINCTIVE = "no distinctive word aligned"
     WEAK_ALIAS = "weak alias"
