@@ -112,7 +112,8 @@ def test_phonetic_never_stands_in_for_other_consonants() -> None:
 def test_a_common_name_needs_corroboration(common_weights: TokenWeights) -> None:
     listed = _listed("JOHNSON, Michael", birth="1970-05-01", country="GB", ident="X1234567")
     bare = _compare(Query("Michael Johnson", kind=EntityKind.PERSON), listed, common_weights)
-    assert bare.score < CONFIG.threshold
+    # the exact name still finds its entry (the self-screen invariant), flagged ×0.8
+    assert CONFIG.threshold <= bare.score == CONFIG.uncorroborated_common
     penalty = next(p for p in bare.explanation.penalties)
     assert penalty.reason is PenaltyReason.UNCORROBORATED
     assert penalty.detail == (
@@ -156,8 +157,10 @@ def test_a_rare_name_needs_no_corroboration(common_weights: TokenWeights) -> Non
 
 
 def test_screening_a_common_name(common_weights: TokenWeights) -> None:
-    """Through the matcher: the hit comes with a birth year that agrees, not without one."""
-    people = [_listed("JOHNSON, Michael", birth="1970-05-01", pos=1)]
+    """Through the matcher: a near form of a common name (a listed middle name the query
+    lacks) raises no hit without corroboration, and one with a birth year that agrees; the
+    exact name hits, and its explanation says what is missing."""
+    people = [_listed("JOHNSON, Michael Paul", birth="1970-05-01", pos=1)]
     people += [_listed(f"Michael Filler{i}", pos=10 + i) for i in range(40)]
     people += [_listed(f"Johnson Other{i}", pos=60 + i) for i in range(40)]
     bundle = IndexBundle.build(people)
@@ -167,6 +170,12 @@ def test_screening_a_common_name(common_weights: TokenWeights) -> None:
         bundle, Query("Michael Johnson", kind=EntityKind.PERSON, birth_date="1970"), CONFIG, on
     )
     assert [h.entity.id for h in hits] == ["x:1"]
+    people[0] = _listed("JOHNSON, Michael", birth="1970-05-01", pos=1)
+    exact = match_query(
+        IndexBundle.build(people), Query("Michael Johnson", kind=EntityKind.PERSON), CONFIG, on
+    )
+    assert [h.entity.id for h in exact] == ["x:1"]
+    assert "missing: birth year not given" in to_text(exact[0].explanation)
 
 
 def test_a_firms_one_word_met_only_by_sound() -> None:

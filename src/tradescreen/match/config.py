@@ -102,7 +102,7 @@ class MatchConfig:
         1.4, "...and together lighter than this: a common full name ('David Wang')..."
     )
     uncorroborated_common: float = var(
-        0.7, "...whose score is multiplied by this unless birth year, country or an id agrees."
+        0.8, "...whose score is multiplied by this unless birth year, country or an id agrees."
     )
     # candidate generation (index/build.py)
     max_candidates: int = var(20, "Candidate names scored per query name, best first.")
