@@ -88,7 +88,12 @@ def entity_features(
                     config.identifier_match,
                 )
             )
-    if person and draft.common and not any(f.agreement is Agreement.AGREE for f in draft.features):
+    if (
+        person
+        and draft.common
+        and c.kind is not NameKind.WEAK_AKA  # a weak alias already pays its own factor
+        and not any(f.agreement is Agreement.AGREE for f in draft.features)
+    ):
         score *= config.uncorroborated_common
         draft.penalty(
             PenaltyReason.UNCORROBORATED,
