@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import gen_counterparties
 import lists
 import variants
 from tradescreen.match.compare import compare
@@ -37,6 +38,8 @@ from tradescreen.screening.matcher import IndexBundle, match_query
 RESULTS = Path(__file__).parent / "results"
 AS_OF = date(2026, 8, 1)
 Scorer = Callable[[str, str, str], float]
+CUSTOMER_ROWS = 5000
+CUSTOMER_SEED = 20261202
 
 
 def pairs(path: Path) -> list[tuple[str, str, str, bool]]:
@@ -295,6 +298,27 @@ def main() -> None:
         f"{rate:.4f} | {len(negs) / (time.perf_counter() - t1):.0f} q/s |"
     )
     print(out[-1], flush=True)
+
+    # a realistic customer file of ordinary names (no listed party among them): people and
+    # firms recombined from the negatives, with the country a customer record carries
+    cust = [
+        Query(
+            r["name"],
+            kind=EntityKind.PERSON if r["segment"] == "person" else EntityKind.ORGANIZATION,
+            country=r["country"] or None,
+        )
+        for r in gen_counterparties.generate(CUSTOMER_ROWS, 0.0, CUSTOMER_SEED)
+    ]
+    cust_hits = [q for q in cust if match_query(everything, q, config, AS_OF)]
+    out.append(
+        f"| customer file, {CUSTOMER_ROWS:,} ordinary names → FP rate (all lists) | tradescreen "
+        f"| {len(cust)} | {len(cust_hits) / len(cust):.4f} | gen_counterparties seed "
+        f"{CUSTOMER_SEED} |"
+    )
+    print(out[-1], flush=True)
+    (RESULTS / "customer_hits.txt").write_text(
+        "\n".join(f"{q.name}\t{q.kind}\t{q.country or ''}" for q in cust_hits)
+    )
 
     # Entity List variants and look-alikes (against the 2026 EL)
     el_names = [e.name for e in groups["bis_entity_list_ecfr_2026-07"]]

@@ -6,7 +6,8 @@ Tokens of the query and of the candidate name are aligned one to one (greedy on 
 similarity; two adjacent tokens may align with one joined token). The score is a weighted Dice
 coefficient in which an unmatched query token costs ``query_unmatched`` times its weight and an
 unmatched candidate token ``candidate_unmatched`` times its weight; features of the whole name
-(numbers, distinctive evidence, kind, country, birth date, identifiers, weak alias) then scale it.
+(numbers, distinctive evidence, the person rules of ``match/persons.py``) then scale it, and the
+entity features of ``match/features.py`` (kind, country, birth date, identifiers, weak alias).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -22,26 +23,25 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
 from tradescreen.match.config import MatchConfig
+from tradescreen.match.draft import Draft
 from tradescreen.match.explanation import (
-    Agreement,
     Explanation,
-    Feature,
-    FeatureKind,
     How,
     MatchedOn,
-    Penalty,
     PenaltyReason,
     TokenPair,
     Word,
     WordRole,
 )
+from tradescreen.match.features import entity_features
+from tradescreen.match.persons import common_name, same_consonants, surname_conflict
 from tradescreen.match.prepared import (
     PreparedName,
     PreparedQuery,
     prepare_entity,
 )
 from tradescreen.match.words import Layout, layout
-from tradescreen.model import Entity, EntityKind, NameKind
+from tradescreen.model import Entity, EntityKind
 from tradescreen.names.legal_forms import replace_legal_forms
 from tradescreen.names.normalize import Tag, fold
 
@@ -102,9 +102,18 @@ def syllabic(text: str) -> bool:
 
 
 def token_similarity(
-    a: str, b: str, sa: str, sb: str, ta: int, tb: int, config: MatchConfig, fuzzy: bool = True
+    a: str,
+    b: str,
+    sa: str,
+    sb: str,
+    ta: int,
+    tb: int,
+    config: MatchConfig,
+    fuzzy: bool = True,
+    person: bool = False,
 ) -> tuple[float, str, int]:
-    """(similarity, how, distance) of two canonical tokens."""
+    """(similarity, how, distance) of two canonical tokens (``person``: a phonetic match needs
+    the same consonants, ``persons.same_consonants``)."""
     if a == b:
         return 1.0, "exact", 0
     if ta == Tag.NUMBER or tb == Tag.NUMBER:
@@ -128,7 +137,13 @@ def token_similarity(
         if d <= k:
             best = 1.0 - config.fuzzy_scale * d / longest
             how, dist = "fuzzy", d
-    if sa and sa == sb and min(la, lb) >= 5 and config.phonetic > best:
+    if (
+        sa
+        and sa == sb
+        and min(la, lb) >= 5
+        and config.phonetic > best
+        and (not person or same_consonants(a, b))
+    ):
         best, how, dist = config.phonetic, "phonetic", 0
     if (
         not best
@@ -236,7 +251,9 @@ def _align(
                 and not (q_legal and ctags[j] == Tag.LEGAL)
             ):
                 continue
-            s, how, d = token_similarity(a, b, qs[i], cs[j], qtags[i], ctags[j], config, fuzzy)
+            s, how, d = token_similarity(
+                a, b, qs[i], cs[j], qtags[i], ctags[j], config, fuzzy, person
+            )
             if s < config.abjad and vowelless and a.isalpha() and b.isalpha():
                 ka = consonants(a)
                 if ka and ka == consonants(b):
@@ -295,42 +312,6 @@ _ROLES: dict[int, WordRole] = {
 }
 
 
-@dataclass(slots=True)
-class _Draft:
-    """The explanation while it is being built (frozen into an :class:`Explanation`)."""
-
-    query_text: str = ""
-    candidate_text: str = ""
-    aligned: list[TokenPair] = field(default_factory=list)
-    query_only: list[Word] = field(default_factory=list)
-    candidate_only: list[Word] = field(default_factory=list)
-    penalties: list[Penalty] = field(default_factory=list)
-    features: list[Feature] = field(default_factory=list)
-    name_score: float = 0.0
-    matched_on: MatchedOn = MatchedOn.NAME
-    squashed: float | None = None
-    note: str = ""
-
-    def penalty(self, reason: PenaltyReason, factor: float, detail: str = "") -> None:
-        self.penalties.append(Penalty(reason, round(factor, 3), detail))
-
-    def freeze(self, score: float) -> Explanation:
-        return Explanation(
-            score=round(score, 4),
-            query_text=self.query_text,
-            candidate_text=self.candidate_text,
-            aligned=tuple(self.aligned),
-            query_only=tuple(self.query_only),
-            candidate_only=tuple(self.candidate_only),
-            penalties=tuple(self.penalties),
-            features=tuple(self.features),
-            name_score=round(self.name_score, 4),
-            matched_on=self.matched_on,
-            squashed=self.squashed,
-            note=self.note,
-        )
-
-
 def _word(name: PreparedName, lay: Layout, idx: tuple[int, ...]) -> Word:
     text, at = lay.written(idx)
     norm = name.tokens[idx[0]] if len(idx) == 1 else " ".join(name.tokens[i] for i in idx)
@@ -361,9 +342,9 @@ def compare_names(
     person: bool = False,
     explain: bool = True,
     query_person: bool = False,
-) -> tuple[float, _Draft]:
+) -> tuple[float, Draft]:
     """Score of two prepared names alone (no entity features), and its explanation draft."""
-    draft = _Draft(query_text=q.text, candidate_text=c.text)
+    draft = Draft(query_text=q.text, candidate_text=c.text)
     if not q.tokens or not c.tokens:
         draft.note = "empty name"
         return 0.0, draft
@@ -431,7 +412,11 @@ def compare_names(
     dc = [
         j for j in miss_c if c.tags[j] == Tag.NORMAL and c.weights[j] >= config.distinctive_weight
     ]
-    if dq and dc:
+    surnames = surname_conflict(q, c, aligned, miss_q, miss_c) if person else None
+    if surnames is not None:
+        score *= config.surname_conflict
+        draft.penalty(PenaltyReason.SURNAME_CONFLICT, config.surname_conflict, " ≠ ".join(surnames))
+    elif dq and dc:
         score *= config.conflict
         draft.penalty(PenaltyReason.CONFLICTING_WORDS, config.conflict)
     qnums = {t for t, g in zip(q.tokens, q.tags, strict=True) if g == Tag.NUMBER}
@@ -439,6 +424,9 @@ def compare_names(
     if qnums and cnums and qnums != cnums:
         score *= config.number_mismatch
         draft.penalty(PenaltyReason.NUMBER_MISMATCH, config.number_mismatch)
+    if not person and _one_approximate_word(q, aligned):
+        score *= config.approximate_only
+        draft.penalty(PenaltyReason.APPROXIMATE_ONLY, config.approximate_only)
     if (
         distinctive < config.distinctive_weight
         and generic_total < config.distinctive_total
@@ -448,6 +436,7 @@ def compare_names(
         draft.penalty(PenaltyReason.NO_DISTINCTIVE, config.no_distinctive)
     if (
         not (qnums and cnums and qnums != cnums)
+        and surnames is None
         and (miss_q or miss_c)
         and (score < config.squashed_min)
     ):
@@ -458,7 +447,24 @@ def compare_names(
                 score = r - config.squashed_penalty
                 draft.squashed = round(r, 3)
     draft.name_score = score
+    draft.common = person and common_name(q, c, aligned, config)
     return score, draft
+
+
+# a typo ("Hikvison") stays fuzzy and unpenalised: one edit is what files do to a name
+_APPROXIMATE = frozenset({"phonetic", "transliteration"})
+
+
+def _one_approximate_word(
+    q: PreparedName, aligned: list[tuple[float, tuple[int, ...], tuple[int, ...], str, int]]
+) -> bool:
+    """The query's only name word (legal forms, stop words and places aside) met only by sound
+    or by consonants across scripts: "Palmer Co., Ltd." ~ "JSC Polymer", "Siqueira LLC" ~
+    "JSC Square". A firm named by one word has nothing else to tell it from another firm."""
+    words = [i for i, g in enumerate(q.tags) if g == Tag.NORMAL and len(q.tokens[i]) > 1]
+    if len(words) != 1:
+        return False
+    return any(words[0] in qi and how in _APPROXIMATE for _, qi, _, how, _ in aligned)
 
 
 def _whole_name(
@@ -484,85 +490,6 @@ def _whole_name(
         words += 1
     # a name made only of legal forms ("PTE OOO") counts when met exactly, token for token
     return words > 0 or (len(q.tokens) >= 2 and q.tokens == c.tokens)
-
-
-def _words(name: PreparedName) -> int:
-    """Tokens that carry a name (not legal forms, stop words or places)."""
-    return sum(1 for g in name.tags if g in (Tag.NORMAL, Tag.NUMBER))
-
-
-def _entity_features(
-    query: PreparedQuery,
-    c: PreparedName,
-    score: float,
-    draft: _Draft,
-    config: MatchConfig,
-    person: bool,
-) -> float:
-    facts = c.facts
-    if c.kind is NameKind.WEAK_AKA:
-        score *= config.weak_alias
-        draft.penalty(PenaltyReason.WEAK_ALIAS, config.weak_alias)
-    if person and _words(c) == 1 and _words(query.name) >= 2:
-        score *= config.one_word_person
-        draft.penalty(PenaltyReason.ONE_WORD_NAME, config.one_word_person)
-    if facts is None:
-        return score
-    qk = query.query.kind
-    if qk is not None and facts.kind not in (EntityKind.UNKNOWN, qk):
-        score *= config.kind_mismatch
-        draft.penalty(PenaltyReason.KIND_MISMATCH, config.kind_mismatch, facts.kind.value)
-        draft.features.append(
-            Feature(
-                FeatureKind.ENTITY_KIND,
-                Agreement.CONFLICT,
-                qk.value,
-                facts.kind.value,
-                config.kind_mismatch,
-            )
-        )
-    qc = (query.query.country or "").upper()
-    if qc and facts.countries:
-        listed = ", ".join(sorted(facts.countries))
-        if qc in facts.countries:
-            draft.features.append(Feature(FeatureKind.COUNTRY, Agreement.AGREE, qc, listed))
-        else:
-            score *= config.country_mismatch
-            draft.penalty(PenaltyReason.COUNTRY_MISMATCH, config.country_mismatch)
-            draft.features.append(
-                Feature(
-                    FeatureKind.COUNTRY, Agreement.CONFLICT, qc, listed, config.country_mismatch
-                )
-            )
-    if query.birth_year is not None and facts.birth_years:
-        listed = ", ".join(str(y) for y in sorted(facts.birth_years))
-        year = str(query.birth_year)
-        if any(abs(query.birth_year - y) <= 1 for y in facts.birth_years):
-            score += config.dob_match_boost * (1.0 - score)
-            draft.features.append(Feature(FeatureKind.BIRTH_DATE, Agreement.AGREE, year, listed))
-        else:
-            score *= config.dob_mismatch
-            draft.penalty(PenaltyReason.BIRTH_DATE_MISMATCH, config.dob_mismatch)
-            draft.features.append(
-                Feature(
-                    FeatureKind.BIRTH_DATE, Agreement.CONFLICT, year, listed, config.dob_mismatch
-                )
-            )
-    if query.identifiers and facts.identifiers:
-        common = query.identifiers & facts.identifiers
-        if common:
-            score = max(score, config.identifier_match)
-            value = ", ".join(sorted(common))
-            draft.features.append(
-                Feature(
-                    FeatureKind.IDENTIFIER,
-                    Agreement.AGREE,
-                    value,
-                    value,
-                    config.identifier_match,
-                )
-            )
-    return score
 
 
 def compare(
@@ -600,6 +527,6 @@ def compare(
         if a_score > score:
             score, draft = a_score, a_draft
             draft.matched_on = MatchedOn.ADDRESS
-    score = _entity_features(query, candidate, score, draft, config, person)
+    score = entity_features(query, candidate, score, draft, config, person)
     score = min(1.0, max(0.0, score))
     return MatchResult(score, draft.freeze(score), candidate.text)

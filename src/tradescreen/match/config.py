@@ -71,6 +71,12 @@ class MatchConfig:
     conflict: float = var(
         0.85, "Score factor when both sides keep an unmatched distinctive word (a substitution)."
     )
+    approximate_only: float = var(
+        0.85, "Score factor when a query's only name word matched only by sound (phonetic...)."
+    )
+    surname_conflict: float = var(
+        0.7, "Persons: score factor when both names keep an unmatched surname ('Wang' / 'Wong')."
+    )
     squashed_min: float = var(
         0.88, "Whole-name similarity without spaces ('SiemensAG') needed to lift the score."
     )
@@ -89,6 +95,15 @@ class MatchConfig:
     dob_mismatch: float = var(0.75, "Score factor when the birth years differ by more than one.")
     dob_match_boost: float = var(0.2, "Birth year agrees: score += dob_match_boost * (1 - score).")
     identifier_match: float = var(0.98, "Score at least this on an exact identifier match.")
+    common_word_weight: float = var(
+        0.75, "Persons: every aligned word lighter than this (common in the lists)..."
+    )
+    common_name_total: float = var(
+        1.4, "...and together lighter than this: a common full name ('David Wang')..."
+    )
+    uncorroborated_common: float = var(
+        0.8, "...whose score is multiplied by this unless birth year, country or an id agrees."
+    )
     # candidate generation (index/build.py)
     max_candidates: int = var(20, "Candidate names scored per query name, best first.")
     candidate_floor: float = var(

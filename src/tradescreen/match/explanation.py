@@ -45,6 +45,8 @@ class PenaltyReason(StrEnum):
 
     NATIVE_SCRIPT = "native script differs"
     CONFLICTING_WORDS = "conflicting distinctive words"
+    SURNAME_CONFLICT = "surnames differ"
+    APPROXIMATE_ONLY = "its one word matched only by sound"
     NUMBER_MISMATCH = "number mismatch"
     NO_DISTINCTIVE = "no distinctive word aligned"
     WEAK_ALIAS = "weak alias"
@@ -52,6 +54,7 @@ class PenaltyReason(StrEnum):
     KIND_MISMATCH = "kind mismatch"
     COUNTRY_MISMATCH = "country mismatch"
     BIRTH_DATE_MISMATCH = "birth date mismatch"
+    UNCORROBORATED = "common name, nothing corroborates it"
 
     @property
     def code(self) -> str:
