@@ -16,10 +16,10 @@ Heavy modules (matching, decisions) load on first use, so ``import tradescreen``
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tradescreen.errors import TradescreenError
+from tradescreen.lazy import lazy_getattr
 from tradescreen.model import (
     Address,
     Citation,
@@ -60,13 +60,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'tradescreen' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 __all__ = [

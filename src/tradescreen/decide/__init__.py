@@ -7,8 +7,9 @@ no decision) does not pay for importing every rule and its data.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tradescreen.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from tradescreen.decide.decision import (
@@ -56,13 +57,7 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _MODULES, globals())
 
 
 __all__ = [

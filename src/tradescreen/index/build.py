@@ -159,9 +159,8 @@ class NameIndex:
         return out
 
     # -- persistence ----------------------------------------------------------------------
-    def to_bytes(self) -> bytes:
-        """Plain tuples only (fast to unpickle); keys and weights are rebuilt on load."""
-        facts = [
+    def _fact_tuples(self) -> list[tuple[object, ...]]:
+        return [
             (
                 f.entity_id,
                 f.kind.value,
@@ -171,6 +170,10 @@ class NameIndex:
             )
             for f in self.facts
         ]
+
+    def to_bytes(self) -> bytes:
+        """Plain tuples only (fast to unpickle); keys and weights are rebuilt on load."""
+        facts = self._fact_tuples()
         names = [
             (p.text, p.kind.value, p.tokens, bytes(p.tags), p.skeletons, p.non_latin, pos)
             for p, pos in zip(self.names, self.name_entity, strict=True)
@@ -209,16 +212,7 @@ class NameIndex:
         """Everything, weights and candidate keys included, as plain containers: what a merged
         index of several versions is persisted as, so a process that screens against the same
         set loads it without re-weighting or re-keying (``from_keyed_bytes``)."""
-        facts = [
-            (
-                f.entity_id,
-                f.kind.value,
-                tuple(f.countries),
-                tuple(f.birth_years),
-                tuple(f.identifiers),
-            )
-            for f in self.facts
-        ]
+        facts = self._fact_tuples()
         names = [
             (p.text, p.kind.value, p.tokens, bytes(p.tags), p.weights, p.skeletons, p.non_latin)
             for p in self.names

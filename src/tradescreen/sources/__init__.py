@@ -13,8 +13,9 @@ command that reads no list file (a screening) would otherwise pay for at start.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tradescreen.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from tradescreen.sources.registry import (
@@ -28,12 +29,9 @@ if TYPE_CHECKING:
 _REGISTRY = frozenset({"ALIASES", "FORMATS", "detect", "group_sources", "read_source"})
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _REGISTRY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("tradescreen.sources.registry"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(
+    __name__, dict.fromkeys(_REGISTRY, "tradescreen.sources.registry"), globals()
+)
 
 
 __all__ = ["ALIASES", "FORMATS", "detect", "group_sources", "read_source"]
