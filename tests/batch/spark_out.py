@@ -22,6 +22,19 @@ def text_output(directory: Path) -> tuple[bytes, bytes]:
     return results, csv_line(REJECT_COLUMNS) + rejects
 
 
+def without_lines(rejects: bytes) -> list[list[str]]:
+    """Reject rows without their ``line`` column: the local reader knows the physical line of
+    each row, Spark's readers do not (the row number, its position, is the same in both)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(rejects.decode("utf-8-sig"))))
+    if not rows or "line" not in rows[0]:
+        return rows
+    i = rows[0].index("line")
+    return [r[:i] + r[i + 1 :] for r in rows]
+
+
 def manifest(directory: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     return data

@@ -16,7 +16,7 @@ from tradescreen.batch.local import screen_file
 from tradescreen.errors import CodeMismatch, InvalidInput
 
 from .fakes import dpl_snapshot, real_factory
-from .spark_out import manifest, text_output
+from .spark_out import manifest, text_output, without_lines
 from .test_local import AS_OF, BAD, real_rows, write_csv
 
 pytestmark = pytest.mark.spark
@@ -39,19 +39,6 @@ def spark_run(src: Path, out: Path, spark: Any, **kw: Any) -> Any:
         spark_session=spark,
         **kw,
     )
-
-
-def without_lines(rejects: bytes) -> list[list[str]]:
-    """Reject rows without their ``line`` column: the local reader knows the physical line of
-    each row, Spark's readers do not (the row number, its position, is the same in both)."""
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(rejects.decode("utf-8-sig"))))
-    if not rows or "line" not in rows[0]:
-        return rows
-    i = rows[0].index("line")
-    return [r[:i] + r[i + 1 :] for r in rows]
 
 
 @pytest.fixture
