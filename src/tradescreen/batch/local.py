@@ -300,7 +300,9 @@ def screen_file(
     started_at = datetime.now(UTC)
     settings = settings or Settings()
     if engine == "spark":
-        return _screen_spark(
+        from tradescreen.batch.spark import screen_file_spark
+
+        return screen_file_spark(
             str(input),
             output_dir if output_dir is not None else output,
             settings=settings,
@@ -317,7 +319,7 @@ def screen_file(
             output_format=(out_format or "jsonl").lower(),
             id_column=id_column,
             spark_master=spark_master,
-            spark_session=spark_session,
+            session=spark_session,
             audit_actor=audit_actor,
         )
     in_path = Path(input)
@@ -580,107 +582,6 @@ def _report(
         already_complete=already_complete,
         reject_notes=notes,
     )
-
-
-def _screen_spark(
-    input: str,
-    output: str | Path | None,
-    *,
-    settings: Settings,
-    screener_factory: ScreenerFactory | None,
-    opts: RowOptions,
-    input_format: str | None,
-    output_format: str,
-    id_column: str | None,
-    spark_master: str | None,
-    spark_session: Any,
-    audit_actor: str | None,
-) -> BatchReport:
-    """The Spark engine (:func:`tradescreen.batch.spark.run_job`): executors read ``input`` and
-    write the directory ``output`` (Hadoop paths both); the driver pins the lists and writes
-    the manifest."""
-    from tradescreen.batch import spark as engine
-    from tradescreen.screening.snapshot import SnapshotScreener
-
-    if output is None:
-        raise InvalidInput("the Spark engine writes a directory: give --output-dir DIR")
-    factory = screener_factory or snapshot_factory(settings, opts.known_at)
-    snapshot = factory()
-    if not isinstance(snapshot, SnapshotScreener):
-        raise InvalidInput("the Spark engine ships a pinned SnapshotScreener to its executors")
-    require_lists(snapshot.versions, settings, opts.known_at)  # as the local engine: exit 7
-    session = spark_session or engine.spark_session(spark_master)
-    try:
-        rep = engine.run_job(
-            session,
-            input,
-            str(output),
-            snapshot,
-            opts,
-            input_format=input_format,
-            output_format=output_format,
-            id_column=id_column,
-        )
-    finally:
-        if spark_session is None:
-            session.stop()
-    report = BatchReport(
-        input=input,
-        output=rep.output,
-        rejects=rep.output.rstrip("/") + "/kind=reject",
-        format=rep.format,
-        engine="spark",
-        workers=rep.executor_cores,
-        rows=rep.rows,
-        screened=rep.screened,
-        rejected=rep.rejected,
-        rows_with_hits=rep.rows_with_hits,
-        resumed_from=0,
-        seconds=rep.seconds,
-        rows_per_second=round(rep.rows / rep.seconds, 1) if rep.seconds > 0 else 0.0,
-        peak_rss_mb=round(peak_rss_mb(), 1),
-    )
-    if audit_actor:
-        _audit_spark(report, rep.manifest, settings, snapshot, opts, audit_actor)
-    return report
-
-
-def _audit_spark(
-    report: BatchReport,
-    manifest: str,
-    settings: Settings,
-    snapshot: Any,
-    opts: RowOptions,
-    actor: str,
-) -> None:
-    """The Spark run's ``screening_file`` record: its output is a directory at a Hadoop path
-    the driver does not read back, so the record names the manifest instead of file digests."""
-    from tradescreen.audit.events import SCREENING_FILE, engine_version, record_now
-    from tradescreen.db import make_engine
-    from tradescreen.results import version_to_json
-
-    payload = {
-        "kind": SCREENING_FILE,
-        "engine_version": engine_version(),
-        "engine": "spark",
-        "input": report.input,
-        "output": report.output,
-        "manifest": manifest,
-        "rows": report.rows,
-        "screened": report.screened,
-        "rejected": report.rejected,
-        "rows_with_hits": report.rows_with_hits,
-        "as_of": opts.as_of.isoformat(),
-        "known_at": opts.known_at.isoformat() if opts.known_at else None,
-        "threshold": opts.threshold,
-        "list_versions": [version_to_json(v) for v in snapshot.versions],
-        "warnings": list(snapshot.warnings),
-    }
-    engine = make_engine(settings.db_url())
-    try:
-        record_now(engine, settings, actor=actor, action=SCREENING_FILE, payload=payload)
-    finally:
-        engine.dispose()
 
 
 def _audit_file(

@@ -28,14 +28,18 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from tradescreen.batch.blob import Blob, code_identity, dump, load
-from tradescreen.batch.core import RowOptions, process_rows
+from tradescreen.batch.core import RowOptions, ScreenerFactory, process_rows
 from tradescreen.batch.io import InputRow, detect_format, json_safe, jsonl_row
+from tradescreen.batch.local import BatchReport, peak_rss_mb, snapshot_factory
 from tradescreen.clock import SystemClock
 from tradescreen.errors import CodeMismatch, InvalidInput
+from tradescreen.screening.freshness import require_lists
 from tradescreen.screening.snapshot import SnapshotScreener
+from tradescreen.settings import Settings
 
 ROW = "__tradescreen_row"
 OUTPUT_DDL = "row long, kind string, line string, hit boolean"
@@ -365,6 +369,109 @@ def run_job(
     return report
 
 
+# ---------------------------------------------------------------------------
+# the run behind screen_file(engine="spark")
+
+
+def screen_file_spark(
+    input: str,
+    output: str | Path | None,
+    *,
+    settings: Settings,
+    screener_factory: ScreenerFactory | None,
+    opts: RowOptions,
+    input_format: str | None,
+    output_format: str,
+    id_column: str | None,
+    spark_master: str | None,
+    session: Any,
+    audit_actor: str | None,
+) -> BatchReport:
+    """``screen_file(engine="spark")``: executors read ``input`` and write the directory
+    ``output`` (Hadoop paths both, :func:`run_job`); the driver pins the lists, writes the
+    manifest and audits the run."""
+
+    if output is None:
+        raise InvalidInput("the Spark engine writes a directory: give --output-dir DIR")
+    factory = screener_factory or snapshot_factory(settings, opts.known_at)
+    snapshot = factory()
+    if not isinstance(snapshot, SnapshotScreener):
+        raise InvalidInput("the Spark engine ships a pinned SnapshotScreener to its executors")
+    require_lists(snapshot.versions, settings, opts.known_at)  # as the local engine: exit 7
+    spark = session or spark_session(spark_master)
+    try:
+        rep = run_job(
+            spark,
+            input,
+            str(output),
+            snapshot,
+            opts,
+            input_format=input_format,
+            output_format=output_format,
+            id_column=id_column,
+        )
+    finally:
+        if session is None:
+            spark.stop()
+    report = BatchReport(
+        input=input,
+        output=rep.output,
+        rejects=rep.output.rstrip("/") + "/kind=reject",
+        format=rep.format,
+        engine="spark",
+        workers=rep.executor_cores,
+        rows=rep.rows,
+        screened=rep.screened,
+        rejected=rep.rejected,
+        rows_with_hits=rep.rows_with_hits,
+        resumed_from=0,
+        seconds=rep.seconds,
+        rows_per_second=round(rep.rows / rep.seconds, 1) if rep.seconds > 0 else 0.0,
+        peak_rss_mb=round(peak_rss_mb(), 1),
+    )
+    if audit_actor:
+        _audit_spark(report, rep.manifest, settings, snapshot, opts, audit_actor)
+    return report
+
+
+def _audit_spark(
+    report: BatchReport,
+    manifest: str,
+    settings: Settings,
+    snapshot: Any,
+    opts: RowOptions,
+    actor: str,
+) -> None:
+    """The Spark run's ``screening_file`` record: its output is a directory at a Hadoop path
+    the driver does not read back, so the record names the manifest instead of file digests."""
+    from tradescreen.audit.events import SCREENING_FILE, engine_version, record_now
+    from tradescreen.db import make_engine
+    from tradescreen.results import version_to_json
+
+    payload = {
+        "kind": SCREENING_FILE,
+        "engine_version": engine_version(),
+        "engine": "spark",
+        "input": report.input,
+        "output": report.output,
+        "manifest": manifest,
+        "rows": report.rows,
+        "screened": report.screened,
+        "rejected": report.rejected,
+        "rows_with_hits": report.rows_with_hits,
+        "as_of": opts.as_of.isoformat(),
+        "known_at": opts.known_at.isoformat() if opts.known_at else None,
+        "threshold": opts.threshold,
+        "list_versions": [version_to_json(v) for v in snapshot.versions],
+        "warnings": list(snapshot.warnings),
+    }
+    engine = make_engine(settings.db_url())
+    try:
+        record_now(engine, settings, actor=actor, action=SCREENING_FILE, payload=payload)
+    finally:
+        engine.dispose()
+
+
 __all__ = [
     "MANIFEST",
     "OUTPUT_DDL",
@@ -372,6 +479,7 @@ __all__ = [
     "SparkJobReport",
     "read_input",
     "run_job",
+    "screen_file_spark",
     "screen_frame",
     "spark_session",
     "with_row_ids",
