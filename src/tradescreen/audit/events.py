@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from tradescreen.audit.chain import AuditRecord, load_or_create_key, record
 from tradescreen.digest import sha256_files
@@ -101,13 +101,19 @@ def record_screenings(
 
 
 def record_now(
-    engine: Engine, settings: Settings, *, actor: str, action: str, payload: Mapping[str, Any]
+    settings: Settings, *, actor: str, action: str, payload: Mapping[str, Any]
 ) -> AuditRecord:
-    """One record in its own transaction, with the key of ``settings`` (the CLI's way: a
-    command has no request transaction to join)."""
-    key = load_or_create_key(settings, engine)
-    with engine.begin() as conn:
-        return record(conn, actor=actor, action=action, payload=payload, key=key)
+    """One record in its own transaction on the store of ``settings``, with its key (the CLI's
+    way: a command has no request transaction to join; both batch engines record a run so)."""
+    from tradescreen.db import make_engine
+
+    engine = make_engine(settings.db_url())
+    try:
+        key = load_or_create_key(settings, engine)
+        with engine.begin() as conn:
+            return record(conn, actor=actor, action=action, payload=payload, key=key)
+    finally:
+        engine.dispose()
 
 
 def file_sha256(path: Path) -> str | None:

@@ -594,7 +594,6 @@ def _audit_file(
     stopped: str | None = None,
 ) -> None:
     from tradescreen.audit.events import SCREENING_FILE, batch_file_payload, record_now
-    from tradescreen.db import make_engine
 
     snapshot = getattr(factory, "snapshot", None)  # the default factory's pinned versions
     payload = batch_file_payload(
@@ -606,11 +605,7 @@ def _audit_file(
         threshold=opts.threshold,
         stopped=stopped,
     )
-    engine = make_engine(settings.db_url())
-    try:
-        record_now(engine, settings, actor=actor, action=SCREENING_FILE, payload=payload)
-    finally:
-        engine.dispose()
+    record_now(settings, actor=actor, action=SCREENING_FILE, payload=payload)
 
 
 __all__ = [

@@ -445,7 +445,6 @@ def _audit_spark(
     """The Spark run's ``screening_file`` record: its output is a directory at a Hadoop path
     the driver does not read back, so the record names the manifest instead of file digests."""
     from tradescreen.audit.events import SCREENING_FILE, engine_version, record_now
-    from tradescreen.db import make_engine
     from tradescreen.results import version_to_json
 
     payload = {
@@ -465,11 +464,7 @@ def _audit_spark(
         "list_versions": [version_to_json(v) for v in snapshot.versions],
         "warnings": list(snapshot.warnings),
     }
-    engine = make_engine(settings.db_url())
-    try:
-        record_now(engine, settings, actor=actor, action=SCREENING_FILE, payload=payload)
-    finally:
-        engine.dispose()
+    record_now(settings, actor=actor, action=SCREENING_FILE, payload=payload)
 
 
 __all__ = [
