@@ -126,6 +126,24 @@ class EndUseFinding:
     unanswered: tuple[EndUse, ...] = ()
     condition: str | None = None
 
+    @classmethod
+    def of(
+        cls,
+        w: Window,
+        effect: Effect,
+        message: str,
+        applies_to_item: bool | None = False,
+        *,
+        known: tuple[EndUse, ...] = (),
+        unanswered: tuple[EndUse, ...] = (),
+        condition: str | None = None,
+    ) -> EndUseFinding:
+        """The finding of window ``w`` (its rule, section, questions and citation)."""
+        return cls(
+            w.rule_id, w.section, w.questions, effect, message, (w.cite,), applies_to_item,
+            known, unanswered, condition,
+        )  # fmt: skip
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
@@ -250,7 +268,6 @@ def evaluate(
         if not w.in_force(as_of) or not _destination_hit(w, code, tables):
             continue
         group_rule = group_rule or bool(w.groups or w.outside_groups)
-        cites = (w.cite,)
         if w.uncertain:
             warnings.append(
                 f"{w.cite}: not verified against the rule text: {', '.join(w.uncertain)}"
@@ -261,15 +278,11 @@ def evaluate(
             and contract_date < w.contracts_before_exempt
         ):
             findings.append(
-                EndUseFinding(
-                    w.rule_id,
-                    w.section,
-                    w.questions,
+                EndUseFinding.of(
+                    w,
                     Effect.NOT_APPLICABLE,
                     f"{w.section}: contract signed {contract_date.isoformat()}, before "
                     f"{w.contracts_before_exempt.isoformat()}: not subject to the rule",
-                    cites,
-                    False,
                 )
             )
             continue
@@ -280,14 +293,10 @@ def evaluate(
                 warnings.append(f"{data.supp2_cite}: {status.row.eccn}: not verified: listed")
         if applies is False:
             findings.append(
-                EndUseFinding(
-                    w.rule_id,
-                    w.section,
-                    w.questions,
+                EndUseFinding.of(
+                    w,
                     Effect.NOT_APPLICABLE,
                     f"{w.section}: does not reach {item.classification}: {why}",
-                    cites,
-                    False,
                 )
             )
             continue
@@ -309,11 +318,7 @@ def evaluate(
                     f"{name} ({w.cite}): you know of {what}: licence required if the rule "
                     f"reaches {item.classification}: {why}"
                 )
-            findings.append(
-                EndUseFinding(
-                    w.rule_id, w.section, w.questions, effect, message, cites, applies, known
-                )
-            )
+            findings.append(EndUseFinding.of(w, effect, message, applies, known=known))
             continue
         if unanswered:
             scope = "" if applies else f" (if it reaches {item.classification}: {why})"
@@ -324,21 +329,17 @@ def evaluate(
         else:
             condition = None
         findings.append(
-            EndUseFinding(
-                w.rule_id,
-                w.section,
-                w.questions,
+            EndUseFinding.of(
+                w,
                 Effect.NOT_APPLICABLE,
                 (
                     f"{name} ({w.cite}): answered no to {_phrase(labels)}"
                     if not unanswered
                     else f"{name} ({w.cite}): unanswered: {_phrase(labels)}"
                 ),
-                cites,
                 applies,
-                (),
-                unanswered,
-                condition,
+                unanswered=unanswered,
+                condition=condition,
             )
         )
     if group_rule and as_of < date.fromisoformat(tables.issue_date):
